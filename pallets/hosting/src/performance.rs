@@ -1,0 +1,328 @@
+//! Performance figures, updated in O(1) time and storage per rating, with
+//! fixed-point arithmetic only (no floats):
+//!
+//! * availability and reliability as a beta reputation with forgetting factor λ:
+//!   a rating with success share `s` does `α ← λα + s`, `β ← λβ + (1 − s)`, and the
+//!   figure is `α / (α + β)`. A plain success is `s = 1`, a failure `s = 0`; a
+//!   benchmark where 3 of 4 chunks arrived valid is `s = 3/4`. Old ratings fade
+//!   by λ per new rating, so a hoster can recover and cannot coast.
+//! * latency and bandwidth as an exponentially weighted mean and variance with
+//!   weight `w`: `d = x − μ`, `μ ← μ + w·d`, `σ² ← (1 − w)(σ² + d·w·d)`.
+//!
+//! Beta parameters are in parts per billion (1.0 = 10⁹); means are kept in
+//! thousandths of the unit (milliseconds → microseconds), variances in their square.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::Perbill;
+
+use crate::types::{Promise, RatingOutcome};
+
+/// 1.0 in the beta parameters' fixed point.
+pub const ONE: u64 = 1_000_000_000;
+/// Means are stored multiplied by this.
+pub const MEAN_SCALE: u128 = 1_000;
+
+/// Beta reputation parameters (fixed point, 1.0 = [`ONE`]).
+#[derive(
+	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct Beta {
+	/// Decayed successes.
+	pub alpha: u64,
+	/// Decayed failures.
+	pub beta: u64,
+}
+
+impl Beta {
+	/// Records one rating with success share `success`, forgetting by `lambda`.
+	pub fn record(&mut self, lambda: Perbill, success: Perbill) {
+		let s = success.deconstruct() as u64;
+		self.alpha = lambda.mul_floor(self.alpha).saturating_add(s);
+		self.beta = lambda.mul_floor(self.beta).saturating_add(ONE - s);
+	}
+
+	/// `α / (α + β)`; zero before any rating.
+	pub fn mean(&self) -> Perbill {
+		let total = (self.alpha as u128) + (self.beta as u128);
+		if total == 0 {
+			return Perbill::zero();
+		}
+		Perbill::from_rational(self.alpha as u128, total)
+	}
+}
+
+/// Exponentially weighted mean and variance.
+#[derive(
+	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct Ewmv {
+	/// Mean × [`MEAN_SCALE`].
+	pub mean: u128,
+	/// Variance × [`MEAN_SCALE`]².
+	pub variance: u128,
+	/// Values recorded.
+	pub count: u32,
+}
+
+impl Ewmv {
+	/// Records value `x` with weight `weight`.
+	pub fn record(&mut self, x: u64, weight: Perbill) {
+		let x = (x as u128) * MEAN_SCALE;
+		if self.count == 0 {
+			self.mean = x;
+			self.variance = 0;
+		} else {
+			let (diff, up) = if x >= self.mean { (x - self.mean, true) } else { (self.mean - x, false) };
+			let incr = weight.mul_floor(diff);
+			self.mean = if up { self.mean.saturating_add(incr) } else { self.mean.saturating_sub(incr) };
+			let spread = self.variance.saturating_add(diff.saturating_mul(incr));
+			self.variance = (Perbill::one() - weight).mul_floor(spread);
+		}
+		self.count = self.count.saturating_add(1);
+	}
+
+	/// The mean in whole units, rounded to nearest.
+	pub fn mean_units(&self) -> u64 {
+		u64::try_from((self.mean + MEAN_SCALE / 2) / MEAN_SCALE).unwrap_or(u64::MAX)
+	}
+
+	/// The standard deviation in whole units, rounded down.
+	pub fn stddev_units(&self) -> u64 {
+		u64::try_from(integer_sqrt(self.variance) / MEAN_SCALE).unwrap_or(u64::MAX)
+	}
+}
+
+/// Largest `r` with `r² ≤ n`.
+pub fn integer_sqrt(n: u128) -> u128 {
+	if n < 2 {
+		return n;
+	}
+	// Newton's method from an over-estimate converges downward.
+	let mut x = 1u128 << ((128 - n.leading_zeros()).div_ceil(2));
+	loop {
+		let y = (x + n / x) / 2;
+		if y >= x {
+			return x;
+		}
+		x = y;
+	}
+}
+
+/// Tuning of the figures.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Params {
+	/// Forgetting factor λ of availability and reliability.
+	pub forgetting: Perbill,
+	/// Weight `w` of a new latency or bandwidth value.
+	pub smoothing: Perbill,
+}
+
+/// A hoster's measured figures (overall, or as seen from one region).
+#[derive(
+	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct Performance<BlockNumber> {
+	/// Chunks served valid and in time.
+	pub availability: Beta,
+	/// Ratings that met the hoster's promise.
+	pub reliability: Beta,
+	/// Time to first byte, milliseconds (Normal ratings only).
+	pub latency_ms: Ewmv,
+	/// Bytes per second (Normal ratings only).
+	pub bandwidth: Ewmv,
+	/// Ratings recorded.
+	pub samples: u32,
+	/// Block of the last rating.
+	pub last_update: BlockNumber,
+}
+
+/// One rating reduced to what the figures need.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Sample {
+	/// Share of the requested chunks delivered valid in time.
+	pub success: Perbill,
+	/// Latency and bandwidth, for Normal ratings.
+	pub speed: Option<(u32, u64)>,
+	/// Whether the rating met the hoster's promise.
+	pub met_promise: bool,
+}
+
+impl Sample {
+	/// Reduces an outcome of a benchmark of `chunks_asked` chunks, judged against `promise`.
+	pub fn from_outcome(outcome: &RatingOutcome, chunks_asked: u32, promise: &Promise) -> Self {
+		match *outcome {
+			RatingOutcome::Normal { latency_ms, bandwidth, chunks_verified, .. } => {
+				let success = Perbill::from_rational(chunks_verified.min(chunks_asked), chunks_asked.max(1));
+				let met_promise = success >= promise.availability &&
+					latency_ms <= promise.latency_ms &&
+					bandwidth >= promise.bandwidth;
+				Sample { success, speed: Some((latency_ms, bandwidth)), met_promise }
+			},
+			RatingOutcome::Timeout | RatingOutcome::Error(_) =>
+				Sample { success: Perbill::zero(), speed: None, met_promise: false },
+		}
+	}
+}
+
+impl<BlockNumber: Copy> Performance<BlockNumber> {
+	/// Records one rating: O(1).
+	pub fn record(&mut self, sample: &Sample, params: &Params, now: BlockNumber) {
+		self.availability.record(params.forgetting, sample.success);
+		let met = if sample.met_promise { Perbill::one() } else { Perbill::zero() };
+		self.reliability.record(params.forgetting, met);
+		if let Some((latency_ms, bandwidth)) = sample.speed {
+			self.latency_ms.record(latency_ms as u64, params.smoothing);
+			self.bandwidth.record(bandwidth, params.smoothing);
+		}
+		self.samples = self.samples.saturating_add(1);
+		self.last_update = now;
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const PARAMS: Params = Params { forgetting: Perbill::from_percent(90), smoothing: Perbill::from_percent(20) };
+
+	fn ok() -> Sample {
+		Sample { success: Perbill::one(), speed: Some((40, 1_000_000)), met_promise: true }
+	}
+	fn fail() -> Sample {
+		Sample { success: Perbill::zero(), speed: None, met_promise: false }
+	}
+
+	#[test]
+	fn availability_stays_in_range_whatever_happens() {
+		let mut p = Performance::<u32>::default();
+		assert_eq!(p.availability.mean(), Perbill::zero());
+		for i in 0..10_000u32 {
+			let s = if (i * 7919) % 13 < 6 { ok() } else { fail() };
+			p.record(&s, &PARAMS, i);
+			let a = p.availability.mean();
+			assert!(a <= Perbill::one());
+			// λ = 0.9 bounds α + β by 1 / (1 − λ) = 10 ratings' worth.
+			assert!(p.availability.alpha + p.availability.beta <= 10 * ONE + ONE);
+		}
+		// λ = 1 (no forgetting) saturates instead of overflowing.
+		let mut b = Beta { alpha: u64::MAX - 1, beta: 0 };
+		b.record(Perbill::one(), Perbill::one());
+		assert_eq!(b.alpha, u64::MAX);
+		assert_eq!(b.mean(), Perbill::one());
+	}
+
+	#[test]
+	fn success_raises_and_failure_lowers_availability() {
+		let mut p = Performance::<u32>::default();
+		p.record(&fail(), &PARAMS, 1);
+		let mut last = p.availability.mean();
+		for n in 0..20 {
+			p.record(&ok(), &PARAMS, n);
+			let now = p.availability.mean();
+			assert!(now > last, "success #{n} must raise availability");
+			last = now;
+		}
+		for n in 0..20 {
+			p.record(&fail(), &PARAMS, n);
+			let now = p.availability.mean();
+			assert!(now < last, "failure #{n} must lower availability");
+			last = now;
+		}
+	}
+
+	#[test]
+	fn old_ratings_fade() {
+		let mut p = Performance::<u32>::default();
+		for n in 0..50 {
+			p.record(&fail(), &PARAMS, n);
+		}
+		assert_eq!(p.availability.mean(), Perbill::zero());
+		for n in 0..60 {
+			p.record(&ok(), &PARAMS, n);
+		}
+		// After 60 successes at λ = 0.9, the 50 old failures weigh 0.9⁶⁰ ≈ 0.2%.
+		assert!(p.availability.mean() > Perbill::from_percent(99));
+		// Without forgetting they would still weigh 50 / 110.
+		let mut plain = Beta::default();
+		for _ in 0..50 {
+			plain.record(Perbill::one(), Perbill::zero());
+		}
+		for _ in 0..60 {
+			plain.record(Perbill::one(), Perbill::one());
+		}
+		assert_eq!(plain.mean(), Perbill::from_rational(60u32, 110u32));
+	}
+
+	#[test]
+	fn partial_success_counts_its_share() {
+		let mut b = Beta::default();
+		b.record(PARAMS.forgetting, Perbill::from_percent(75));
+		assert_eq!(b.mean(), Perbill::from_percent(75));
+	}
+
+	#[test]
+	fn ewmv_converges_and_measures_spread() {
+		let mut e = Ewmv::default();
+		e.record(100, PARAMS.smoothing);
+		assert_eq!((e.mean_units(), e.stddev_units()), (100, 0));
+		for _ in 0..200 {
+			e.record(50, PARAMS.smoothing);
+		}
+		assert_eq!(e.mean_units(), 50);
+		assert_eq!(e.stddev_units(), 0);
+		// Alternating 40 / 60: mean near 50, deviation near 10.
+		for i in 0..400 {
+			e.record(if i % 2 == 0 { 40 } else { 60 }, PARAMS.smoothing);
+		}
+		assert!((48..=52).contains(&e.mean_units()), "{}", e.mean_units());
+		assert!((8..=12).contains(&e.stddev_units()), "{}", e.stddev_units());
+		// Extreme values saturate rather than overflow.
+		let mut big = Ewmv::default();
+		big.record(u64::MAX, PARAMS.smoothing);
+		big.record(0, PARAMS.smoothing);
+		big.record(u64::MAX, PARAMS.smoothing);
+		assert!(big.mean_units() > 0);
+	}
+
+	#[test]
+	fn mean_moves_by_the_weight() {
+		let mut e = Ewmv::default();
+		e.record(100, Perbill::from_percent(20));
+		e.record(200, Perbill::from_percent(20));
+		assert_eq!(e.mean_units(), 120);
+		// σ² = (1 − w)(0 + d · w · d) = 0.8 · 100 · 20 = 1600 → σ = 40.
+		assert_eq!(e.stddev_units(), 40);
+	}
+
+	#[test]
+	fn integer_sqrt_is_exact() {
+		for n in [0u128, 1, 2, 3, 4, 15, 16, 17, 1 << 64, u128::MAX] {
+			let r = integer_sqrt(n);
+			assert!(r * r <= n);
+			assert!((r + 1).checked_mul(r + 1).map_or(true, |sq| sq > n), "{n}");
+		}
+	}
+
+	#[test]
+	fn samples_judge_the_promise() {
+		let promise = Promise { availability: Perbill::from_percent(75), latency_ms: 100, bandwidth: 1_000 };
+		let proof = crate::types::ContactProof { block_index: 0, block_hash: [0; 32], signature: [0; 64] };
+		let normal = |chunks_verified, latency_ms, bandwidth| RatingOutcome::Normal {
+			latency_ms,
+			bandwidth,
+			bytes: 1,
+			chunks_verified,
+			contact_proof: proof,
+		};
+		assert!(Sample::from_outcome(&normal(4, 100, 1_000), 4, &promise).met_promise);
+		assert!(Sample::from_outcome(&normal(3, 100, 1_000), 4, &promise).met_promise);
+		assert!(!Sample::from_outcome(&normal(2, 100, 1_000), 4, &promise).met_promise);
+		assert!(!Sample::from_outcome(&normal(4, 101, 1_000), 4, &promise).met_promise);
+		assert!(!Sample::from_outcome(&normal(4, 100, 999), 4, &promise).met_promise);
+		// More verified chunks than asked cannot push the share above 1.
+		assert_eq!(Sample::from_outcome(&normal(9, 1, 1), 4, &promise).success, Perbill::one());
+		let timeout = Sample::from_outcome(&RatingOutcome::Timeout, 4, &promise);
+		assert_eq!((timeout.success, timeout.speed, timeout.met_promise), (Perbill::zero(), None, false));
+	}
+}

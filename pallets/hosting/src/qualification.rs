@@ -1,0 +1,213 @@
+//! `does_qualify` as plain functions of the stored figures: which requirements
+//! an account meets, and for each one it misses, measured against required.
+
+use alloc::vec::Vec;
+
+use crate::{
+	performance::Performance,
+	types::{Attestor, AttestorStatus, HosterStatus, Qualification, Reason, Region, Requirements},
+};
+
+/// What is known of a hoster when judging it.
+pub struct HosterView<'a, BlockNumber> {
+	/// Its status.
+	pub status: HosterStatus,
+	/// The figures to judge: overall, or as measured from the required region.
+	pub performance: Option<&'a Performance<BlockNumber>>,
+}
+
+fn verdict(reasons: Vec<Reason>) -> Qualification {
+	Qualification { qualifies: reasons.is_empty(), reasons }
+}
+
+/// Judges a hoster (or `None`: not registered) against `requirements`.
+/// `region` is the required region when the figures were looked up for one.
+pub fn judge_hoster<BlockNumber>(
+	hoster: Option<HosterView<'_, BlockNumber>>,
+	requirements: &Requirements,
+) -> Qualification {
+	let Some(hoster) = hoster else { return verdict(alloc::vec![Reason::NotRegistered]) };
+	let mut reasons = Vec::new();
+	if hoster.status != HosterStatus::Active {
+		reasons.push(Reason::NotActive);
+	}
+	let Some(p) = hoster.performance else {
+		if let Some(region) = &requirements.region {
+			reasons.push(Reason::RegionNotServed { region: region.clone() });
+		} else if let Some(required) = requirements.min_samples.filter(|n| *n > 0) {
+			reasons.push(Reason::TooFewSamples { measured: 0, required });
+		}
+		return verdict(reasons);
+	};
+	if let Some(required) = requirements.min_samples {
+		if p.samples < required {
+			reasons.push(Reason::TooFewSamples { measured: p.samples, required });
+		}
+	}
+	if let Some(required) = requirements.min_availability {
+		let measured = p.availability.mean();
+		if measured < required {
+			reasons.push(Reason::AvailabilityBelow { measured, required });
+		}
+	}
+	if let Some(required) = requirements.min_reliability {
+		let measured = p.reliability.mean();
+		if measured < required {
+			reasons.push(Reason::ReliabilityBelow { measured, required });
+		}
+	}
+	// Speed figures exist only once a Normal rating arrived; none is as bad as it gets.
+	if let Some(required_ms) = requirements.max_latency_ms {
+		let measured_ms = if p.latency_ms.count == 0 { u32::MAX } else { clamp_u32(p.latency_ms.mean_units()) };
+		if measured_ms > required_ms {
+			reasons.push(Reason::LatencyAbove { measured_ms, required_ms });
+		}
+	}
+	if let Some(required) = requirements.min_bandwidth {
+		let measured = if p.bandwidth.count == 0 { 0 } else { p.bandwidth.mean_units() };
+		if measured < required {
+			reasons.push(Reason::BandwidthBelow { measured, required });
+		}
+	}
+	verdict(reasons)
+}
+
+/// Judges an attestor (or `None`: not registered): its answer rate stands for
+/// availability; speed requirements and regions do not apply to attestors, but
+/// a required region must be the attestor's own.
+pub fn judge_attestor<BlockNumber>(
+	attestor: Option<&Attestor<BlockNumber>>,
+	requirements: &Requirements,
+) -> Qualification {
+	let Some(a) = attestor else { return verdict(alloc::vec![Reason::NotRegistered]) };
+	let mut reasons = Vec::new();
+	if a.status != AttestorStatus::Active {
+		reasons.push(Reason::NotActive);
+	}
+	let rated = a.answered.saturating_add(a.missed);
+	if let Some(required) = requirements.min_samples {
+		if rated < required {
+			reasons.push(Reason::TooFewSamples { measured: rated, required });
+		}
+	}
+	for required in [requirements.min_availability, requirements.min_reliability].into_iter().flatten() {
+		let measured = a.reliability.mean();
+		if measured < required {
+			reasons.push(Reason::ReliabilityBelow { measured, required });
+			break;
+		}
+	}
+	if let Some(region) = requirements.region.as_ref().filter(|r| **r != a.region) {
+		reasons.push(Reason::RegionNotServed { region: Region::clone(region) });
+	}
+	verdict(reasons)
+}
+
+fn clamp_u32(v: u64) -> u32 {
+	u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::performance::{Beta, Ewmv, ONE};
+	use sp_runtime::Perbill;
+
+	fn figures(availability: u64, latency_ms: u64, bandwidth: u64, samples: u32) -> Performance<u32> {
+		let ewmv = |v: u64| Ewmv { mean: v as u128 * 1000, variance: 0, count: samples };
+		Performance {
+			availability: Beta { alpha: availability * ONE / 100, beta: (100 - availability) * ONE / 100 },
+			reliability: Beta { alpha: ONE, beta: 0 },
+			latency_ms: ewmv(latency_ms),
+			bandwidth: ewmv(bandwidth),
+			samples,
+			last_update: 7,
+		}
+	}
+
+	fn needs() -> Requirements {
+		Requirements {
+			min_availability: Some(Perbill::from_percent(90)),
+			min_reliability: None,
+			max_latency_ms: Some(100),
+			min_bandwidth: Some(1_000_000),
+			min_samples: Some(3),
+			region: None,
+		}
+	}
+
+	#[test]
+	fn a_good_active_hoster_qualifies() {
+		let p = figures(95, 50, 2_000_000, 5);
+		let q = judge_hoster(Some(HosterView { status: HosterStatus::Active, performance: Some(&p) }), &needs());
+		assert_eq!(q, Qualification { qualifies: true, reasons: Vec::new() });
+	}
+
+	#[test]
+	fn every_missed_requirement_is_a_reason_with_its_figures() {
+		let p = figures(80, 150, 500_000, 2);
+		let q = judge_hoster(Some(HosterView { status: HosterStatus::Suspended, performance: Some(&p) }), &needs());
+		assert!(!q.qualifies);
+		assert_eq!(
+			q.reasons,
+			alloc::vec![
+				Reason::NotActive,
+				Reason::TooFewSamples { measured: 2, required: 3 },
+				Reason::AvailabilityBelow { measured: Perbill::from_percent(80), required: Perbill::from_percent(90) },
+				Reason::LatencyAbove { measured_ms: 150, required_ms: 100 },
+				Reason::BandwidthBelow { measured: 500_000, required: 1_000_000 },
+			]
+		);
+	}
+
+	#[test]
+	fn unknown_accounts_and_unmeasured_regions() {
+		assert_eq!(judge_hoster::<u32>(None, &needs()).reasons, alloc::vec![Reason::NotRegistered]);
+		let region: Region = b"eu-west".to_vec().try_into().unwrap();
+		let q = judge_hoster::<u32>(
+			Some(HosterView { status: HosterStatus::Active, performance: None }),
+			&Requirements { region: Some(region.clone()), ..needs() },
+		);
+		assert_eq!(q.reasons, alloc::vec![Reason::RegionNotServed { region }]);
+		let q = judge_hoster::<u32>(Some(HosterView { status: HosterStatus::Pending, performance: None }), &needs());
+		assert_eq!(q.reasons, alloc::vec![Reason::NotActive, Reason::TooFewSamples { measured: 0, required: 3 }]);
+	}
+
+	#[test]
+	fn no_requirements_means_registered_and_active() {
+		let q = judge_hoster::<u32>(
+			Some(HosterView { status: HosterStatus::Active, performance: None }),
+			&Requirements::default(),
+		);
+		assert!(q.qualifies);
+	}
+
+	#[test]
+	fn attestors_are_judged_by_their_answer_rate() {
+		let region: Region = b"eu".to_vec().try_into().unwrap();
+		let mut a = Attestor {
+			region: region.clone(),
+			status: AttestorStatus::Active,
+			reliability: Beta { alpha: 9 * ONE, beta: ONE },
+			answered: 9,
+			missed: 1,
+			consecutive_misses: 0,
+			registered_at: 1u32,
+		};
+		let req = Requirements { min_availability: Some(Perbill::from_percent(85)), min_samples: Some(5), ..Default::default() };
+		assert!(judge_attestor(Some(&a), &req).qualifies);
+		a.reliability = Beta { alpha: 5 * ONE, beta: 5 * ONE };
+		a.status = AttestorStatus::Suspended;
+		let other: Region = b"us".to_vec().try_into().unwrap();
+		let q = judge_attestor(Some(&a), &Requirements { region: Some(other.clone()), ..req });
+		assert_eq!(
+			q.reasons,
+			alloc::vec![
+				Reason::NotActive,
+				Reason::ReliabilityBelow { measured: Perbill::from_percent(50), required: Perbill::from_percent(85) },
+				Reason::RegionNotServed { region: other },
+			]
+		);
+		assert_eq!(judge_attestor::<u32>(None, &Requirements::default()).reasons, alloc::vec![Reason::NotRegistered]);
+	}
+}

@@ -1,0 +1,22 @@
+//! The runtime API of the hosting pallet: what polkadot.js apps ("Developer →
+//! Runtime calls"), the hoster CLI and the off-chain worker's clients query.
+
+use alloc::vec::Vec;
+
+use crate::types::{PerformanceSummary, Qualification, RequestView, Requirements, Role};
+
+sp_api::decl_runtime_apis! {
+	/// Queries of the hosting pallet.
+	pub trait HostingApi<AccountId, BlockNumber>
+	where
+		AccountId: codec::Codec,
+		BlockNumber: codec::Codec,
+	{
+		/// Whether `who` qualifies for `role` under `requirements`, and every reason it does not.
+		fn does_qualify(who: AccountId, role: Role, requirements: Requirements) -> Qualification;
+		/// A hoster's status and figures in plain units (`None` if not registered).
+		fn hoster_performance(hoster: AccountId) -> Option<PerformanceSummary<BlockNumber>>;
+		/// Open benchmark requests assigned to `attestor` that it has not answered.
+		fn open_requests_for(attestor: AccountId) -> Vec<RequestView<AccountId, BlockNumber>>;
+	}
+}

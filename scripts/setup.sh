@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for building and testing: protoc (for
+# sc-network), the wasm targets and rust-src (for the runtime's wasm), Node.js
+# packages for the test vectors. Safe to run again: it skips what is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v protoc >/dev/null || missing+=(protobuf-compiler)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+installed_targets=$(rustup target list --installed)
+for target in wasm32-unknown-unknown wasm32v1-none; do
+	grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
+done
+rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+
+if [ ! -d scripts/vectors/node_modules/hypercore ]; then
+	(cd scripts/vectors && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "setup: ok"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the workspace's unit and integration tests
+# (including the node smoke test in node/tests), the pallet benchmarks as tests,
+# the no_std build of hypercore-verify, the check that RocksDB stays out of the
+# build, and the reproducibility of the JS test vectors.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+stage() { printf '\n=== %s ===\n' "$*"; }
+
+stage "RocksDB stays out of the build (ParityDb only)"
+if cargo tree --workspace -i librocksdb-sys >/dev/null 2>&1; then
+	echo "librocksdb-sys is in the dependency tree:" >&2
+	cargo tree --workspace -i librocksdb-sys >&2
+	exit 1
+fi
+echo "ok: librocksdb-sys is not a dependency"
+
+stage "hypercore-verify builds without std for wasm32v1-none"
+cargo build --quiet -p hypercore-verify --no-default-features --features pure --target wasm32v1-none
+
+stage "Workspace tests (unit, JS vectors, pallet mock runtime, node smoke test)"
+cargo test --workspace
+
+stage "Pallet benchmarks run as tests"
+cargo test -p pallet-hosting --features runtime-benchmarks -- benchmarking
+
+stage "JS test vectors are re-created byte for byte by the generator"
+scripts/vectors/check.sh
