@@ -1,0 +1,68 @@
+//! Genesis presets: `development` (one validator, Alice, who is also the
+//! attestor) and `local_testnet` (Alice, Bob and Charlie validate and attest,
+//! each from its own region).
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use crate::{AccountId, BalancesConfig, HostingConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+
+/// Every dev account starts with this balance.
+const ENDOWMENT: u128 = 1_000_000 * UNIT;
+
+fn genesis(validators: &[(Sr25519Keyring, Ed25519Keyring, &str)], root: AccountId) -> Value {
+	let endowed: Vec<AccountId> = Sr25519Keyring::iter().map(|k| k.to_account_id()).collect();
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances: endowed.into_iter().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>() },
+		aura: pallet_aura::GenesisConfig {
+			authorities: validators.iter().map(|v| AuraId::from(v.0.public())).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: validators.iter().map(|v| (GrandpaId::from(v.1.public()), 1)).collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+		hosting: HostingConfig {
+			attestors: validators.iter().map(|v| (v.0.to_account_id(), v.2.as_bytes().to_vec())).collect::<Vec<_>>(),
+		},
+	})
+}
+
+/// One validator, Alice, attesting from region `local`.
+pub fn development_config_genesis() -> Value {
+	genesis(&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice, "local")], Sr25519Keyring::Alice.to_account_id())
+}
+
+/// Alice, Bob and Charlie validate and attest from regions `eu`, `us`, `ap`.
+pub fn local_config_genesis() -> Value {
+	genesis(
+		&[
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice, "eu"),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob, "us"),
+			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie, "ap"),
+		],
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON of a preset.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	serde_json::to_string(&patch).ok().map(|s| s.into_bytes())
+}
+
+/// The presets this runtime offers.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,80 @@
+//! Runtime-level checks: the genesis presets build, and a rating travels the
+//! real transaction-extension pipeline as an authorized unsigned transaction.
+
+use super::*;
+use frame_support::traits::Hooks;
+use frame_system::offchain::CreateAuthorizedTransaction;
+use sp_runtime::{
+	traits::Block as BlockT,
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+};
+
+/// Merges a preset patch into `base`, as the node's chain-spec builder does.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (k, v) in patch {
+				merge(base.entry(k).or_insert(serde_json::Value::Null), v);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
+	let patch = genesis_config_presets::get_preset(&id.into()).expect("preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, serde_json::from_slice(&patch).unwrap());
+	let json = serde_json::to_vec(&config).unwrap();
+	let mut ext = sp_io::TestExternalities::default();
+	ext.execute_with(|| {
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json).expect("preset builds");
+	});
+	ext
+}
+
+#[test]
+fn presets_register_their_validators_as_attestors() {
+	ext_from_preset(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let attestors = pallet_hosting::ActiveAttestors::<Runtime>::get();
+		assert_eq!(attestors.len(), 1);
+		assert_eq!(attestors[0].0, sp_keyring::Sr25519Keyring::Alice.to_account_id());
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+	});
+	ext_from_preset(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let regions: Vec<Vec<u8>> =
+			pallet_hosting::ActiveAttestors::<Runtime>::get().iter().map(|(_, r)| r.to_vec()).collect();
+		assert_eq!(regions, vec![b"eu".to_vec(), b"us".to_vec(), b"ap".to_vec()]);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 3);
+	});
+	assert!(genesis_config_presets::get_preset(&"nope".into()).is_none());
+}
+
+#[test]
+fn ratings_are_validated_by_the_pallet_without_a_signer_or_fees() {
+	ext_from_preset(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		Hosting::on_initialize(1);
+		let alice = sp_keyring::Sr25519Keyring::Alice;
+		let rating = pallet_hosting::Rating {
+			request_id: 7,
+			attestor: alice.to_account_id(),
+			outcome: pallet_hosting::RatingOutcome::Timeout,
+		};
+		let signature: Signature = alice.sign(&rating.signing_payload()).into();
+		let call = RuntimeCall::Hosting(pallet_hosting::Call::performance_benchmark_response { rating, signature });
+		let xt = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call);
+		let hash = <Block as BlockT>::Hash::default();
+		// Request 7 does not exist: the pallet's authorize says Stale (not a payment or signature failure).
+		assert_eq!(
+			Executive::validate_transaction(TransactionSource::External, xt, hash),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+		);
+	});
+}
+
+#[test]
+fn hosting_api_is_in_the_runtime_version() {
+	use sp_api::RuntimeApiInfo;
+	let id = <dyn pallet_hosting::runtime_api::HostingApi<Block, AccountId, BlockNumber>>::ID;
+	assert!(VERSION.apis.iter().any(|(api, _)| *api == id));
+}
