@@ -16,7 +16,7 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
-mod apis;
+pub mod apis;
 mod configs;
 pub mod genesis_config_presets;
 
@@ -71,6 +71,8 @@ impl_opaque_keys! {
 		pub aura: Aura,
 		/// Finality.
 		pub grandpa: Grandpa,
+		/// The attestor key its off-chain worker signs ratings with (key type `host`).
+		pub hosting: Hosting,
 	}
 }
 

@@ -1250,6 +1250,12 @@ pub mod pallet {
 		}
 	}
 
+	/// The attestor key is a session key: `--dev`/`--alice` nodes and
+	/// `author_rotateKeys` put it into the keystore with Aura's and GRANDPA's.
+	impl<T: Config> sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
+		type Public = crate::crypto::Public;
+	}
+
 	/// Index of a pallet error (the code of `InvalidTransaction::Custom` for ratings).
 	fn error_index<T>(e: &Error<T>) -> u8 {
 		e.encode().first().copied().unwrap_or(u8::MAX)
