@@ -512,9 +512,9 @@ pub mod pallet {
 		/// Closes the requests whose deadline was the previous block, then runs the
 		/// periodic benchmark round when one is due. Both are bounded per block.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let (expired, silent) = Self::expire_requests(now.saturating_sub(One::one()));
+			let expired = Self::expire_requests(now.saturating_sub(One::one()));
 			let scheduled = Self::schedule_periodic(now);
-			T::WeightInfo::on_initialize(expired, silent, scheduled)
+			T::WeightInfo::on_initialize(expired, scheduled)
 		}
 
 		/// Checks the constants fit together.
@@ -900,30 +900,28 @@ pub mod pallet {
 			}
 		}
 
-		/// Closes the requests whose deadline was `block`; returns how many were
-		/// closed and how many attestor assignments went unanswered.
-		fn expire_requests(block: BlockNumberFor<T>) -> (u32, u32) {
+		/// Closes the requests whose deadline was `block`; returns how many were closed.
+		pub(crate) fn expire_requests(block: BlockNumberFor<T>) -> u32 {
 			let ids = RequestsByDeadline::<T>::take(block);
-			let (mut closed, mut silent_total) = (0u32, 0u32);
+			let mut closed = 0u32;
 			for id in ids {
 				let Some(request) = BenchmarkRequests::<T>::take(id) else { continue };
 				closed += 1;
 				let silent: Vec<T::AccountId> =
 					request.attestors.iter().filter(|a| !request.answered.contains(a)).cloned().collect();
 				for attestor in &silent {
-					silent_total += 1;
 					OpenRequests::<T>::remove(attestor, id);
 					Self::note_missed(attestor);
 				}
 				log::info!(target: LOG_TARGET, "request {} expired; silent attestors: {:?}", id, silent);
 				Self::deposit_event(Event::RequestExpired { request: id, silent });
 			}
-			(closed, silent_total)
+			closed
 		}
 
 		/// An attestor let a request expire: its reliability falls; after too
 		/// many misses in a row it is suspended. The hoster is not blamed.
-		fn note_missed(who: &T::AccountId) {
+		pub(crate) fn note_missed(who: &T::AccountId) {
 			let Some(mut attestor) = Attestors::<T>::get(who) else { return };
 			attestor.reliability.record(T::ForgettingFactor::get(), Perbill::zero());
 			attestor.missed = attestor.missed.saturating_add(1);

@@ -130,6 +130,13 @@ pub fn ext_with_attestors(attestors: &[(&str, &str)]) -> sp_io::TestExternalitie
 	ext
 }
 
+/// An externalities with no attestors and a keystore, for the benchmarks.
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+	let mut ext = ext_with_attestors(&[]);
+	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
+	ext
+}
+
 /// Advances to block `n`, running `on_initialize` of each new block.
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {

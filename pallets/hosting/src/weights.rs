@@ -29,7 +29,7 @@ pub trait WeightInfo {
 	fn request_performance_benchmark(a: u32) -> Weight;
 	fn performance_benchmark_response() -> Weight;
 	fn authorize_performance_benchmark_response() -> Weight;
-	fn on_initialize(e: u32, s: u32, p: u32) -> Weight;
+	fn on_initialize(e: u32, p: u32) -> Weight;
 }
 
 /// Weights for `pallet-hosting` measured with the node's database weights.
@@ -105,17 +105,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(120_000_000, 6_000)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
-	fn on_initialize(e: u32, s: u32, p: u32) -> Weight {
+	fn on_initialize(e: u32, p: u32) -> Weight {
 		Weight::from_parts(5_000_000, 2_000)
-			.saturating_add(Weight::from_parts(15_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(12_000_000, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((8_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(p.into())))
 	}
 }
@@ -163,10 +160,9 @@ impl WeightInfo for () {
 	fn authorize_performance_benchmark_response() -> Weight {
 		Weight::from_parts(120_000_000, 6_000).saturating_add(RocksDbWeight::get().reads(2))
 	}
-	fn on_initialize(e: u32, s: u32, p: u32) -> Weight {
+	fn on_initialize(e: u32, p: u32) -> Weight {
 		Weight::from_parts(5_000_000, 2_000)
-			.saturating_add(Weight::from_parts(15_000_000, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(12_000_000, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(p.into()))
 	}
 }
