@@ -44,8 +44,12 @@ mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
+mod offchain_tests;
+#[cfg(test)]
 mod tests;
 
+pub mod measure;
+pub mod offchain;
 pub mod performance;
 pub mod qualification;
 pub mod runtime_api;
@@ -515,6 +519,12 @@ pub mod pallet {
 			let expired = Self::expire_requests(now.saturating_sub(One::one()));
 			let scheduled = Self::schedule_periodic(now);
 			T::WeightInfo::on_initialize(expired, scheduled)
+		}
+
+		/// The attestor: measures the hosters assigned to this node's attestor
+		/// keys and submits signed ratings (see [`crate::offchain`]).
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			crate::offchain::run::<T>(now);
 		}
 
 		/// Checks the constants fit together.
@@ -995,6 +1005,7 @@ pub mod pallet {
 				hoster: hoster.clone(),
 				feed: feed_id,
 				length: feed.length,
+				tree_hash: hypercore_verify::hashes::tree::<SpIo>(&feed.roots),
 				chunks: chunks.clone(),
 				nonce,
 				attestors: attestors.clone(),
@@ -1238,6 +1249,7 @@ pub mod pallet {
 				hoster: r.hoster,
 				feed: r.feed,
 				length: r.length,
+				tree_hash: r.tree_hash,
 				chunks: r.chunks.into_inner(),
 				nonce: r.nonce,
 				attestors: r.attestors.into_inner(),

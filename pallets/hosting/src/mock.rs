@@ -131,6 +131,7 @@ pub fn ext_with_attestors(attestors: &[(&str, &str)]) -> sp_io::TestExternalitie
 }
 
 /// An externalities with no attestors and a keystore, for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
 pub fn new_bench_ext() -> sp_io::TestExternalities {
 	let mut ext = ext_with_attestors(&[]);
 	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));

@@ -13,27 +13,27 @@ use sp_runtime::{DispatchError, Perbill};
 
 const NAMES: [&str; 6] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
 
-fn name_of(who: &AccountId) -> &'static str {
+pub(crate) fn name_of(who: &AccountId) -> &'static str {
 	NAMES.iter().copied().find(|n| account(n) == *who).expect("a dev account")
 }
 
 /// A compat-mode feed built and signed natively.
-struct TestFeed {
-	key: [u8; 32],
-	pair: ed25519::Pair,
-	tree: MemoryTree,
-	blocks: Vec<Vec<u8>>,
+pub(crate) struct TestFeed {
+	pub key: [u8; 32],
+	pub pair: ed25519::Pair,
+	pub tree: MemoryTree,
+	pub blocks: Vec<Vec<u8>>,
 }
 
 impl TestFeed {
-	fn new(seed: u8, length: u64) -> Self {
+	pub(crate) fn new(seed: u8, length: u64) -> Self {
 		let pair = ed25519::Pair::from_seed(&[seed; 32]);
 		let mut feed = TestFeed { key: pair.public().0, pair, tree: MemoryTree::new(), blocks: Vec::new() };
 		feed.grow(length);
 		feed
 	}
 
-	fn grow(&mut self, blocks: u64) {
+	pub(crate) fn grow(&mut self, blocks: u64) {
 		for _ in 0..blocks {
 			let i = self.blocks.len();
 			let block = vec![(i as u8).wrapping_mul(31) ^ self.key[0]; 50 + i];
@@ -42,20 +42,20 @@ impl TestFeed {
 		}
 	}
 
-	fn length(&self) -> u64 {
+	pub(crate) fn length(&self) -> u64 {
 		self.tree.length()
 	}
 
-	fn roots(&self) -> Roots {
+	pub(crate) fn roots(&self) -> Roots {
 		self.tree.roots(self.length()).unwrap().try_into().unwrap()
 	}
 
-	fn signature(&self, fork: u64) -> FeedSignature {
+	pub(crate) fn signature(&self, fork: u64) -> FeedSignature {
 		let signable = compat_signable(&hashes::tree::<PureRust>(&self.roots()), self.length(), fork);
 		self.pair.sign(&signable).0.to_vec().try_into().unwrap()
 	}
 
-	fn publish(&self, who: &str) -> FeedId {
+	pub(crate) fn publish(&self, who: &str) -> FeedId {
 		assert_ok!(Hosting::publish_feed(
 			RuntimeOrigin::signed(account(who)),
 			self.key,
@@ -69,11 +69,11 @@ impl TestFeed {
 	}
 }
 
-fn contact(name: &str) -> ed25519::Pair {
+pub(crate) fn contact(name: &str) -> ed25519::Pair {
 	ed25519::Pair::from_string(&format!("//{name}//contact"), None).unwrap()
 }
 
-fn form(hoster: &str) -> HosterForm {
+pub(crate) fn form(hoster: &str) -> HosterForm {
 	HosterForm {
 		endpoint: b"http://127.0.0.1:8900".to_vec().try_into().unwrap(),
 		region: b"eu".to_vec().try_into().unwrap(),
@@ -84,20 +84,20 @@ fn form(hoster: &str) -> HosterForm {
 }
 
 /// Publishes a feed as Eve and registers `hoster` on it; returns (feed, feed id, registration request).
-fn registered(hoster: &str) -> (TestFeed, FeedId, RequestId) {
+pub(crate) fn registered(hoster: &str) -> (TestFeed, FeedId, RequestId) {
 	let feed = TestFeed::new(7, 9);
 	let id = feed.publish("Eve");
 	assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account(hoster)), form(hoster), id));
 	(feed, id, NextRequestId::<Test>::get() - 1)
 }
 
-fn request(id: RequestId) -> BenchmarkRequest<AccountId, u64, ConstU32Two> {
+pub(crate) fn request(id: RequestId) -> BenchmarkRequest<AccountId, u64, ConstU32Two> {
 	BenchmarkRequests::<Test>::get(id).expect("open request")
 }
-type ConstU32Two = frame_support::traits::ConstU32<2>;
+pub(crate) type ConstU32Two = frame_support::traits::ConstU32<2>;
 
 /// A Normal outcome with a valid contact proof by `hoster` for the request's first chunk.
-fn normal(feed: &TestFeed, hoster: &str, id: RequestId, attestor: &str, latency_ms: u32, bandwidth: u64) -> RatingOutcome {
+pub(crate) fn normal(feed: &TestFeed, hoster: &str, id: RequestId, attestor: &str, latency_ms: u32, bandwidth: u64) -> RatingOutcome {
 	let r = request(id);
 	let block_index = r.chunks[0];
 	let block_hash = hashes::leaf::<PureRust>(&feed.blocks[block_index as usize]);
@@ -112,26 +112,26 @@ fn normal(feed: &TestFeed, hoster: &str, id: RequestId, attestor: &str, latency_
 	}
 }
 
-fn signed_rating(attestor: &str, request_id: RequestId, outcome: RatingOutcome) -> (Rating<AccountId>, Signature) {
+pub(crate) fn signed_rating(attestor: &str, request_id: RequestId, outcome: RatingOutcome) -> (Rating<AccountId>, Signature) {
 	let rating = Rating { request_id, attestor: account(attestor), outcome };
 	let signature = pair(attestor).sign(&rating.signing_payload());
 	(rating, signature)
 }
 
 /// Submits a rating as the runtime does: authorize, then dispatch with the Authorized origin.
-fn submit(rating: Rating<AccountId>, signature: Signature) -> Result<(), TransactionValidityError> {
+pub(crate) fn submit(rating: Rating<AccountId>, signature: Signature) -> Result<(), TransactionValidityError> {
 	let call = crate::Call::<Test>::performance_benchmark_response { rating, signature };
 	call.authorize(TransactionSource::External).expect("the call defines authorize")?;
 	assert_ok!(call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
 	Ok(())
 }
 
-fn rate(attestor: &str, id: RequestId, outcome: RatingOutcome) -> Result<(), TransactionValidityError> {
+pub(crate) fn rate(attestor: &str, id: RequestId, outcome: RatingOutcome) -> Result<(), TransactionValidityError> {
 	let (rating, signature) = signed_rating(attestor, id, outcome);
 	submit(rating, signature)
 }
 
-fn assigned(id: RequestId) -> Vec<&'static str> {
+pub(crate) fn assigned(id: RequestId) -> Vec<&'static str> {
 	request(id).attestors.iter().map(name_of).collect()
 }
 

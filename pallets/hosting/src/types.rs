@@ -161,6 +161,8 @@ pub struct BenchmarkRequest<AccountId, BlockNumber, MaxAttestors: frame_support:
 	pub feed: FeedId,
 	/// The feed length the chunks' proofs are anchored at (registered length when requested).
 	pub length: u64,
+	/// The feed's tree hash at `length` (what its signature covers): chunks are verified against it.
+	pub tree_hash: [u8; 32],
 	/// Random block numbers below `length`.
 	pub chunks: Chunks,
 	/// Random challenge the hoster's contact proofs must sign.
@@ -192,6 +194,8 @@ pub struct RequestView<AccountId, BlockNumber> {
 	pub feed_key: [u8; 32],
 	/// The length the proofs are anchored at.
 	pub length: u64,
+	/// The tree hash at `length` the chunks are verified against.
+	pub tree_hash: [u8; 32],
 	/// Block numbers to fetch.
 	pub chunks: alloc::vec::Vec<u64>,
 	/// The challenge nonce.

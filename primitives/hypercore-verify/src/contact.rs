@@ -44,3 +44,16 @@ pub fn verify_contact_proof<C: Crypto>(
 ) -> bool {
 	C::ed25519_verify(contact_key, &contact_message(request_id, nonce, attestor, block_index, block_hash), signature)
 }
+
+/// What a hoster serves for one block: the block with its proof and, when the
+/// request named a benchmark challenge, its contact proof. SCALE-encoded, it is
+/// the body of `GET /feeds/{key}/blocks/{index}`.
+#[derive(
+	Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, codec::DecodeWithMemTracking, scale_info::TypeInfo,
+)]
+pub struct ServedBlock {
+	/// The block and its Merkle proof anchored at the requested length.
+	pub proof: crate::BlockProof,
+	/// The contact key's signature over [`contact_message`] for this block and challenge.
+	pub contact_signature: Option<[u8; 64]>,
+}

@@ -35,7 +35,7 @@ pub mod tree;
 pub mod types;
 
 pub use block::{verify_block, Anchor, BlockError};
-pub use contact::{contact_message, verify_contact_proof};
+pub use contact::{contact_message, verify_contact_proof, ServedBlock};
 pub use crypto::{Crypto, Hash};
 pub use feed::{verify_feed, FeedError, SignedTree, VerifiedFeed};
 pub use manifest::UnsupportedManifest;

@@ -1,0 +1,160 @@
+//! The attestor's measurement arithmetic, as plain functions of what happened
+//! to each chunk of one benchmark. Times are milliseconds of the node's
+//! off-chain clock (resolution 1 ms), counted from when the request was sent.
+//!
+//! * latency: mean time to response headers (first byte) over the valid chunks;
+//! * bandwidth: body bytes of the valid chunks over their transfer window, from
+//!   the first headers to the end of the last body (at least 1 ms);
+//! * availability: valid chunks / chunks asked (the chain divides).
+//!
+//! The JS reference averaged latency over all requests, timeouts included, and
+//! never verified what it timed; here only verified chunks count.
+
+use alloc::vec::Vec;
+
+use crate::types::{ContactProof, ErrorKind, RatingOutcome};
+
+/// What became of one chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChunkFate {
+	/// Delivered, verified against the registered roots, contact proof valid.
+	Valid {
+		/// Time to response headers.
+		first_byte_ms: u64,
+		/// Time to the end of the body.
+		done_ms: u64,
+		/// Body bytes.
+		bytes: u64,
+		/// The hoster's contact proof for it.
+		contact_proof: ContactProof,
+	},
+	/// Served, but wrong: an HTTP status, an undecodable body, a failed proof or contact proof.
+	Failed(ErrorKind),
+	/// No answer before the deadline.
+	TimedOut,
+}
+
+/// Turns the fates of one benchmark's chunks into its rating.
+///
+/// A chunk that was served wrong (integrity, contact proof, encoding) makes the
+/// whole rating that error, in that order of gravity: the hoster served
+/// something it must not. Otherwise any valid chunk makes it Normal, with the
+/// others counting against availability. With nothing valid: an HTTP status if
+/// one came, else Unreachable if a connection failed, else Timeout.
+pub fn rate(fates: &[ChunkFate]) -> RatingOutcome {
+	let failed = |kind: fn(&ErrorKind) -> bool| {
+		fates.iter().find_map(|f| match f {
+			ChunkFate::Failed(k) if kind(k) => Some(*k),
+			_ => None,
+		})
+	};
+	for served_wrong in [
+		failed(|k| matches!(k, ErrorKind::Integrity)),
+		failed(|k| matches!(k, ErrorKind::ContactProof)),
+		failed(|k| matches!(k, ErrorKind::Encoding)),
+	] {
+		if let Some(kind) = served_wrong {
+			return RatingOutcome::Error(kind);
+		}
+	}
+	let valid: Vec<(u64, u64, u64, ContactProof)> = fates
+		.iter()
+		.filter_map(|f| match *f {
+			ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof } =>
+				Some((first_byte_ms, done_ms, bytes, contact_proof)),
+			_ => None,
+		})
+		.collect();
+	if let Some(&(_, _, _, contact_proof)) = valid.first() {
+		let n = valid.len() as u64;
+		let latency_ms = (valid.iter().map(|v| v.0).sum::<u64>() + n / 2) / n;
+		let bytes: u64 = valid.iter().map(|v| v.2).sum();
+		let start = valid.iter().map(|v| v.0).min().unwrap_or(0);
+		let end = valid.iter().map(|v| v.1).max().unwrap_or(0);
+		return RatingOutcome::Normal {
+			latency_ms: u32::try_from(latency_ms).unwrap_or(u32::MAX),
+			bandwidth: bandwidth(bytes, end.saturating_sub(start)),
+			bytes,
+			chunks_verified: valid.len() as u32,
+			contact_proof,
+		};
+	}
+	failed(|k| matches!(k, ErrorKind::Http(_)))
+		.or_else(|| failed(|k| matches!(k, ErrorKind::Unreachable)))
+		.map_or(RatingOutcome::Timeout, RatingOutcome::Error)
+}
+
+/// Bytes per second of `bytes` moved in `millis` (at least 1 ms: the clock's resolution).
+pub fn bandwidth(bytes: u64, millis: u64) -> u64 {
+	let per_second = (bytes as u128) * 1000 / (millis.max(1) as u128);
+	u64::try_from(per_second).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const PROOF: ContactProof = ContactProof { block_index: 3, block_hash: [1; 32], signature: [2; 64] };
+
+	fn valid(first_byte_ms: u64, done_ms: u64, bytes: u64) -> ChunkFate {
+		ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof: PROOF }
+	}
+
+	#[test]
+	fn normal_ratings_average_latency_and_measure_the_transfer_window() {
+		let outcome = rate(&[valid(20, 120, 50_000), valid(30, 220, 50_000), valid(40, 70, 0)]);
+		assert_eq!(
+			outcome,
+			RatingOutcome::Normal {
+				latency_ms: 30,
+				// 100 000 bytes from 20 ms to 220 ms.
+				bandwidth: 500_000,
+				bytes: 100_000,
+				chunks_verified: 3,
+				contact_proof: PROOF,
+			}
+		);
+	}
+
+	#[test]
+	fn timed_out_chunks_lower_availability_not_latency() {
+		let RatingOutcome::Normal { latency_ms, chunks_verified, .. } =
+			rate(&[valid(10, 20, 1000), ChunkFate::TimedOut, ChunkFate::TimedOut])
+		else {
+			panic!("one valid chunk makes a Normal rating")
+		};
+		assert_eq!((latency_ms, chunks_verified), (10, 1));
+	}
+
+	#[test]
+	fn serving_wrong_data_outweighs_valid_chunks() {
+		use ErrorKind::*;
+		let wrong = |k| ChunkFate::Failed(k);
+		assert_eq!(rate(&[valid(1, 2, 3), wrong(Integrity)]), RatingOutcome::Error(Integrity));
+		assert_eq!(rate(&[wrong(Encoding), wrong(ContactProof), valid(1, 2, 3)]), RatingOutcome::Error(ContactProof));
+		assert_eq!(rate(&[wrong(Encoding), wrong(Integrity)]), RatingOutcome::Error(Integrity));
+		assert_eq!(rate(&[wrong(Encoding), ChunkFate::TimedOut]), RatingOutcome::Error(Encoding));
+	}
+
+	#[test]
+	fn without_a_valid_chunk_status_beats_unreachable_beats_timeout() {
+		use ErrorKind::*;
+		assert_eq!(
+			rate(&[ChunkFate::Failed(Unreachable), ChunkFate::Failed(Http(503))]),
+			RatingOutcome::Error(Http(503))
+		);
+		// Some chunks served fine but a status error on the others still leaves a Normal rating.
+		assert!(matches!(rate(&[ChunkFate::Failed(Http(404)), valid(5, 6, 7)]), RatingOutcome::Normal { chunks_verified: 1, .. }));
+		assert_eq!(rate(&[ChunkFate::Failed(Unreachable), ChunkFate::TimedOut]), RatingOutcome::Error(Unreachable));
+		assert_eq!(rate(&[ChunkFate::TimedOut, ChunkFate::TimedOut]), RatingOutcome::Timeout);
+		assert_eq!(rate(&[]), RatingOutcome::Timeout);
+	}
+
+	#[test]
+	fn bandwidth_is_per_second_with_a_one_millisecond_floor() {
+		assert_eq!(bandwidth(65_536, 1000), 65_536);
+		assert_eq!(bandwidth(65_536, 0), 65_536_000);
+		assert_eq!(bandwidth(0, 10), 0);
+		assert_eq!(bandwidth(u64::MAX, 1), u64::MAX);
+	}
+}

@@ -1,0 +1,364 @@
+//! The attestor: an off-chain worker that measures the hosters assigned to this
+//! node's attestor keys and returns signed ratings.
+//!
+//! ## Flow of one run (after each imported block)
+//! 1. **Is it for me.** For every attestor key in the keystore (key type `host`),
+//!    the open requests assigned to its account that it has not answered
+//!    (`OpenRequests`). Each is *claimed* in persistent off-chain storage with a
+//!    compare-and-set, so overlapping runs, re-orgs and restarts never rate a
+//!    request twice.
+//! 2. **Fetch.** Every chunk of every claimed request is requested at once
+//!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`),
+//!    then all are awaited under **one** deadline of `HttpDeadlineMs` (5 s): 100
+//!    open requests take about as long as one. Bodies are capped at
+//!    [`MAX_BODY_BYTES`].
+//! 3. **Measure** with the node's off-chain clock (resolution 1 ms): time to
+//!    response headers per chunk (polled every [`POLL_MS`] ms, so a
+//!    time-to-first-byte is known to within that), body bytes over the transfer
+//!    window ([`crate::measure`]).
+//! 4. **Verify** each chunk with `hypercore-verify` against the feed's tree hash
+//!    at the request's length (recorded in the request from the registered,
+//!    signed roots), and the hoster's contact proof with the contact key of its
+//!    registration form.
+//! 5. **Rate** (Normal, Timeout, or Error: Unreachable, Http, Encoding,
+//!    Integrity, ContactProof), sign with the attestor key and submit as an
+//!    authorized unsigned transaction.
+//!
+//! ## Retries
+//! A claimed request that is still open for this attestor [`RETRY_AFTER`] blocks
+//! later was not included (dropped from the pool, or the node restarted before
+//! submitting). It is measured and submitted **once** more, if its deadline is
+//! at least one block away; the pool's `provides` tag per (request, attestor)
+//! and the chain's `AlreadyAnswered` check make a duplicate impossible anyway.
+//!
+//! ## Logs
+//! Target `runtime::hosting`: `info` for each request taken, each rating sent;
+//! `debug` for each chunk's fate and skipped requests.
+
+use alloc::{format, string::String, vec, vec::Vec};
+use codec::{Decode, DecodeAll, Encode};
+use frame_support::traits::Get;
+use frame_system::{
+	offchain::{AppCrypto, CreateAuthorizedTransaction, SubmitTransaction},
+	pallet_prelude::BlockNumberFor,
+};
+use hypercore_verify::{verify_block, verify_contact_proof, Anchor, ServedBlock, SpIo};
+use sp_core::offchain::{Duration, HttpRequestStatus, Timestamp};
+use sp_runtime::{
+	offchain::storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
+	traits::{IdentifyAccount, Saturating},
+	RuntimeAppPublic,
+};
+
+use crate::{
+	account_bytes,
+	measure::{rate, ChunkFate},
+	pallet::*,
+	types::*,
+	LOG_TARGET,
+};
+
+/// Largest response body read for one chunk: a block of the largest size a proof
+/// carries, its path, the other roots and the contact proof.
+pub const MAX_BODY_BYTES: usize = hypercore_verify::MAX_BLOCK_SIZE as usize + 2 * 64 * 48 + 128;
+/// How often the headers of pending chunks are polled, in milliseconds.
+pub const POLL_MS: u64 = 2;
+/// Blocks after a claim before a still-open request is tried again (once).
+pub const RETRY_AFTER: u32 = 3;
+/// Most attempts at one request.
+pub const MAX_ATTEMPTS: u8 = 2;
+
+/// The persistent record of a request this node took on.
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Claim<BlockNumber> {
+	/// Block of the last attempt.
+	pub at: BlockNumber,
+	/// Attempts so far.
+	pub attempts: u8,
+}
+
+/// Persistent off-chain storage key of a claim.
+pub fn claim_key<AccountId: Encode>(request: RequestId, attestor: &AccountId) -> Vec<u8> {
+	let mut key = b"hosting::claim::".to_vec();
+	(request, attestor).encode_to(&mut key);
+	key
+}
+
+type Request<T> = BenchmarkRequest<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, <T as Config>::AttestorsPerRequest>;
+type AppPublic<T> =
+	<<T as Config>::AuthorityId as AppCrypto<<T as frame_system::offchain::SigningTypes>::Public, <T as frame_system::offchain::SigningTypes>::Signature>>::RuntimeAppPublic;
+
+/// One request to measure, with what it takes to judge and sign.
+struct Job<T: Config> {
+	id: RequestId,
+	request: Request<T>,
+	attestor: T::AccountId,
+	/// The attestor's key, as the runtime's signer type.
+	public: T::Public,
+	/// The feed's key; `None` when the feed is gone.
+	feed_key: Option<[u8; 32]>,
+	/// (endpoint, contact key); `None` when the hoster is gone.
+	hoster: Option<(Vec<u8>, [u8; 32])>,
+}
+
+/// One chunk fetch in flight.
+struct Fetch {
+	job: usize,
+	index: u64,
+	sent: Timestamp,
+	id: Option<sp_core::offchain::HttpRequestId>,
+	first_byte: Option<Timestamp>,
+	fate: Option<ChunkFate>,
+}
+
+/// Runs the attestor for this block.
+pub fn run<T: Config>(now: BlockNumberFor<T>) {
+	let jobs = claim_jobs::<T>(now);
+	if jobs.is_empty() {
+		return;
+	}
+	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(T::HttpDeadlineMs::get()));
+	let fetches = fetch_all::<T>(&jobs, deadline);
+	for (n, job) in jobs.iter().enumerate() {
+		let fates: Vec<ChunkFate> = fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate).collect();
+		let outcome = if job.hoster.is_none() || job.feed_key.is_none() {
+			// The hoster or the feed left the chain: there is nothing to fetch as asked.
+			RatingOutcome::Error(ErrorKind::Unreachable)
+		} else {
+			rate(&fates)
+		};
+		submit::<T>(job, outcome);
+	}
+}
+
+/// The requests assigned to this node's attestor keys that this run claims.
+fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
+	let mut jobs = Vec::new();
+	for key in AppPublic::<T>::all() {
+		let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic = key.into();
+		let public: T::Public = generic.into();
+		let attestor = public.clone().into_account();
+		for id in OpenRequests::<T>::iter_key_prefix(&attestor) {
+			let Some(request) = BenchmarkRequests::<T>::get(id) else { continue };
+			if !claim::<T>(id, &attestor, now, request.deadline) {
+				log::debug!(target: LOG_TARGET, "request {id}: already handled by this node");
+				continue;
+			}
+			let feed = Feeds::<T>::get(request.feed);
+			let hoster = Hosters::<T>::get(&request.hoster).map(|h| (h.form.endpoint.into_inner(), h.form.contact_key));
+			log::info!(
+				target: LOG_TARGET,
+				"request {id}: attestor {:?} measures hoster {:?} ({}) on feed {} at length {}, chunks {:?}",
+				attestor,
+				request.hoster,
+				hoster.as_ref().map(|h| String::from_utf8_lossy(&h.0).into_owned()).unwrap_or_default(),
+				request.feed,
+				request.length,
+				request.chunks
+			);
+			jobs.push(Job {
+				id,
+				feed_key: feed.map(|f| f.key),
+				hoster,
+				request,
+				attestor: attestor.clone(),
+				public: public.clone(),
+			});
+		}
+	}
+	jobs
+}
+
+/// Claims `request` for `attestor` in persistent storage (compare-and-set): a
+/// first attempt, or the one retry when the request is still open long enough
+/// after the first.
+pub fn claim<T: Config>(
+	request: RequestId,
+	attestor: &T::AccountId,
+	now: BlockNumberFor<T>,
+	deadline: BlockNumberFor<T>,
+) -> bool {
+	let key = claim_key(request, attestor);
+	let storage = StorageValueRef::persistent(&key);
+	let result = storage.mutate(
+		|current: Result<Option<Claim<BlockNumberFor<T>>>, StorageRetrievalError>| match current {
+			Ok(None) => Ok(Claim { at: now, attempts: 1 }),
+			Ok(Some(c))
+				if c.attempts < MAX_ATTEMPTS &&
+					now >= c.at.saturating_add(RETRY_AFTER.into()) &&
+					deadline > now =>
+				Ok(Claim { at: now, attempts: c.attempts + 1 }),
+			_ => Err(()),
+		},
+	);
+	match result {
+		Ok(_) => true,
+		Err(MutateStorageError::ValueFunctionFailed(())) | Err(MutateStorageError::ConcurrentModification(_)) =>
+			false,
+	}
+}
+
+/// `GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`.
+pub fn chunk_url(endpoint: &[u8], feed_key: &[u8; 32], index: u64, length: u64, request: RequestId, nonce: &[u8; 32], attestor: &[u8; 32]) -> String {
+	let base = String::from_utf8_lossy(endpoint);
+	format!(
+		"{}/feeds/{}/blocks/{}?length={}&request={}&nonce={}&attestor={}",
+		base.trim_end_matches('/'),
+		hex(feed_key),
+		index,
+		length,
+		request,
+		hex(nonce),
+		hex(attestor)
+	)
+}
+
+fn hex(bytes: &[u8]) -> String {
+	const DIGITS: &[u8; 16] = b"0123456789abcdef";
+	let mut out = String::with_capacity(bytes.len() * 2);
+	for b in bytes {
+		out.push(DIGITS[(b >> 4) as usize] as char);
+		out.push(DIGITS[(b & 15) as usize] as char);
+	}
+	out
+}
+
+/// Sends every chunk request of every job, then waits for all under one deadline.
+fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
+	let mut fetches = Vec::new();
+	for (n, job) in jobs.iter().enumerate() {
+		let (Some((endpoint, _)), Some(feed_key)) = (&job.hoster, &job.feed_key) else { continue };
+		for &index in job.request.chunks.iter() {
+			let url = chunk_url(
+				endpoint,
+				feed_key,
+				index,
+				job.request.length,
+				job.id,
+				&job.request.nonce,
+				&account_bytes(&job.attestor),
+			);
+			let sent = sp_io::offchain::timestamp();
+			let id = sp_io::offchain::http_request_start("GET", &url, &[]).ok().filter(|id| {
+				// An empty body finishes the request: it is sent now.
+				sp_io::offchain::http_request_write_body(*id, &[], Some(deadline)).is_ok()
+			});
+			let fate = if id.is_none() { Some(ChunkFate::Failed(ErrorKind::Unreachable)) } else { None };
+			log::debug!(target: LOG_TARGET, "request {}: GET {url}", job.id);
+			fetches.push(Fetch { job: n, index, sent, id, first_byte: None, fate });
+		}
+	}
+
+	// Headers: poll all pending requests until each finished or the deadline passed.
+	loop {
+		let pending: Vec<usize> =
+			(0..fetches.len()).filter(|&i| fetches[i].fate.is_none() && fetches[i].first_byte.is_none()).collect();
+		if pending.is_empty() {
+			break;
+		}
+		let now = sp_io::offchain::timestamp();
+		if now.unix_millis() >= deadline.unix_millis() {
+			for i in pending {
+				fetches[i].fate = Some(ChunkFate::TimedOut);
+			}
+			break;
+		}
+		let poll = Timestamp::from_unix_millis(deadline.unix_millis().min(now.unix_millis() + POLL_MS));
+		let ids: Vec<_> = pending.iter().filter_map(|&i| fetches[i].id).collect();
+		let statuses = sp_io::offchain::http_response_wait(&ids, Some(poll));
+		let at = sp_io::offchain::timestamp();
+		for (&i, status) in pending.iter().zip(statuses) {
+			match status {
+				HttpRequestStatus::Finished(200) => fetches[i].first_byte = Some(at),
+				HttpRequestStatus::Finished(code) => {
+					fetches[i].first_byte = Some(at);
+					fetches[i].fate = Some(ChunkFate::Failed(ErrorKind::Http(code)));
+				},
+				HttpRequestStatus::IoError | HttpRequestStatus::Invalid =>
+					fetches[i].fate = Some(ChunkFate::Failed(ErrorKind::Unreachable)),
+				HttpRequestStatus::DeadlineReached => {},
+			}
+		}
+	}
+
+	// Bodies: read, decode and verify each chunk whose headers came with 200.
+	for f in fetches.iter_mut().filter(|f| f.fate.is_none()) {
+		let (Some(id), Some(first_byte)) = (f.id, f.first_byte) else { continue };
+		let job = &jobs[f.job];
+		f.fate = Some(match read_body(id, deadline) {
+			Err(fate) => fate,
+			Ok(body) => {
+				let done = sp_io::offchain::timestamp();
+				judge_chunk::<T>(job, f.index, &body).map_or_else(ChunkFate::Failed, |contact_proof| ChunkFate::Valid {
+					first_byte_ms: first_byte.diff(&f.sent).millis(),
+					done_ms: done.diff(&f.sent).millis(),
+					bytes: body.len() as u64,
+					contact_proof,
+				})
+			},
+		});
+		log::debug!(target: LOG_TARGET, "request {}: chunk {} → {:?}", job.id, f.index, f.fate);
+	}
+	fetches
+}
+
+/// Reads a response body up to [`MAX_BODY_BYTES`].
+fn read_body(id: sp_core::offchain::HttpRequestId, deadline: Timestamp) -> Result<Vec<u8>, ChunkFate> {
+	let mut body = Vec::new();
+	let mut buffer = vec![0u8; 64 * 1024];
+	loop {
+		match sp_io::offchain::http_response_read_body(id, &mut buffer, Some(deadline)) {
+			Ok(0) => return Ok(body),
+			Ok(n) => {
+				if body.len() + n as usize > MAX_BODY_BYTES {
+					return Err(ChunkFate::Failed(ErrorKind::Encoding));
+				}
+				body.extend_from_slice(&buffer[..n as usize]);
+			},
+			Err(sp_core::offchain::HttpError::DeadlineReached) => return Err(ChunkFate::TimedOut),
+			Err(_) => return Err(ChunkFate::Failed(ErrorKind::Unreachable)),
+		}
+	}
+}
+
+/// Decodes and verifies one served chunk; returns its contact proof.
+fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &[u8]) -> Result<ContactProof, ErrorKind> {
+	let served = ServedBlock::decode_all(&mut &body[..]).map_err(|_| ErrorKind::Encoding)?;
+	if served.proof.index != index {
+		return Err(ErrorKind::Integrity);
+	}
+	// Anchored at the request's length and the tree hash the feed's signature covered then.
+	let anchor = Anchor::TreeHash(&job.request.tree_hash);
+	let block_hash =
+		verify_block::<SpIo>(anchor, job.request.length, &served.proof).map_err(|_| ErrorKind::Integrity)?;
+	let (_, contact_key) = job.hoster.as_ref().ok_or(ErrorKind::Unreachable)?;
+	let signature = served.contact_signature.ok_or(ErrorKind::ContactProof)?;
+	let valid = verify_contact_proof::<SpIo>(
+		contact_key,
+		job.id,
+		&job.request.nonce,
+		&account_bytes(&job.attestor),
+		index,
+		&block_hash,
+		&signature,
+	);
+	if !valid {
+		return Err(ErrorKind::ContactProof);
+	}
+	Ok(ContactProof { block_index: index, block_hash, signature })
+}
+
+/// Signs the rating with the attestor key and submits it as an authorized transaction.
+fn submit<T: Config>(job: &Job<T>, outcome: RatingOutcome) {
+	let rating = Rating { request_id: job.id, attestor: job.attestor.clone(), outcome };
+	let Some(signature) = T::AuthorityId::sign(&rating.signing_payload(), job.public.clone()) else {
+		log::warn!(target: LOG_TARGET, "request {}: the keystore could not sign with {:?}", job.id, job.attestor);
+		return;
+	};
+	let call = Call::<T>::performance_benchmark_response { rating, signature };
+	let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+	match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
+		Ok(()) => log::info!(target: LOG_TARGET, "request {}: rating sent: {:?}", job.id, outcome),
+		Err(()) => log::warn!(target: LOG_TARGET, "request {}: the pool refused the rating {:?}", job.id, outcome),
+	}
+}

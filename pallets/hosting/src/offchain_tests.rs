@@ -1,0 +1,554 @@
+//! Tests of the attestor (off-chain worker).
+//!
+//! `sp_core::offchain::testing` provides the transaction pool and keystore;
+//! HTTP and the clock come from [`Scripted`], an off-chain externality whose
+//! canned responses say when headers arrive, how long the body takes, which
+//! status comes back, or that the host is unreachable or never answers. Its
+//! clock only moves when the worker waits, as the real one would have, so
+//! measured latency and bandwidth are exact and timeouts are reached by
+//! advancing the clock past the deadline.
+
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+};
+
+use codec::{Decode, Encode};
+use frame_support::traits::Hooks;
+use hypercore_verify::{contact_message, hashes, PureRust, ServedBlock};
+use sp_core::{
+	offchain::{
+		testing::{PoolState, TestTransactionPoolExt},
+		DbExternalities, Externalities, HttpError, HttpRequestId, HttpRequestStatus, OffchainDbExt,
+		OffchainWorkerExt, OpaqueNetworkState, StorageKind, Timestamp, TransactionPoolExt,
+	},
+	OpaquePeerId, Pair,
+};
+use sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+
+use crate::{mock::*, offchain::*, tests::*, *};
+
+/// How a scripted host answers one URL.
+#[derive(Clone, Debug)]
+enum Reply {
+	/// Headers after `first_byte_ms`, then the body over `body_ms`.
+	Serve { status: u16, body: Vec<u8>, first_byte_ms: u64, body_ms: u64 },
+	/// The connection fails at once.
+	Unreachable,
+	/// Nothing ever comes back.
+	Silent,
+}
+
+#[derive(Default)]
+struct State {
+	now: u64,
+	routes: HashMap<String, Reply>,
+	/// Requests started: (url, sent at, reply, bytes read).
+	requests: Vec<(String, u64, Reply, usize)>,
+	/// Number of requests passed to each `http_response_wait`, and its deadline.
+	waits: Vec<(usize, Option<u64>)>,
+	/// Deadlines given to `http_request_write_body`.
+	send_deadlines: Vec<Option<u64>>,
+	storage: HashMap<Vec<u8>, Vec<u8>>,
+}
+
+/// A scripted off-chain externality (HTTP, clock, persistent storage).
+#[derive(Clone, Default)]
+struct Scripted(Arc<Mutex<State>>);
+
+const START_MS: u64 = 1_700_000_000_000;
+
+impl Scripted {
+	fn new() -> Self {
+		let s = Self::default();
+		s.0.lock().unwrap().now = START_MS;
+		s
+	}
+	fn route(&self, url: String, reply: Reply) {
+		self.0.lock().unwrap().routes.insert(url, reply);
+	}
+	fn requested(&self) -> Vec<String> {
+		self.0.lock().unwrap().requests.iter().map(|r| r.0.clone()).collect()
+	}
+	fn elapsed(&self) -> u64 {
+		self.0.lock().unwrap().now - START_MS
+	}
+	fn ready_at(reply: &Reply, sent: u64) -> Option<u64> {
+		match reply {
+			Reply::Serve { first_byte_ms, .. } => Some(sent + first_byte_ms),
+			Reply::Unreachable => Some(sent),
+			Reply::Silent => None,
+		}
+	}
+}
+
+impl Externalities for Scripted {
+	fn is_validator(&self) -> bool {
+		true
+	}
+	fn network_state(&self) -> Result<OpaqueNetworkState, ()> {
+		Err(())
+	}
+	fn timestamp(&mut self) -> Timestamp {
+		Timestamp::from_unix_millis(self.0.lock().unwrap().now)
+	}
+	fn sleep_until(&mut self, deadline: Timestamp) {
+		let mut s = self.0.lock().unwrap();
+		s.now = s.now.max(deadline.unix_millis());
+	}
+	fn random_seed(&mut self) -> [u8; 32] {
+		[4; 32]
+	}
+	fn http_request_start(&mut self, method: &str, uri: &str, _meta: &[u8]) -> Result<HttpRequestId, ()> {
+		assert_eq!(method, "GET");
+		let mut s = self.0.lock().unwrap();
+		// A URL nobody scripted has no server behind it.
+		let reply = s.routes.get(uri).cloned().unwrap_or(Reply::Unreachable);
+		let now = s.now;
+		s.requests.push((uri.to_string(), now, reply, 0));
+		Ok(HttpRequestId((s.requests.len() - 1) as u16))
+	}
+	fn http_request_add_header(&mut self, _: HttpRequestId, _: &str, _: &str) -> Result<(), ()> {
+		Ok(())
+	}
+	fn http_request_write_body(&mut self, _: HttpRequestId, _: &[u8], deadline: Option<Timestamp>) -> Result<(), HttpError> {
+		self.0.lock().unwrap().send_deadlines.push(deadline.map(|d| d.unix_millis()));
+		Ok(())
+	}
+	/// Returns when every request is answered or at the deadline, like the node's.
+	fn http_response_wait(&mut self, ids: &[HttpRequestId], deadline: Option<Timestamp>) -> Vec<HttpRequestStatus> {
+		let mut s = self.0.lock().unwrap();
+		s.waits.push((ids.len(), deadline.map(|d| d.unix_millis())));
+		let ready: Vec<Option<u64>> =
+			ids.iter().map(|id| Self::ready_at(&s.requests[id.0 as usize].2, s.requests[id.0 as usize].1)).collect();
+		let all_ready = ready.iter().try_fold(0u64, |m, r| r.map(|r| m.max(r)));
+		let until = match (all_ready, deadline.map(|d| d.unix_millis())) {
+			(Some(a), Some(d)) => a.min(d),
+			(Some(a), None) => a,
+			(None, Some(d)) => d,
+			(None, None) => panic!("waiting forever on a silent host"),
+		};
+		s.now = s.now.max(until);
+		ids.iter()
+			.zip(ready)
+			.map(|(id, ready)| match (&s.requests[id.0 as usize].2, ready) {
+				(Reply::Unreachable, _) => HttpRequestStatus::IoError,
+				(Reply::Serve { status, .. }, Some(r)) if r <= s.now => HttpRequestStatus::Finished(*status),
+				_ => HttpRequestStatus::DeadlineReached,
+			})
+			.collect()
+	}
+	fn http_response_headers(&mut self, _: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
+		Vec::new()
+	}
+	fn http_response_read_body(
+		&mut self,
+		id: HttpRequestId,
+		buffer: &mut [u8],
+		deadline: Option<Timestamp>,
+	) -> Result<usize, HttpError> {
+		let mut s = self.0.lock().unwrap();
+		let (_, sent, reply, read) = s.requests[id.0 as usize].clone();
+		let Reply::Serve { body, first_byte_ms, body_ms, .. } = reply else { return Err(HttpError::IoError) };
+		let done = sent + first_byte_ms + body_ms;
+		if s.now < done {
+			if let Some(d) = deadline.map(|d| d.unix_millis()).filter(|d| *d < done) {
+				s.now = s.now.max(d);
+				return Err(HttpError::DeadlineReached);
+			}
+			s.now = done;
+		}
+		let n = buffer.len().min(body.len() - read);
+		buffer[..n].copy_from_slice(&body[read..read + n]);
+		s.requests[id.0 as usize].3 += n;
+		Ok(n)
+	}
+	fn set_authorized_nodes(&mut self, _: Vec<OpaquePeerId>, _: bool) {}
+}
+
+impl DbExternalities for Scripted {
+	fn local_storage_set(&mut self, kind: StorageKind, key: &[u8], value: &[u8]) {
+		assert_eq!(kind, StorageKind::PERSISTENT);
+		self.0.lock().unwrap().storage.insert(key.to_vec(), value.to_vec());
+	}
+	fn local_storage_clear(&mut self, _: StorageKind, key: &[u8]) {
+		self.0.lock().unwrap().storage.remove(key);
+	}
+	fn local_storage_compare_and_set(&mut self, _: StorageKind, key: &[u8], old: Option<&[u8]>, new: &[u8]) -> bool {
+		let mut s = self.0.lock().unwrap();
+		if s.storage.get(key).map(|v| v.as_slice()) != old {
+			return false;
+		}
+		s.storage.insert(key.to_vec(), new.to_vec());
+		true
+	}
+	fn local_storage_get(&mut self, _: StorageKind, key: &[u8]) -> Option<Vec<u8>> {
+		self.0.lock().unwrap().storage.get(key).cloned()
+	}
+}
+
+/// An attestor node: Alice's key in the keystore, the scripted network, a test pool.
+struct Node {
+	ext: sp_io::TestExternalities,
+	net: Scripted,
+	pool: Arc<parking_lot::RwLock<PoolState>>,
+}
+
+fn node(attestors: &[(&str, &str)]) -> Node {
+	let mut ext = ext_with_attestors(attestors);
+	let net = Scripted::new();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let keystore = MemoryKeystore::new();
+	keystore.sr25519_generate_new(KEY_TYPE, Some("//Alice")).unwrap();
+	ext.register_extension(OffchainWorkerExt::new(net.clone()));
+	ext.register_extension(OffchainDbExt::new(net.clone()));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(keystore));
+	Node { ext, net, pool: pool_state }
+}
+
+/// The ratings the worker submitted, decoded.
+fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountId>, Signature)> {
+	pool.read()
+		.transactions
+		.iter()
+		.map(|tx| {
+			let xt = Extrinsic::decode(&mut &tx[..]).expect("an extrinsic");
+			match xt.function {
+				RuntimeCall::Hosting(crate::Call::performance_benchmark_response { rating, signature }) =>
+					(rating, signature),
+				other => panic!("unexpected call {other:?}"),
+			}
+		})
+		.collect()
+}
+
+/// What the hoster serves for `index` of request `id` to `attestor`, signed by `signer`'s contact key.
+fn served(feed: &TestFeed, id: RequestId, attestor: &str, index: u64, signer: &str) -> ServedBlock {
+	let r = request(id);
+	let proof = feed.tree.proof(index, r.length, feed.blocks[index as usize].clone()).unwrap();
+	let hash = hashes::leaf::<PureRust>(&feed.blocks[index as usize]);
+	let message = contact_message(id, &r.nonce, &account_bytes(&account(attestor)), index, &hash);
+	ServedBlock { proof, contact_signature: Some(contact(signer).sign(&message).0) }
+}
+
+fn url(feed: &TestFeed, id: RequestId, attestor: &str, index: u64) -> String {
+	let r = request(id);
+	chunk_url(
+		&form("Dave").endpoint,
+		&feed.key,
+		index,
+		r.length,
+		id,
+		&r.nonce,
+		&account_bytes(&account(attestor)),
+	)
+}
+
+/// Scripts every chunk of request `id` for Alice with `reply(index)`.
+fn script(net: &Scripted, feed: &TestFeed, id: RequestId, reply: impl Fn(u64) -> Reply) {
+	for &index in request(id).chunks.iter() {
+		net.route(url(feed, id, "Alice", index), reply(index));
+	}
+}
+
+fn ok(feed: &TestFeed, id: RequestId, index: u64, first_byte_ms: u64, body_ms: u64) -> Reply {
+	Reply::Serve { status: 200, body: served(feed, id, "Alice", index, "Dave").encode(), first_byte_ms, body_ms }
+}
+
+/// Registers Dave (hosting a feed) with only Alice and Bob attesting; both get the request.
+fn setup(n: &mut Node) -> (TestFeed, RequestId) {
+	n.ext.execute_with(|| {
+		let (feed, _, id) = registered("Dave");
+		assert!(assigned(id).contains(&"Alice"));
+		(feed, id)
+	})
+}
+
+fn two_attestors() -> Node {
+	node(&[("Alice", "eu"), ("Bob", "us")])
+}
+
+/// Runs the worker at the current block and returns the one rating it sent.
+fn run_once(n: &mut Node) -> RatingOutcome {
+	let pool = n.pool.clone();
+	n.ext.execute_with(|| {
+		Hosting::offchain_worker(System::block_number());
+		let ratings = submitted(&pool);
+		assert_eq!(ratings.len(), 1, "one rating per request");
+		ratings[0].0.outcome
+	})
+}
+
+#[test]
+fn normal_rating_with_exact_figures_that_the_chain_accepts() {
+	let mut n = two_attestors();
+	let (feed, id) = setup(&mut n);
+	// Small test blocks: a 2 ms body keeps the bandwidth above Dave's promised 100 kB/s.
+	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 20, 2)));
+	let outcome = run_once(&mut n);
+	let RatingOutcome::Normal { latency_ms, bandwidth, bytes, chunks_verified, contact_proof } = outcome else {
+		panic!("expected Normal, got {outcome:?}")
+	};
+	n.ext.execute_with(|| {
+		let r = request(id);
+		assert_eq!(chunks_verified, r.chunks.len() as u32);
+		assert_eq!(latency_ms, 20, "time to first byte, polled every {POLL_MS} ms");
+		// All chunks in flight together: bodies from 20 ms to 22 ms.
+		let expected_bytes: u64 = r.chunks.iter().map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64).sum();
+		assert_eq!(bytes, expected_bytes);
+		assert_eq!(bandwidth, expected_bytes * 1000 / 2);
+		assert!(r.chunks.contains(&contact_proof.block_index));
+		assert_eq!(n.net.requested().len(), r.chunks.len());
+		// The rating the worker signed goes through the chain's checks and activates Dave.
+		let (rating, signature) = submitted(&n.pool).remove(0);
+		assert_eq!(rating.attestor, account("Alice"));
+		assert_eq!(submit(rating, signature), Ok(()));
+		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
+	});
+}
+
+#[test]
+fn a_silent_hoster_is_rated_timeout_at_the_deadline() {
+	let mut n = two_attestors();
+	let (feed, id) = setup(&mut n);
+	n.ext.execute_with(|| script(&n.net, &feed, id, |_| Reply::Silent));
+	assert_eq!(run_once(&mut n), RatingOutcome::Timeout);
+	assert_eq!(n.net.elapsed(), 5000, "the clock was advanced to the 5 s deadline");
+	// A body that arrives too slowly is a timeout too.
+	let mut n = two_attestors();
+	let (feed, id) = setup(&mut n);
+	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 10, 6000)));
+	assert_eq!(run_once(&mut n), RatingOutcome::Timeout);
+}
+
+#[test]
+fn each_error_kind_is_reported() {
+	let cases: Vec<(&str, Box<dyn Fn(&TestFeed, RequestId, u64) -> Reply>, RatingOutcome)> = vec![
+		("unreachable", Box::new(|_, _, _| Reply::Unreachable), RatingOutcome::Error(ErrorKind::Unreachable)),
+		(
+			"http status",
+			Box::new(|_, _, _| Reply::Serve { status: 503, body: b"busy".to_vec(), first_byte_ms: 3, body_ms: 0 }),
+			RatingOutcome::Error(ErrorKind::Http(503)),
+		),
+		(
+			"not SCALE",
+			Box::new(|_, _, _| Reply::Serve { status: 200, body: b"{\"json\": 1}".to_vec(), first_byte_ms: 3, body_ms: 1 }),
+			RatingOutcome::Error(ErrorKind::Encoding),
+		),
+		(
+			"one byte short",
+			Box::new(|f, id, i| {
+				let mut body = served(f, id, "Alice", i, "Dave").encode();
+				body.pop();
+				Reply::Serve { status: 200, body, first_byte_ms: 3, body_ms: 1 }
+			}),
+			RatingOutcome::Error(ErrorKind::Encoding),
+		),
+		(
+			"one byte too many",
+			Box::new(|f, id, i| {
+				let mut body = served(f, id, "Alice", i, "Dave").encode();
+				body.push(0);
+				Reply::Serve { status: 200, body, first_byte_ms: 3, body_ms: 1 }
+			}),
+			RatingOutcome::Error(ErrorKind::Encoding),
+		),
+		(
+			"flipped byte in the block",
+			Box::new(|f, id, i| {
+				let mut s = served(f, id, "Alice", i, "Dave");
+				let mut value = s.proof.value.to_vec();
+				value[0] ^= 1;
+				s.proof.value = value.try_into().unwrap();
+				Reply::Serve { status: 200, body: s.encode(), first_byte_ms: 3, body_ms: 1 }
+			}),
+			RatingOutcome::Error(ErrorKind::Integrity),
+		),
+		(
+			"the wrong block",
+			Box::new(|f, id, i| {
+				let other = (i + 1) % f.length();
+				let s = served(f, id, "Alice", other, "Dave");
+				Reply::Serve { status: 200, body: s.encode(), first_byte_ms: 3, body_ms: 1 }
+			}),
+			RatingOutcome::Error(ErrorKind::Integrity),
+		),
+		(
+			"contact proof from the wrong key",
+			Box::new(|f, id, i| {
+				Reply::Serve { status: 200, body: served(f, id, "Alice", i, "Mallory").encode(), first_byte_ms: 3, body_ms: 1 }
+			}),
+			RatingOutcome::Error(ErrorKind::ContactProof),
+		),
+		(
+			"contact proof for another attestor",
+			Box::new(|f, id, i| {
+				Reply::Serve { status: 200, body: served(f, id, "Bob", i, "Dave").encode(), first_byte_ms: 3, body_ms: 1 }
+			}),
+			RatingOutcome::Error(ErrorKind::ContactProof),
+		),
+		(
+			"no contact proof",
+			Box::new(|f, id, i| {
+				let s = ServedBlock { contact_signature: None, ..served(f, id, "Alice", i, "Dave") };
+				Reply::Serve { status: 200, body: s.encode(), first_byte_ms: 3, body_ms: 1 }
+			}),
+			RatingOutcome::Error(ErrorKind::ContactProof),
+		),
+		(
+			"a body over the cap",
+			Box::new(|_, _, _| Reply::Serve {
+				status: 200,
+				body: vec![0; MAX_BODY_BYTES + 1],
+				first_byte_ms: 3,
+				body_ms: 1,
+			}),
+			RatingOutcome::Error(ErrorKind::Encoding),
+		),
+	];
+	for (name, reply, expected) in cases {
+		let mut n = two_attestors();
+		let (feed, id) = setup(&mut n);
+		n.ext.execute_with(|| script(&n.net, &feed, id, |i| reply(&feed, id, i)));
+		assert_eq!(run_once(&mut n), expected, "{name}");
+		// Every error rating is one the chain accepts (signed, assigned, in time).
+		let (rating, signature) = submitted(&n.pool).remove(0);
+		n.ext.execute_with(|| assert_eq!(submit(rating, signature), Ok(()), "{name}"));
+	}
+}
+
+#[test]
+fn some_chunks_late_means_a_normal_rating_with_fewer_verified() {
+	let mut n = two_attestors();
+	let (feed, id) = setup(&mut n);
+	let first = n.ext.execute_with(|| request(id).chunks[0]);
+	n.ext.execute_with(|| script(&n.net, &feed, id, |i| if i == first { ok(&feed, id, i, 5, 5) } else { Reply::Silent }));
+	let RatingOutcome::Normal { chunks_verified, latency_ms, .. } = run_once(&mut n) else { panic!("Normal") };
+	assert_eq!((chunks_verified, latency_ms), (1, 6), "first byte seen at the 2 ms poll after 5 ms");
+}
+
+#[test]
+fn requests_for_other_attestors_are_ignored() {
+	let mut n = two_attestors();
+	n.ext.execute_with(|| {
+		// Alice is the hoster: only Bob can measure her.
+		let (_, _, id) = registered("Alice");
+		assert_eq!(assigned(id), vec!["Bob"]);
+		Hosting::offchain_worker(System::block_number());
+	});
+	assert!(n.net.requested().is_empty());
+	assert!(submitted(&n.pool).is_empty());
+}
+
+#[test]
+fn a_request_is_rated_once_across_runs_with_one_retry_if_it_stays_open() {
+	let mut n = two_attestors();
+	let (feed, id) = setup(&mut n);
+	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 1, 1)));
+	let chunks = n.ext.execute_with(|| request(id).chunks.len());
+	let pool = n.pool.clone();
+	n.ext.execute_with(|| {
+		Hosting::offchain_worker(1);
+		// A second run at the same block (or a re-org back to it) does nothing.
+		Hosting::offchain_worker(1);
+		run_to_block(1 + RETRY_AFTER as u64 - 1);
+		Hosting::offchain_worker(System::block_number());
+		assert_eq!(submitted(&pool).len(), 1);
+		assert_eq!(n.net.requested().len(), chunks);
+		// Still open RETRY_AFTER blocks later: the rating was lost; one retry.
+		run_to_block(1 + RETRY_AFTER as u64);
+		Hosting::offchain_worker(System::block_number());
+		assert_eq!(submitted(&pool).len(), 2);
+		// Never a third time, though still open.
+		run_to_block(2 + RETRY_AFTER as u64);
+		assert!(OpenRequests::<Test>::contains_key(account("Alice"), id));
+		Hosting::offchain_worker(System::block_number());
+		assert_eq!(submitted(&pool).len(), 2);
+		// The two are for the same (request, attestor): the pool keeps one, the chain accepts one.
+		let mut ratings = submitted(&pool);
+		let (second, sig2) = ratings.pop().unwrap();
+		let (first, sig1) = ratings.pop().unwrap();
+		assert_eq!((first.request_id, &first.attestor), (second.request_id, &second.attestor));
+		assert_eq!(submit(first, sig1), Ok(()));
+		assert!(submit(second, sig2).is_err());
+	});
+	// The claim survives in persistent storage (as across a node restart).
+	let key = claim_key(id, &account("Alice"));
+	assert!(n.net.0.lock().unwrap().storage.contains_key(&key));
+}
+
+#[test]
+fn no_retry_when_the_deadline_is_too_close() {
+	let mut n = two_attestors();
+	let (feed, id) = setup(&mut n);
+	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 1, 1)));
+	let pool = n.pool.clone();
+	n.ext.execute_with(|| {
+		Hosting::offchain_worker(1);
+		let deadline = request(id).deadline;
+		run_to_block(deadline);
+		Hosting::offchain_worker(deadline);
+		assert_eq!(submitted(&pool).len(), 1);
+	});
+}
+
+#[test]
+fn all_requests_of_a_run_share_one_deadline() {
+	let mut n = two_attestors();
+	let (feed, ids) = n.ext.execute_with(|| {
+		let (feed, feed_id, first) = registered("Dave");
+		for _ in 0..2 {
+			assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+		}
+		let ids: Vec<RequestId> = (first..NextRequestId::<Test>::get()).collect();
+		assert!(ids.iter().all(|id| assigned(*id).contains(&"Alice")));
+		(feed, ids)
+	});
+	n.ext.execute_with(|| {
+		for &id in &ids {
+			script(&n.net, &feed, id, |i| ok(&feed, id, i, 100, 50));
+		}
+		Hosting::offchain_worker(1);
+	});
+	let total: usize = n.ext.execute_with(|| ids.iter().map(|id| request(*id).chunks.len()).sum());
+	let state = n.net.0.lock().unwrap();
+	// Every chunk of every request was sent before the first wait, which covered them all.
+	assert_eq!(state.requests.len(), total);
+	assert_eq!(state.waits[0].0, total);
+	let deadlines: std::collections::BTreeSet<_> = state.send_deadlines.iter().collect();
+	assert_eq!(deadlines.len(), 1, "one deadline for the whole run");
+	assert_eq!(deadlines.into_iter().next().unwrap().unwrap(), START_MS + 5000);
+	// Three benchmarks took about as long as one: 100 ms to first byte + 50 ms of body.
+	assert!(state.now - START_MS <= 150 * 2, "took {} ms", state.now - START_MS);
+	drop(state);
+	assert_eq!(submitted(&n.pool).len(), ids.len());
+}
+
+#[test]
+fn a_hoster_that_left_is_rated_unreachable_without_fetching() {
+	let mut n = two_attestors();
+	let (_, id) = setup(&mut n);
+	n.ext.execute_with(|| {
+		assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))));
+		assert!(BenchmarkRequests::<Test>::get(id).is_some());
+	});
+	assert_eq!(run_once(&mut n), RatingOutcome::Error(ErrorKind::Unreachable));
+	assert!(n.net.requested().is_empty());
+}
+
+#[test]
+fn chunk_urls_follow_the_hoster_api() {
+	let url = chunk_url(b"http://127.0.0.1:8900/", &[0xab; 32], 7, 9, 42, &[1; 32], &[2; 32]);
+	assert_eq!(
+		url,
+		format!(
+			"http://127.0.0.1:8900/feeds/{}/blocks/7?length=9&request=42&nonce={}&attestor={}",
+			"ab".repeat(32),
+			"01".repeat(32),
+			"02".repeat(32)
+		)
+	);
+}
+
+use frame_support::assert_ok;
