@@ -29,3 +29,6 @@ cargo test -p pallet-hosting --features runtime-benchmarks -- benchmarking
 
 stage "JS test vectors are re-created byte for byte by the generator"
 scripts/vectors/check.sh
+
+stage "Feeds made by the hoster verify with the JS reference"
+scripts/vectors/check-hoster.sh

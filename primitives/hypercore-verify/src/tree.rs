@@ -61,6 +61,30 @@ pub fn block_proof(
 	})
 }
 
+/// The nodes that appending a block to a tree of `length` blocks creates: its
+/// leaf, then every parent the leaf completes. `get_node` reads existing nodes
+/// (the left siblings). Returns `None` if a needed node is missing or the tree
+/// would outgrow [`MAX_LENGTH`].
+pub fn nodes_created_by_append<C: Crypto>(
+	length: u64,
+	data: &[u8],
+	get_node: impl Fn(u64) -> Option<Node>,
+) -> Option<Vec<Node>> {
+	if length >= MAX_LENGTH {
+		return None;
+	}
+	let mut node = Node { index: flat::leaf(length)?, size: data.len() as u64, hash: hashes::leaf::<C>(data) };
+	let mut created = alloc::vec![node];
+	// While the new node is a right child, its parent is now complete.
+	while flat::offset(node.index) & 1 == 1 {
+		let left = get_node(flat::sibling(node.index)?)?;
+		let size = left.size.checked_add(node.size)?;
+		node = Node { index: flat::parent(node.index)?, size, hash: hashes::parent::<C>(&left, &node, size) };
+		created.push(node);
+	}
+	Some(created)
+}
+
 /// An append-only Hypercore Merkle tree held in memory (nodes only, not data).
 #[derive(Clone, Debug, Default)]
 pub struct MemoryTree {
@@ -85,19 +109,15 @@ impl MemoryTree {
 		self.nodes.get(usize::try_from(index).ok()?).copied().flatten()
 	}
 
-	/// Appends a block and completes every parent it closes.
-	pub fn append<C: Crypto>(&mut self, data: &[u8]) {
-		let mut node = Node { index: 2 * self.length, size: data.len() as u64, hash: hashes::leaf::<C>(data) };
-		self.put(node);
-		self.length += 1;
-		// While the new node is a right child, its parent is now complete.
-		while flat::offset(node.index) & 1 == 1 {
-			let Some(left) = flat::sibling(node.index).and_then(|s| self.node(s)) else { break };
-			let Some(index) = flat::parent(node.index) else { break };
-			let size = left.size + node.size;
-			node = Node { index, size, hash: hashes::parent::<C>(&left, &node, size) };
+	/// Appends a block and completes every parent it closes. Returns `false`
+	/// (and changes nothing) when the tree is full.
+	pub fn append<C: Crypto>(&mut self, data: &[u8]) -> bool {
+		let Some(created) = nodes_created_by_append::<C>(self.length, data, |i| self.node(i)) else { return false };
+		for node in created {
 			self.put(node);
 		}
+		self.length += 1;
+		true
 	}
 
 	/// The full roots at `length` (any length up to the current one).

@@ -1,0 +1,69 @@
+//! The `hoster` command line: feeds are created, listed and appended to; the
+//! secret key file is private; bad arguments fail with a clear message and
+//! leave nothing behind.
+
+use std::{os::unix::fs::PermissionsExt, process::Command};
+
+fn hoster(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+	Command::new(env!("CARGO_BIN_EXE_hoster")).arg("--data").arg(data).args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+	String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn create_list_append_and_private_key() {
+	let dir = tempfile::tempdir().unwrap();
+	let data = dir.path().join("data");
+	let input = dir.path().join("input.bin");
+	std::fs::write(&input, vec![7u8; 10_000]).unwrap();
+	let out = hoster(&data, &["feed", "create", input.to_str().unwrap(), "--chunk-size", "4KiB", "--mode", "compat"]);
+	assert!(out.status.success(), "{}", text(&out.stderr));
+	let key = text(&out.stdout).trim().to_string();
+	assert_eq!(key.len(), 64);
+	assert!(key.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+	let secret = data.join("feeds").join(&key).join("secret.key");
+	assert_eq!(std::fs::metadata(&secret).unwrap().permissions().mode() & 0o777, 0o600);
+
+	let list = text(&hoster(&data, &["feed", "list"]).stdout);
+	assert!(list.contains(&key) && list.contains("compat") && list.contains("length        3"), "{list}");
+
+	let out = hoster(&data, &["feed", "append", &key, input.to_str().unwrap(), "--chunk-size", "4KiB"]);
+	assert!(out.status.success(), "{}", text(&out.stderr));
+	assert_eq!(text(&out.stdout).trim(), format!("{key} 6"));
+}
+
+#[test]
+fn bad_arguments_fail_clearly_and_leave_nothing() {
+	let dir = tempfile::tempdir().unwrap();
+	let data = dir.path().join("data");
+	let empty = dir.path().join("empty");
+	std::fs::write(&empty, b"").unwrap();
+	for (args, expect) in [
+		(vec!["feed", "create", "/no/such/file"], "cannot read /no/such/file"),
+		(vec!["feed", "create", empty.to_str().unwrap()], "holds no bytes"),
+		(vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "0"], "between 1 byte and 4 MiB"),
+		(vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "5MiB"], "between 1 byte and 4 MiB"),
+		(vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "12parsecs"], "unknown size unit"),
+		(vec!["feed", "create", empty.to_str().unwrap(), "--mode", "v9"], "invalid value 'v9'"),
+		(vec!["feed", "append", "xyz", empty.to_str().unwrap()], "expected 64 hex characters"),
+		(vec!["feed", "append", &"ab".repeat(32), empty.to_str().unwrap()], "no feed"),
+		(vec!["serve", "--listen", "not-an-address"], "cannot listen on not-an-address"),
+	] {
+		let out = hoster(&data, &args);
+		assert!(!out.status.success(), "{args:?} must fail");
+		assert!(text(&out.stderr).contains(expect), "{args:?}: {}", text(&out.stderr));
+	}
+	let feeds = data.join("feeds");
+	assert!(!feeds.exists() || std::fs::read_dir(&feeds).unwrap().next().is_none(), "no feed left behind");
+}
+
+#[test]
+fn every_subcommand_explains_itself() {
+	for args in [vec!["--help"], vec!["feed", "--help"], vec!["feed", "create", "--help"], vec!["serve", "--help"]] {
+		let out = Command::new(env!("CARGO_BIN_EXE_hoster")).args(&args).output().unwrap();
+		assert!(out.status.success());
+		assert!(text(&out.stdout).len() > 100, "{args:?}");
+	}
+}
