@@ -39,12 +39,79 @@ enum Command {
 	/// Create, grow, list and copy feeds.
 	#[command(subcommand)]
 	Feed(FeedCommand),
+	/// Talk to the hosting chain: register, publish, update, offer, status.
+	Chain(ChainArgs),
 	/// Serve the stored feeds over HTTP (GET /feeds/{key}/blocks/{index}, /feeds/{key}, /hello, /stats, /metrics).
 	Serve {
 		/// Address to listen on.
 		#[arg(long, default_value = "127.0.0.1:8900")]
 		listen: String,
 		/// The hoster's chain account (64 hex characters), announced by /hello.
+		#[arg(long)]
+		account: Option<String>,
+	},
+}
+
+/// Connection and signing options of the chain commands.
+#[derive(clap::Args, Debug)]
+struct ChainArgs {
+	/// RPC endpoint of a hosting node.
+	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// The account's secret URI: `//Alice` style, a phrase, or a 0x seed.
+	#[arg(long, global = true)]
+	suri: Option<String>,
+	/// A file whose first line is the account's secret URI.
+	#[arg(long, global = true)]
+	key_file: Option<PathBuf>,
+	#[command(subcommand)]
+	command: ChainCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum ChainCommand {
+	/// Register as a hoster with your form; a registration benchmark runs on `--feed` at once.
+	Register {
+		/// Your HTTP endpoint, as attestors reach it (http://host:port).
+		#[arg(long)]
+		endpoint: String,
+		/// The region you serve from.
+		#[arg(long)]
+		region: String,
+		/// Promised highest time to first byte, in milliseconds.
+		#[arg(long)]
+		promise_latency: u32,
+		/// Promised lowest bandwidth, in bytes per second.
+		#[arg(long)]
+		promise_bandwidth: u64,
+		/// Promised availability in percent (e.g. 99.5).
+		#[arg(long, value_parser = hoster::chain::percent_to_perbill)]
+		promise_availability: u32,
+		/// Bytes you offer to store.
+		#[arg(long)]
+		capacity: u64,
+		/// A published feed you store (its key), for the registration benchmark.
+		#[arg(long)]
+		feed: String,
+	},
+	/// Publish a stored feed's key and signed state (verified on chain).
+	Publish {
+		/// Feed key.
+		feed: String,
+	},
+	/// Publish a stored feed's longer signed state.
+	Update {
+		/// Feed key.
+		feed: String,
+	},
+	/// Offer to host a published feed (Active hosters).
+	Offer {
+		/// Feed key.
+		feed: String,
+	},
+	/// Your registration, figures, last rating and whether you meet your own promise.
+	Status {
+		/// Another hoster's account (64 hex characters) instead of yours.
 		#[arg(long)]
 		account: Option<String>,
 	},
@@ -224,8 +291,76 @@ async fn run(cli: Cli) -> Result<()> {
 			let Some(feed) = store.feed(&key)? else { bail!("no feed {}", hex::encode(key)) };
 			println!("{}", serde_json::to_string_pretty(&hoster::store::export_vector(&feed)?)?);
 		},
+		Command::Chain(args) => {
+			let signer = hoster::chain::signer(args.suri.as_deref(), args.key_file.as_deref())?;
+			let chain = hoster::chain::Chain::connect(&args.url, signer).await?;
+			let store = Store::open(&cli.data)?;
+			let stored = |key: &str| -> Result<hoster::store::FeedState> {
+				let key = hex32(key)?;
+				let feed = store.feed(&key)?.ok_or_else(|| anyhow::anyhow!("no feed {} in {}", hex::encode(key), cli.data.display()))?;
+				if feed.state().length == 0 {
+					bail!("feed {} has no blocks yet", hex::encode(key));
+				}
+				Ok(feed.state().clone())
+			};
+			match args.command {
+				ChainCommand::Register {
+					endpoint,
+					region,
+					promise_latency,
+					promise_bandwidth,
+					promise_availability,
+					capacity,
+					feed,
+				} => {
+					let key = hex32(&feed)?;
+					let id = chain.feed_id(&key).await?.ok_or_else(|| anyhow::anyhow!("feed {feed} is not published; run `hoster chain publish {feed}` first"))?;
+					let contact = contact_key(&cli.data)?.verifying_key().to_bytes();
+					let form = hoster::chain::ChainForm {
+						endpoint: endpoint.into_bytes(),
+						region: region.into_bytes(),
+						promised: hoster::chain::ChainPromise {
+							availability: promise_availability,
+							latency_ms: promise_latency,
+							bandwidth: promise_bandwidth,
+						},
+						capacity_bytes: capacity,
+						contact_key: contact,
+					};
+					chain.register(form, id).await?;
+					std::fs::write(cli.data.join("account"), hex::encode(chain.account()))?;
+					println!("registered {} as a Pending hoster; its registration benchmark is under way", hex::encode(chain.account()));
+				},
+				ChainCommand::Publish { feed } => {
+					let id = chain.publish(&stored(&feed)?).await?;
+					println!("published feed {feed} as feed {id}");
+				},
+				ChainCommand::Update { feed } => {
+					let state = stored(&feed)?;
+					let id = chain.update(&state).await?;
+					println!("feed {id} updated to length {}", state.length);
+				},
+				ChainCommand::Offer { feed } => {
+					let key = hex32(&feed)?;
+					let id = chain.feed_id(&key).await?.ok_or_else(|| anyhow::anyhow!("feed {feed} is not published"))?;
+					chain.offer(id).await?;
+					println!("offered to host feed {id}");
+				},
+				ChainCommand::Status { account } => {
+					let who = match account {
+						Some(a) => hex32(&a)?,
+						None => chain.account(),
+					};
+					print!("{}", chain.status(who).await?);
+				},
+			}
+		},
 		Command::Serve { listen, account } => {
-			let account = account.as_deref().map(hex32).transpose().context("--account")?;
+			let account = match account {
+				Some(a) => Some(hex32(&a).context("--account")?),
+				// The account `chain register` saved, if any.
+				None => std::fs::read_to_string(cli.data.join("account")).ok().and_then(|a| hex32(a.trim()).ok()),
+			};
 			let contact = contact_key(&cli.data)?;
 			let hoster = Hoster::new(&cli.data, contact.clone(), account)?;
 			let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;

@@ -1,0 +1,241 @@
+//! `hoster chain ...`: the hoster's calls to the hosting chain through subxt,
+//! with dynamic payloads checked against the node's metadata at run time.
+//! Pallet errors are shown by name with their doc text.
+
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use subxt::{
+	dynamic::{self, Value},
+	error::DispatchError,
+	ext::{frame_decode::runtime_apis::IntoEncodableValues, scale_decode::DecodeAsType, scale_encode::EncodeAsType, scale_value::At},
+	OnlineClient, PolkadotConfig,
+};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+use crate::store::FeedState;
+
+/// A connected client and the signing key.
+pub struct Chain {
+	api: OnlineClient<PolkadotConfig>,
+	signer: Keypair,
+}
+
+/// A tree node as the pallet's calls take it.
+#[derive(EncodeAsType, DecodeAsType, Debug, Clone)]
+#[encode_as_type(crate_path = "subxt::ext::scale_encode")]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct ChainNode {
+	/// Flat-tree index.
+	pub index: u64,
+	/// Bytes below.
+	pub size: u64,
+	/// Hash.
+	pub hash: [u8; 32],
+}
+
+/// `Promise` of the registration form.
+#[derive(EncodeAsType, Debug, Clone)]
+#[encode_as_type(crate_path = "subxt::ext::scale_encode")]
+pub struct ChainPromise {
+	/// Perbill parts (1_000_000_000 = 100%).
+	pub availability: u32,
+	/// Milliseconds.
+	pub latency_ms: u32,
+	/// Bytes per second.
+	pub bandwidth: u64,
+}
+
+/// `HosterForm`.
+#[derive(EncodeAsType, Debug, Clone)]
+#[encode_as_type(crate_path = "subxt::ext::scale_encode")]
+pub struct ChainForm {
+	/// Endpoint URL.
+	pub endpoint: Vec<u8>,
+	/// Region.
+	pub region: Vec<u8>,
+	/// Promise.
+	pub promised: ChainPromise,
+	/// Capacity in bytes.
+	pub capacity_bytes: u64,
+	/// Ed25519 contact key.
+	pub contact_key: [u8; 32],
+}
+
+/// Reads a signing key: a secret URI (`//Alice`, a phrase, `0x` seed) from
+/// `--suri`, or from the first line of `--key-file`.
+pub fn signer(suri: Option<&str>, key_file: Option<&Path>) -> Result<Keypair> {
+	let uri = match (suri, key_file) {
+		(Some(s), None) => s.to_string(),
+		(None, Some(f)) => std::fs::read_to_string(f)
+			.with_context(|| format!("cannot read key file {}", f.display()))?
+			.lines()
+			.next()
+			.unwrap_or("")
+			.trim()
+			.to_string(),
+		(Some(_), Some(_)) => bail!("give either --suri or --key-file, not both"),
+		(None, None) => bail!("give the account's key with --suri //Alice or --key-file FILE"),
+	};
+	let uri: SecretUri = uri.parse().map_err(|e| anyhow!("not a secret URI or phrase: {e}"))?;
+	Keypair::from_uri(&uri).map_err(|e| anyhow!("cannot derive the key: {e}"))
+}
+
+/// Describes an error from the chain: a pallet error by name and doc text.
+pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+	let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+	while let Some(err) = source {
+		if let Some(DispatchError::Module(module)) = err.downcast_ref::<DispatchError>() {
+			if let Ok(details) = module.details() {
+				let docs = details.variant.docs.join(" ");
+				return format!("{}::{}: {}", details.pallet.name(), details.variant.name, docs.trim());
+			}
+		}
+		source = err.source();
+	}
+	let mut text = e.to_string();
+	let mut source = e.source();
+	while let Some(err) = source {
+		text.push_str(&format!(": {err}"));
+		source = err.source();
+	}
+	text
+}
+
+impl Chain {
+	/// Connects to a node's RPC endpoint (`ws://127.0.0.1:9944`).
+	pub async fn connect(url: &str, signer: Keypair) -> Result<Self> {
+		let api = OnlineClient::<PolkadotConfig>::from_url(url)
+			.await
+			.map_err(|e| anyhow!("cannot connect to {url}: {}", describe(&e)))?;
+		Ok(Chain { api, signer })
+	}
+
+	/// The signer's account id.
+	pub fn account(&self) -> [u8; 32] {
+		self.signer.public_key().0
+	}
+
+	/// Submits a `Hosting` call signed by the signer and waits for finality.
+	async fn submit(&self, call: &str, fields: impl subxt::ext::scale_encode::EncodeAsFields) -> Result<()> {
+		let payload = dynamic::transaction("Hosting", call, fields);
+		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
+		let mut transactions = at.transactions();
+		let progress = transactions
+			.sign_and_submit_then_watch_default(&payload, &self.signer)
+			.await
+			.map_err(|e| anyhow!("{call}: {}", describe(&e)))?;
+		progress.wait_for_finalized_success().await.map_err(|e| anyhow!("{call}: {}", describe(&e)))?;
+		Ok(())
+	}
+
+	/// The id of a published feed.
+	pub async fn feed_id(&self, key: &[u8; 32]) -> Result<Option<u32>> {
+		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
+		let addr = dynamic::storage::<([u8; 32],), u32>("Hosting", "FeedByKey");
+		let value = at.storage().try_fetch(addr, (*key,)).await.map_err(|e| anyhow!(describe(&e)))?;
+		value.map(|v| v.decode().map_err(|e| anyhow!(describe(&e)))).transpose()
+	}
+
+	/// Publishes a feed's signed state.
+	pub async fn publish(&self, state: &FeedState) -> Result<u32> {
+		self.submit(
+			"publish_feed",
+			(
+				state.key,
+				state.manifest.clone(),
+				state.length,
+				state.fork,
+				nodes(state),
+				state.signature.clone(),
+			),
+		)
+		.await?;
+		self.feed_id(&state.key).await?.ok_or_else(|| anyhow!("the feed was not found after publishing"))
+	}
+
+	/// Updates a published feed to its longer signed state.
+	pub async fn update(&self, state: &FeedState) -> Result<u32> {
+		let id = self.feed_id(&state.key).await?.ok_or_else(|| anyhow!("the feed is not published; use `chain publish`"))?;
+		self.submit("update_feed", (id, state.length, state.fork, nodes(state), state.signature.clone())).await?;
+		Ok(id)
+	}
+
+	/// Registers the signer as a hoster with `form`, benchmarked on `feed`.
+	pub async fn register(&self, form: ChainForm, feed: u32) -> Result<()> {
+		self.submit("register_hoster", (form, feed)).await
+	}
+
+	/// Offers to host a published feed.
+	pub async fn offer(&self, feed: u32) -> Result<()> {
+		self.submit("offer_hosting", (feed,)).await
+	}
+
+	/// A runtime API call of `HostingApi`, decoded as a value for display.
+	async fn hosting_api(&self, method: &str, args: impl IntoEncodableValues) -> Result<Value> {
+		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
+		let payload = dynamic::runtime_api_call::<_, Value>("HostingApi", method, args);
+		at.runtime_apis().call(payload).await.map_err(|e| anyhow!("{method}: {}", describe(&e)))
+	}
+
+	/// A storage value of the pallet, for display.
+	async fn storage_value(&self, entry: &str, who: [u8; 32]) -> Result<Option<Value>> {
+		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
+		let addr = dynamic::storage::<([u8; 32],), Value>("Hosting", entry);
+		let value = at.storage().try_fetch(addr, (who,)).await.map_err(|e| anyhow!(describe(&e)))?;
+		value.map(|v| v.decode().map_err(|e| anyhow!(describe(&e)))).transpose()
+	}
+
+	/// The hoster's status, figures, last rating and `does_qualify` answer
+	/// against its own promise, as text.
+	pub async fn status(&self, who: [u8; 32]) -> Result<String> {
+		let Some(hoster) = self.storage_value("Hosters", who).await? else {
+			return Ok(format!("{} is not a registered hoster", hex::encode(who)));
+		};
+		let performance = self.hosting_api("hoster_performance", (who,)).await?;
+		let last = self.storage_value("LastRating", who).await?;
+		let promise = hoster.at("form").and_then(|f| f.at("promised"));
+		let field = |name: &str| promise.and_then(|p| p.at(name)).and_then(|v| v.as_u128());
+		// Judge the hoster against its own promise, on at least one rating.
+		let requirements = Value::named_composite([
+			("min_availability", option(field("availability").map(|v| Value::unnamed_composite([Value::u128(v)])))),
+			("min_reliability", option(None)),
+			("max_latency_ms", option(field("latency_ms").map(Value::u128))),
+			("min_bandwidth", option(field("bandwidth").map(Value::u128))),
+			("min_samples", option(Some(Value::u128(1)))),
+			("region", option(None)),
+		]);
+		let verdict = self.hosting_api("does_qualify", (who, Value::unnamed_variant("Hoster", []), requirements)).await?;
+		let mut out = String::new();
+		out.push_str(&format!("hoster       {}\n", hex::encode(who)));
+		out.push_str(&format!("registration {hoster}\n"));
+		out.push_str(&format!("figures      {performance}\n"));
+		out.push_str(&format!(
+			"last rating  {}\n",
+			last.map(|v| v.to_string()).unwrap_or_else(|| "none yet".into())
+		));
+		out.push_str(&format!("qualifies    {verdict}\n"));
+		Ok(out)
+	}
+}
+
+fn option(v: Option<Value>) -> Value {
+	match v {
+		Some(v) => Value::unnamed_variant("Some", [v]),
+		None => Value::unnamed_variant("None", []),
+	}
+}
+
+fn nodes(state: &FeedState) -> Vec<ChainNode> {
+	state.roots.iter().map(|n| ChainNode { index: n.index, size: n.size, hash: n.hash }).collect()
+}
+
+/// Parses a percentage such as `99.5` into Perbill parts.
+pub fn percent_to_perbill(s: &str) -> Result<u32, String> {
+	let p: f64 = s.trim_end_matches('%').parse().map_err(|_| format!("not a percentage: {s:?}"))?;
+	if !(0.0..=100.0).contains(&p) {
+		return Err(format!("a percentage is between 0 and 100, got {s:?}"));
+	}
+	// Parsing a CLI argument, not runtime arithmetic: a float is fine here.
+	Ok((p * 10_000_000.0).round() as u32)
+}
