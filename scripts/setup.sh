@@ -10,6 +10,7 @@ command -v protoc >/dev/null || missing+=(protobuf-compiler)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "installing: ${missing[*]}"
 	SUDO=""
@@ -26,5 +27,8 @@ rustup component list --installed | grep -q '^rust-src' || rustup component add 
 
 if [ ! -d scripts/vectors/node_modules/hypercore ]; then
 	(cd scripts/vectors && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -d scripts/client/node_modules/@polkadot/api ]; then
+	(cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: ok"

@@ -2,7 +2,8 @@
 # Runs every test of the project: the workspace's unit and integration tests
 # (including the node smoke test in node/tests), the pallet benchmarks as tests,
 # the no_std build of hypercore-verify, the check that RocksDB stays out of the
-# build, and the reproducibility of the JS test vectors.
+# build, the JS test vectors (reproducible; hoster feeds verify with the JS
+# reference), and the end-to-end run with a real node and hoster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
@@ -32,3 +33,6 @@ scripts/vectors/check.sh
 
 stage "Feeds made by the hoster verify with the JS reference"
 scripts/vectors/check-hoster.sh
+
+stage "End to end: node, attestor, hoster, polkadot.js client on loopback"
+scripts/e2e.sh

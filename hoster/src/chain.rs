@@ -166,6 +166,11 @@ impl Chain {
 		self.submit("register_hoster", (form, feed)).await
 	}
 
+	/// Asks for a benchmark of `hoster` on `feed`.
+	pub async fn request(&self, hoster: [u8; 32], feed: u32) -> Result<()> {
+		self.submit("request_performance_benchmark", (hoster, feed)).await
+	}
+
 	/// Offers to host a published feed.
 	pub async fn offer(&self, feed: u32) -> Result<()> {
 		self.submit("offer_hosting", (feed,)).await
@@ -194,8 +199,7 @@ impl Chain {
 		};
 		let performance = self.hosting_api("hoster_performance", (who,)).await?;
 		let last = self.storage_value("LastRating", who).await?;
-		let promise = hoster.at("form").and_then(|f| f.at("promised"));
-		let field = |name: &str| promise.and_then(|p| p.at(name)).and_then(|v| v.as_u128());
+		let field = |name: &str| num(&hoster, &["form", "promised", name]);
 		// Judge the hoster against its own promise, on at least one rating.
 		let requirements = Value::named_composite([
 			("min_availability", option(field("availability").map(|v| Value::unnamed_composite([Value::u128(v)])))),
@@ -206,17 +210,123 @@ impl Chain {
 			("region", option(None)),
 		]);
 		let verdict = self.hosting_api("does_qualify", (who, Value::unnamed_variant("Hoster", []), requirements)).await?;
-		let mut out = String::new();
-		out.push_str(&format!("hoster       {}\n", hex::encode(who)));
-		out.push_str(&format!("registration {hoster}\n"));
-		out.push_str(&format!("figures      {performance}\n"));
-		out.push_str(&format!(
-			"last rating  {}\n",
-			last.map(|v| v.to_string()).unwrap_or_else(|| "none yet".into())
-		));
-		out.push_str(&format!("qualifies    {verdict}\n"));
-		Ok(out)
+		Ok(render_status(&who, &hoster, &performance, last.as_ref(), &verdict))
 	}
+}
+
+/// A number at a path of named fields; single-field wrappers (Perbill) are looked through.
+fn num(v: &Value, path: &[&str]) -> Option<u128> {
+	let mut at = v;
+	for name in path {
+		at = at.at(*name)?;
+	}
+	at.as_u128().or_else(|| at.at(0).and_then(|inner| inner.as_u128()))
+}
+
+fn variant_name(v: &Value) -> String {
+	match &v.value {
+		subxt::ext::scale_value::ValueDef::Variant(var) => var.name.clone(),
+		_ => v.to_string(),
+	}
+}
+
+fn text(v: Option<&Value>) -> String {
+	let bytes: Vec<u8> = v
+		.map(|v| {
+			let inner = v.at(0).filter(|i| i.at(0).is_some()).unwrap_or(v);
+			(0..).map_while(|i| inner.at(i).and_then(|b| b.as_u128())).map(|b| b as u8).collect()
+		})
+		.unwrap_or_default();
+	String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn percent(parts: Option<u128>) -> String {
+	parts.map(|p| format!("{:.1}%", p as f64 / 10_000_000.0)).unwrap_or_else(|| "?".into())
+}
+
+fn opt(n: Option<u128>) -> String {
+	n.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+}
+
+/// One reason of `does_qualify`, with Perbill figures as percentages.
+fn render_reason(reason: &Value) -> String {
+	let name = variant_name(reason);
+	let as_pct = name.contains("Availability") || name.contains("Reliability");
+	let field = |f: &str| {
+		let n = num(reason, &[f]);
+		if as_pct {
+			percent(n)
+		} else {
+			opt(n)
+		}
+	};
+	match name.as_str() {
+		"NotRegistered" | "NotActive" => name,
+		"RegionNotServed" => format!("{name} ({})", text(reason.at("region"))),
+		_ => format!("{name} (measured {}, required {})", field("measured").replace("?", &field("measured_ms")), field("required").replace("?", &field("required_ms"))),
+	}
+}
+
+/// The status report of `hoster chain status`.
+pub fn render_status(who: &[u8; 32], hoster: &Value, performance: &Value, last: Option<&Value>, verdict: &Value) -> String {
+	let perf = performance.at(0).unwrap_or(performance);
+	let form = hoster.at("form");
+	let mut out = String::new();
+	out.push_str(&format!("hoster       {}\n", hex::encode(who)));
+	out.push_str(&format!(
+		"status       {} (registered at block {}, hosting {} feed(s))\n",
+		hoster.at("status").map(variant_name).unwrap_or_default(),
+		opt(num(hoster, &["registered_at"])),
+		opt(num(hoster, &["hostings"]))
+	));
+	out.push_str(&format!(
+		"endpoint     {} (region {})\n",
+		text(form.and_then(|f| f.at("endpoint"))),
+		text(form.and_then(|f| f.at("region")))
+	));
+	out.push_str(&format!(
+		"promised     availability {}, latency <= {} ms, bandwidth >= {} B/s\n",
+		percent(num(hoster, &["form", "promised", "availability"])),
+		opt(num(hoster, &["form", "promised", "latency_ms"])),
+		opt(num(hoster, &["form", "promised", "bandwidth"]))
+	));
+	out.push_str(&format!(
+		"measured     availability {}, reliability {}, latency {} ms (sd {}), bandwidth {} B/s (sd {}), {} rating(s), last at block {}\n",
+		percent(num(perf, &["availability"])),
+		percent(num(perf, &["reliability"])),
+		opt(num(perf, &["latency_ms"])),
+		opt(num(perf, &["latency_stddev_ms"])),
+		opt(num(perf, &["bandwidth"])),
+		opt(num(perf, &["bandwidth_stddev"])),
+		opt(num(perf, &["samples"])),
+		opt(num(perf, &["last_update"]))
+	));
+	let last = last.map(|l| {
+		let outcome = l.at(2);
+		let kind = outcome.map(variant_name).unwrap_or_default();
+		let detail = match (kind.as_str(), outcome) {
+			("Normal", Some(o)) => format!(
+				" {} ms, {} B/s, {} chunk(s) verified",
+				opt(num(o, &["latency_ms"])),
+				opt(num(o, &["bandwidth"])),
+				opt(num(o, &["chunks_verified"]))
+			),
+			("Error", Some(o)) => format!(" {}", o.at(0).map(|e| e.to_string()).unwrap_or_default()),
+			_ => String::new(),
+		};
+		format!("request {} at block {}: {kind}{detail}", opt(l.at(0).and_then(|v| v.as_u128())), opt(l.at(3).and_then(|v| v.as_u128())))
+	});
+	out.push_str(&format!("last rating  {}\n", last.unwrap_or_else(|| "none yet".into())));
+	let qualifies = verdict.at("qualifies").and_then(|q| q.as_bool()).unwrap_or(false);
+	let reasons: Vec<String> = verdict
+		.at("reasons")
+		.map(|r| (0..).map_while(|i| r.at(i)).map(render_reason).collect())
+		.unwrap_or_default();
+	out.push_str(&format!(
+		"qualifies    {} (against its own promise)\n",
+		if qualifies { "yes".to_string() } else { format!("no: {}", reasons.join("; ")) }
+	));
+	out
 }
 
 fn option(v: Option<Value>) -> Value {

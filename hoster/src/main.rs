@@ -109,6 +109,15 @@ enum ChainCommand {
 		/// Feed key.
 		feed: String,
 	},
+	/// Ask for a benchmark of a hoster on a feed it hosts (anyone may).
+	Request {
+		/// The hoster's account (64 hex characters).
+		#[arg(long)]
+		hoster: String,
+		/// Feed key.
+		#[arg(long)]
+		feed: String,
+	},
 	/// Your registration, figures, last rating and whether you meet your own promise.
 	Status {
 		/// Another hoster's account (64 hex characters) instead of yours.
@@ -345,6 +354,12 @@ async fn run(cli: Cli) -> Result<()> {
 					let id = chain.feed_id(&key).await?.ok_or_else(|| anyhow::anyhow!("feed {feed} is not published"))?;
 					chain.offer(id).await?;
 					println!("offered to host feed {id}");
+				},
+				ChainCommand::Request { hoster, feed } => {
+					let key = hex32(&feed)?;
+					let id = chain.feed_id(&key).await?.ok_or_else(|| anyhow::anyhow!("feed {feed} is not published"))?;
+					chain.request(hex32(&hoster)?, id).await?;
+					println!("benchmark of {hoster} on feed {id} requested");
 				},
 				ChainCommand::Status { account } => {
 					let who = match account {

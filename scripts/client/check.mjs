@@ -1,0 +1,66 @@
+// A @polkadot/api client of the hosting chain, doing what polkadot.js apps does:
+// reads the metadata, finds the pallet's calls, storage, events and the runtime
+// API, submits a signed extrinsic, and calls does_qualify through the runtime API.
+//   node check.mjs ws://127.0.0.1:9944 <hoster account hex>
+import assert from 'node:assert/strict'
+import { ApiPromise, WsProvider } from '@polkadot/api'
+import { Keyring } from '@polkadot/keyring'
+import { cryptoWaitReady } from '@polkadot/util-crypto'
+
+const [url, hoster] = process.argv.slice(2)
+if (!url || !hoster) {
+  console.error('usage: node check.mjs <ws url> <hoster account hex>')
+  process.exit(2)
+}
+const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true, throwOnConnect: true })
+try {
+  const pallet = api.runtimeMetadata.asLatest.pallets.find((p) => p.name.toString() === 'Hosting')
+  assert.ok(pallet, 'the Hosting pallet is in the metadata')
+  for (const call of ['publishFeed', 'updateFeed', 'registerHoster', 'updateRegistration', 'unregisterHoster',
+    'registerAttestor', 'unregisterAttestor', 'resumeAttestor', 'offerHosting', 'stopHosting',
+    'requestPerformanceBenchmark', 'performanceBenchmarkResponse']) {
+    assert.equal(typeof api.tx.hosting[call], 'function', `call hosting.${call}`)
+  }
+  for (const item of ['feeds', 'hosters', 'attestors', 'hostings', 'benchmarkRequests', 'hosterPerformance', 'lastRating']) {
+    assert.equal(typeof api.query.hosting[item], 'function', `storage hosting.${item}`)
+  }
+  for (const event of ['ProvidePerformanceBenchmark', 'BenchmarkRated', 'HosterActivated', 'RequestExpired']) {
+    assert.ok(api.events.hosting[event], `event hosting.${event}`)
+  }
+  for (const method of ['doesQualify', 'hosterPerformance', 'openRequestsFor']) {
+    assert.equal(typeof api.call.hostingApi?.[method], 'function', `runtime API hostingApi.${method}`)
+  }
+  console.log(`metadata: ${api.runtimeVersion.specName} v${api.runtimeVersion.specVersion}; hosting calls, storage, events and hostingApi found`)
+
+  // Storage as apps shows it.
+  const stored = await api.query.hosting.hosters(`0x${hoster}`)
+  assert.ok(stored.isSome, 'the hoster is registered')
+  console.log(`hoster: ${JSON.stringify(stored.unwrap().status.toHuman())}, form region ${stored.unwrap().form.region.toUtf8()}`)
+
+  // A signed extrinsic, as the Extrinsics page sends it.
+  await cryptoWaitReady()
+  const eve = new Keyring({ type: 'sr25519' }).addFromUri('//Eve')
+  const events = await new Promise((resolve, reject) => {
+    api.tx.hosting.registerAttestor('client').signAndSend(eve, ({ status, events, dispatchError }) => {
+      if (dispatchError) reject(new Error(`registerAttestor failed: ${dispatchError.toString()}`))
+      else if (status.isInBlock) resolve(events)
+    }).catch(reject)
+  })
+  assert.ok(events.some(({ event }) => api.events.hosting.AttestorRegistered.is(event)), 'AttestorRegistered emitted')
+  assert.ok((await api.query.hosting.attestors(eve.address)).isSome, 'Eve is an attestor')
+  console.log('extrinsic hosting.registerAttestor("client") by Eve: included, AttestorRegistered emitted')
+
+  // The runtime API, as the Runtime calls page uses it.
+  const answer = await api.call.hostingApi.doesQualify(`0x${hoster}`, 'Hoster', { minAvailability: 900_000_000, minSamples: 1 })
+  const human = answer.toHuman()
+  console.log(`doesQualify: ${JSON.stringify(human)}`)
+  assert.equal(answer.qualifies.isFalse, true, 'the hoster that failed its benchmarks does not qualify')
+  assert.ok(answer.reasons.some((r) => r.isAvailabilityBelow), 'the reason names the availability')
+  const figures = await api.call.hostingApi.hosterPerformance(`0x${hoster}`)
+  assert.ok(figures.isSome && figures.unwrap().samples.toNumber() >= 4, 'the figures count every rating')
+  console.log(`hosterPerformance: ${figures.unwrap().samples} ratings, availability ${figures.unwrap().availability.toHuman()}`)
+  const open = await api.call.hostingApi.openRequestsFor(eve.address)
+  assert.ok(Array.isArray(open.toArray()), 'openRequestsFor decodes')
+} finally {
+  await api.disconnect()
+}
