@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Throughput of `hoster serve` (64 KiB blocks with Merkle proofs, and with
+# contact proofs) against nginx serving the same blocks as static files, both
+# on loopback under the same wrk load. Goal: hoster >= 0.5 x nginx.
+#   scripts/bench/hoster.sh [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SECONDS_PER_RUN=${1:-10}
+CONNECTIONS=${2:-32}
+BLOCKS=256
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
+for tool in nginx wrk; do
+	command -v "$tool" >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq nginx wrk >/dev/null; }
+done
+cargo build --quiet --release -p hoster
+HOSTER="$CARGO_TARGET_DIR/release/hoster"
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT INT TERM
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+head -c $((BLOCKS * 65536)) /dev/urandom >"$work/input.bin"
+KEY=$("$HOSTER" --data "$work/data" feed create "$work/input.bin" --chunk-size 64KiB 2>/dev/null)
+# The same blocks as static files for nginx.
+mkdir -p "$work/www/feeds/$KEY/blocks"
+python3 - "$work/input.bin" "$work/www/feeds/$KEY/blocks" <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()
+for i in range(len(data) // 65536):
+    open(f'{sys.argv[2]}/{i}', 'wb').write(data[i * 65536:(i + 1) * 65536])
+PY
+
+HPORT=$(free_port); NPORT=$(free_port)
+"$HOSTER" --data "$work/data" serve --listen "127.0.0.1:$HPORT" 2>/dev/null &
+pids+=($!)
+cat >"$work/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	sendfile on;
+	server {
+		listen 127.0.0.1:$NPORT;
+		root $work/www;
+		default_type application/octet-stream;
+	}
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work" &
+pids+=($!)
+sleep 1
+
+cat >"$work/random.lua" <<LUA
+math.randomseed(7)
+request = function()
+	return wrk.format("GET", wrk.path .. math.random(0, $BLOCKS - 1) .. (os.getenv("QUERY") or ""))
+end
+LUA
+run() { # url query -> "requests/s MB/s"
+	QUERY=$2 wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s "$work/random.lua" "$1" |
+		awk '/Requests\/sec/ {r=$2} /Transfer\/sec/ {t=$2} END {print r, t}'
+}
+CHALLENGE="?length=$BLOCKS&request=1&nonce=$(printf '01%.0s' {1..32})&attestor=$(printf '02%.0s' {1..32})"
+read -r n_rps n_tp < <(run "http://127.0.0.1:$NPORT/feeds/$KEY/blocks/" "")
+read -r h_rps h_tp < <(run "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/" "")
+read -r c_rps c_tp < <(run "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/" "$CHALLENGE")
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+printf '%-44s %12s %12s %8s\n' "64 KiB blocks, $CONNECTIONS connections, ${SECONDS_PER_RUN}s" "requests/s" "transfer/s" "x nginx"
+printf '%-44s %12s %12s %8s\n' "nginx, static files" "$n_rps" "$n_tp" "1.00"
+printf '%-44s %12s %12s %8s\n' "hoster, block + Merkle proof" "$h_rps" "$h_tp" "$(ratio "$h_rps" "$n_rps")"
+printf '%-44s %12s %12s %8s\n' "hoster, block + proof + contact proof" "$c_rps" "$c_tp" "$(ratio "$c_rps" "$n_rps")"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Wall time of one off-chain worker run with 100 open benchmark requests against
+# one with a single request, with a real node and a real hoster on loopback.
+# Goal: 100 requests take at most 1.5 x as long as one (all chunk requests of
+# all benchmarks are in flight together under one 5 s deadline).
+#   scripts/bench/ocw.sh [many]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MANY=${1:-100}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
+cargo build --quiet -p hosting-node -p hoster
+BIN="$CARGO_TARGET_DIR/debug"
+[ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# One run: a fresh chain, a hoster, N requests; prints the OCW run's wall time in ms.
+measure() {
+	local n=$1 work pids=() rpc http key dave
+	work=$(mktemp -d)
+	rpc=$(free_port); http=$(free_port)
+	"$BIN/hosting-node" --dev --tmp --rpc-port "$rpc" --port "$(free_port)" --no-prometheus --no-telemetry --no-mdns \
+		-lruntime::hosting=info >"$work/node.log" 2>&1 &
+	pids+=($!)
+	head -c 1000000 /dev/urandom >"$work/in.bin"
+	key=$("$BIN/hoster" --data "$work/h" feed create "$work/in.bin" --chunk-size 64KiB 2>/dev/null)
+	"$BIN/hoster" --data "$work/h" serve --listen "127.0.0.1:$http" 2>/dev/null &
+	pids+=($!)
+	for _ in $(seq 1 60); do curl -sf -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' "http://127.0.0.1:$rpc" >/dev/null && break; sleep 1; done
+	local chain=("$BIN/hoster" --data "$work/h" chain --url "ws://127.0.0.1:$rpc" --suri //Dave)
+	"${chain[@]}" publish "$key" >/dev/null
+	"${chain[@]}" register --endpoint "http://127.0.0.1:$http" --region local --promise-latency 5000 \
+		--promise-bandwidth 1 --promise-availability 1 --capacity 1 --feed "$key" >/dev/null
+	dave=$(cat "$work/h/account")
+	node scripts/client/ocw-bench.mjs "ws://127.0.0.1:$rpc" "$dave" 0 "$n" >/dev/null
+	# Wait for Ferdie's ratings, then take the run: first request taken to last rating sent.
+	for _ in $(seq 1 60); do
+		[ "$(grep -c 'rating sent' "$work/node.log" | tr -d ' ')" -ge $((n + 1)) ] && break
+		sleep 1
+	done
+	python3 - "$work/node.log" "$n" <<'PY'
+import re, sys, datetime
+lines = open(sys.argv[1]).read().splitlines()
+n = int(sys.argv[2])
+def t(line):
+    return datetime.datetime.strptime(line[:23], '%Y-%m-%d %H:%M:%S.%f')
+# Ferdie's run: the last `n` "measures" lines and the last `n` "rating sent" lines.
+taken = [t(l) for l in lines if ' measures hoster ' in l][-n:]
+sent = [t(l) for l in lines if 'rating sent' in l][-n:]
+print(round((max(sent) - min(taken)).total_seconds() * 1000))
+PY
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+one=$(measure 1)
+many=$(measure "$MANY")
+printf 'one off-chain run, 1 open request:    %6d ms\n' "$one"
+printf 'one off-chain run, %d open requests: %6d ms\n' "$MANY" "$many"
+python3 -c "print(f'ratio: {max($many,1) / max($one,1):.2f} (goal <= 1.5)')"

@@ -1,0 +1,44 @@
+// Sets up one off-chain run with N open requests for the OCW benchmark
+// (scripts/bench/ocw.sh): makes Ferdie the only attestor, opens N benchmark
+// requests of the hoster, waits until all are open, then inserts Ferdie's
+// attestor key so the next off-chain run takes them all at once.
+//   node ocw-bench.mjs <ws url> <hoster hex> <feed id> <N>
+import assert from 'node:assert/strict'
+import { ApiPromise, WsProvider, Keyring } from '@polkadot/api'
+import { cryptoWaitReady } from '@polkadot/util-crypto'
+import { u8aToHex } from '@polkadot/util'
+
+const [url, hoster, feed, count] = process.argv.slice(2)
+const n = Number(count)
+const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true })
+await cryptoWaitReady()
+const keyring = new Keyring({ type: 'sr25519' })
+const [alice, ferdie] = ['//Alice', '//Ferdie'].map((s) => keyring.addFromUri(s))
+
+const inBlock = (tx, signer) => new Promise((resolve, reject) => {
+  tx.signAndSend(signer, ({ status, dispatchError }) => {
+    if (dispatchError) reject(new Error(dispatchError.toString()))
+    else if (status.isInBlock) resolve()
+  }).catch(reject)
+})
+
+// Ferdie attests (his key is not in the keystore yet); Alice stops attesting.
+await inBlock(api.tx.hosting.registerAttestor('bench'), ferdie)
+await inBlock(api.tx.hosting.unregisterAttestor(), alice)
+
+// N requests from dev accounts, sent without waiting (at most 32 per block).
+const senders = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve'].map((s) => keyring.addFromUri(s))
+const nonces = await Promise.all(senders.map((s) => api.rpc.system.accountNextIndex(s.address)))
+for (let i = 0; i < n; i++) {
+  const k = i % senders.length
+  await api.tx.hosting.requestPerformanceBenchmark(`0x${hoster}`, Number(feed)).signAndSend(senders[k], { nonce: nonces[k].addn(Math.floor(i / senders.length)) })
+}
+for (;;) {
+  const open = await api.call.hostingApi.openRequestsFor(ferdie.address)
+  if (open.length >= n) break
+  await new Promise((r) => setTimeout(r, 500))
+}
+// Now the off-chain worker of the next block sees all N at once.
+await api.rpc.author.insertKey('host', '//Ferdie', u8aToHex(ferdie.publicKey))
+console.log(`${n} requests open for Ferdie; attestor key inserted`)
+await api.disconnect()
