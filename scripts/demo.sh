@@ -1,54 +1,79 @@
 #!/usr/bin/env bash
-# The main job: set up a fresh machine, build, and run a development chain
-# (`hosting-node --dev`) that polkadot.js apps can drive on ws://127.0.0.1:9944.
-# Ctrl-C stops everything this script started.
+# The main job, from a fresh clone: set up the machine, build, start a
+# development chain (`hosting-node --dev`, Alice validates and attests), create
+# a sample Hypercore feed and serve it with `hoster serve`, publish it, register
+# the hoster (Dave) with its form, and show the benchmark requests, the ratings,
+# the hoster's figures and its does_qualify answer as they land. polkadot.js
+# apps can watch and drive the same chain on ws://127.0.0.1:9944.
+# Ctrl-C stops every process this script started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 RPC_PORT=${RPC_PORT:-9944}
+HOSTER_PORT=${HOSTER_PORT:-8900}
 
 scripts/setup.sh
-echo "building hosting-node (the first build takes a while)..."
-cargo build --quiet -p hosting-node
-NODE="$CARGO_TARGET_DIR/debug/hosting-node"
+echo "building hosting-node and hoster (the first build takes about 25 minutes on 2 cores)..."
+cargo build --quiet -p hosting-node -p hoster
+BIN="$CARGO_TARGET_DIR/debug"
 
+DEMO=$(mktemp -d -t hosting-demo.XXXXXX)
 pids=()
 cleanup() {
 	trap - INT TERM EXIT
 	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	echo "demo: stopped"
+	echo
+	echo "demo: stopped every process it started (logs in $DEMO)"
 }
 trap cleanup INT TERM EXIT
 
-LOG=$(mktemp -t hosting-node.XXXXXX.log)
-"$NODE" --dev --tmp --rpc-port "$RPC_PORT" --rpc-cors all >"$LOG" 2>&1 &
+"$BIN/hosting-node" --dev --tmp --rpc-port "$RPC_PORT" --rpc-cors all -lruntime::hosting=info >"$DEMO/node.log" 2>&1 &
 pids+=($!)
-echo "hosting-node --dev is starting (log: $LOG)"
-
-rpc() {
-	curl -s -H 'Content-Type: application/json' \
-		-d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":${2:-[]}}" "http://127.0.0.1:$RPC_PORT"
-}
 for _ in $(seq 1 120); do
-	rpc system_health | grep -q '"result"' && break
+	curl -sf -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
+		"http://127.0.0.1:$RPC_PORT" >/dev/null && break
 	sleep 1
 done
+echo "node: hosting-node --dev, RPC ws://127.0.0.1:$RPC_PORT (log: $DEMO/node.log)"
+
+H=("$BIN/hoster" --data "$DEMO/hoster")
+CHAIN=("${H[@]}" chain --url "ws://127.0.0.1:$RPC_PORT" --suri //Dave)
+head -c 1048576 /dev/urandom >"$DEMO/sample.bin"
+KEY=$("${H[@]}" feed create "$DEMO/sample.bin" --chunk-size 64KiB)
+"${H[@]}" serve --listen "127.0.0.1:$HOSTER_PORT" >"$DEMO/hoster.log" 2>&1 &
+pids+=($!)
+echo "hoster: feed $KEY (1 MiB, 16 blocks of 64 KiB), served on http://127.0.0.1:$HOSTER_PORT"
+
+"${CHAIN[@]}" publish "$KEY"
+"${CHAIN[@]}" register --endpoint "http://127.0.0.1:$HOSTER_PORT" --region local --promise-latency 500 \
+	--promise-bandwidth 1000000 --promise-availability 90 --capacity 1000000000 --feed "$KEY"
+
 cat <<MSG
 
-The chain is running. Open polkadot.js apps and connect it to ws://127.0.0.1:$RPC_PORT:
+Open polkadot.js apps against this chain:
   https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$RPC_PORT#/explorer
-  Developer → Extrinsics → hosting: publish_feed, register_hoster, offer_hosting, ...
-  Developer → Runtime calls → hostingApi: does_qualify, hoster_performance, open_requests_for
-Alice is the validator and the attestor (her key of type 'host' is in the keystore).
+  Network → Explorer: ProvidePerformanceBenchmark and BenchmarkRated events
+  Developer → Chain state → hosting; Developer → Runtime calls → hostingApi.doesQualify
+  Developer → Extrinsics → hosting.requestPerformanceBenchmark(Dave, 0) asks for a benchmark
+Periodic benchmarks run every 10 blocks (30 s). Press Ctrl-C to stop.
 
-Press Ctrl-C to stop.
 MSG
+# Show the pallet's log lines (requests, ratings) and, when it changes, the hoster's status.
+tail --pid="${pids[0]}" -n +1 -F "$DEMO/node.log" 2>/dev/null | grep --line-buffered -E "^[0-9-]+ [0-9:.]+ .*request [0-9]+ (\(|rated)" |
+	sed -u -E 's/^([0-9-]+ [0-9:]+)[.0-9]* +(INFO [^ ]+ runtime::hosting: )?/\1  /; s/, contact_proof: .*$/ }/; s/ \(5[1-9A-HJ-NP-Za-km-z]{7}\.\.\.\)//g' &
+pids+=($!)
+last=""
 while kill -0 "${pids[0]}" 2>/dev/null; do
-	head=$(rpc chain_getHeader | sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p')
-	fin=$(rpc chain_getFinalizedHead | sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p')
-	fin_n=$(rpc chain_getHeader "[\"$fin\"]" | sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p')
-	[ -n "$head" ] && printf '\rbest #%d, finalized #%d ' "$head" "${fin_n:-0}"
-	sleep 3
+	status=$("${CHAIN[@]}" status 2>/dev/null | grep -E '^(status|measured|qualifies)' || true)
+	if [ -n "$status" ] && [ "$status" != "$last" ]; then
+		printf '%s\n\n' "$status" | sed 's/^/    /'
+		last=$status
+		if grep -q '^status +Active' <<<"$status" && [ ! -e "$DEMO/offered" ]; then
+			touch "$DEMO/offered"
+			echo "    (Dave is Active: he can now offer to host more feeds with 'hoster chain offer')"
+		fi
+	fi
+	sleep 6
 done
-echo "hosting-node exited; see $LOG"
+echo "hosting-node exited; see $DEMO/node.log"
