@@ -134,7 +134,7 @@ pub fn parse_multisig(bytes: &[u8]) -> Result<[u8; 64], ManifestError> {
 	r.finish()?;
 	match first {
 		Some((0, signature)) => Ok(signature),
-		Some((signer, _)) => Err(ManifestError::Unsupported(UnsupportedManifest::Signers(signer + 1))),
+		Some((signer, _)) => Err(ManifestError::Unsupported(UnsupportedManifest::Signers(signer.saturating_add(1)))),
 		None => Err(ManifestError::Unsupported(UnsupportedManifest::Quorum(0))),
 	}
 }
