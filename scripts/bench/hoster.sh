@@ -32,6 +32,8 @@ for i in range(len(data) // 65536):
     open(f'{sys.argv[2]}/{i}', 'wb').write(data[i * 65536:(i + 1) * 65536])
 PY
 
+# nginx's workers run as an unprivileged user: let them read the files.
+chmod -R a+rX "$work"
 HPORT=$(free_port); NPORT=$(free_port)
 "$HOSTER" --data "$work/data" serve --listen "127.0.0.1:$HPORT" 2>/dev/null &
 pids+=($!)
@@ -66,6 +68,11 @@ run() { # url query -> "requests/s MB/s"
 		awk '/Requests\/sec/ {r=$2} /Transfer\/sec/ {t=$2} END {print r, t}'
 }
 CHALLENGE="?length=$BLOCKS&request=1&nonce=$(printf '01%.0s' {1..32})&attestor=$(printf '02%.0s' {1..32})"
+# Both must serve whole blocks, or the comparison means nothing.
+for url in "http://127.0.0.1:$NPORT/feeds/$KEY/blocks/3" "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/3"; do
+	size=$(curl -sf -o /dev/null -w '%{size_download}' "$url") || { echo "cannot fetch $url" >&2; exit 1; }
+	[ "$size" -ge 65536 ] || { echo "$url answered $size bytes" >&2; exit 1; }
+done
 read -r n_rps n_tp < <(run "http://127.0.0.1:$NPORT/feeds/$KEY/blocks/" "")
 read -r h_rps h_tp < <(run "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/" "")
 read -r c_rps c_tp < <(run "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/" "$CHALLENGE")
