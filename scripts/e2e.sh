@@ -88,6 +88,10 @@ status=$(wait_status '^status +Active' "the hoster did not become Active")
 printf '%s\n' "$status"
 grep -qE '^last rating .*Normal' <<<"$status" || fail "the registration rating is not Normal"
 grep -qE '^qualifies +yes' <<<"$status" || fail "does_qualify does not say yes"
+# The feed grows: append, re-sign, publish the longer state.
+head -c 40000 /dev/urandom >"$work/more.bin"
+"${H[@]}" feed append "$KEY" "$work/more.bin" --chunk-size 16KiB
+"${CHAIN[@]}" update "$KEY" | grep -q "updated to length 16" || fail "chain update did not publish length 16"
 
 say "2. the hoster stops"
 kill "$HOSTER_PID"; wait "$HOSTER_PID" 2>/dev/null || true
@@ -115,5 +119,5 @@ status=$(wait_status '^last rating .*Integrity' "a corrupted block is not rated 
 printf '%s\n' "$status"
 
 say "4. polkadot.js client"
-node scripts/client/check.mjs "ws://127.0.0.1:$RPC" "$DAVE"
+node scripts/client/check.mjs "ws://127.0.0.1:$RPC" "$DAVE" 16
 say "all end-to-end checks passed"

@@ -7,7 +7,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api'
 import { Keyring } from '@polkadot/keyring'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 
-const [url, hoster] = process.argv.slice(2)
+const [url, hoster, feedLength] = process.argv.slice(2)
 if (!url || !hoster) {
   console.error('usage: node check.mjs <ws url> <hoster account hex>')
   process.exit(2)
@@ -36,6 +36,12 @@ try {
   const stored = await api.query.hosting.hosters(`0x${hoster}`)
   assert.ok(stored.isSome, 'the hoster is registered')
   console.log(`hoster: ${JSON.stringify(stored.unwrap().status.toHuman())}, form region ${stored.unwrap().form.region.toUtf8()}`)
+
+  if (feedLength) {
+    const feed = (await api.query.hosting.feeds(0)).unwrap()
+    assert.equal(feed.length.toNumber(), Number(feedLength), 'feed 0 has its updated length')
+    console.log(`feed 0: length ${feed.length}, mode ${feed.mode.toString()}, ${feed.roots.length} roots`)
+  }
 
   // A signed extrinsic, as the Extrinsics page sends it.
   await cryptoWaitReady()
