@@ -14,8 +14,7 @@ HOSTER_PORT=${HOSTER_PORT:-8900}
 
 scripts/setup.sh
 echo "building hosting-node and hoster (the first build takes about 25 minutes on 2 cores)..."
-cargo build --quiet -p hosting-node -p hoster
-BIN="$CARGO_TARGET_DIR/debug"
+BIN=$(scripts/build-bins.sh)
 
 DEMO=$(mktemp -d -t hosting-demo.XXXXXX)
 pids=()

@@ -12,8 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
-cargo build --quiet -p hosting-node -p hoster
-BIN="$CARGO_TARGET_DIR/debug"
+BIN=$(scripts/build-bins.sh)
 [ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
 
 work=$(mktemp -d -t hosting-e2e.XXXXXX)

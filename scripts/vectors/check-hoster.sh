@@ -6,8 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 [ -d node_modules/hypercore ] || npm ci --no-audit --no-fund --loglevel=error
-cargo build --quiet -p hoster
-HOSTER="$CARGO_TARGET_DIR/debug/hoster"
+HOSTER="$(../build-bins.sh)/hoster"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # 150 KiB of pseudo-random bytes and a small directory: uneven last blocks.
