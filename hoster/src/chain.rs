@@ -349,3 +349,39 @@ pub fn percent_to_perbill(s: &str) -> Result<u32, String> {
 	// Parsing a CLI argument, not runtime arithmetic: a float is fine here.
 	Ok((p * 10_000_000.0).round() as u32)
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_key_file_signs_as_the_same_secret_uri() {
+		let dir = tempfile::tempdir().unwrap();
+		let file = dir.path().join("dave.key");
+		std::fs::write(&file, "//Dave\nignored second line\n").unwrap();
+		let from_file = signer(None, Some(&file)).unwrap();
+		let from_suri = signer(Some("//Dave"), None).unwrap();
+		assert_eq!(from_file.public_key().0, from_suri.public_key().0);
+		assert_ne!(from_suri.public_key().0, signer(Some("//Eve"), None).unwrap().public_key().0);
+	}
+
+	#[test]
+	fn signing_options_are_checked() {
+		let both = signer(Some("//Dave"), Some(Path::new("/tmp/x"))).map(|_| ()).unwrap_err();
+		assert!(both.to_string().contains("not both"));
+		let none = signer(None, None).map(|_| ()).unwrap_err();
+		assert!(none.to_string().contains("--suri"));
+		let missing = signer(None, Some(Path::new("/no/such/key"))).map(|_| ()).unwrap_err();
+		assert!(missing.to_string().contains("cannot read key file"));
+	}
+
+	#[test]
+	fn percentages_become_perbill_parts() {
+		assert_eq!(percent_to_perbill("99.5"), Ok(995_000_000));
+		assert_eq!(percent_to_perbill("100%"), Ok(1_000_000_000));
+		assert_eq!(percent_to_perbill("0"), Ok(0));
+		assert!(percent_to_perbill("101").is_err());
+		assert!(percent_to_perbill("-1").is_err());
+		assert!(percent_to_perbill("ninety").is_err());
+	}
+}

@@ -61,7 +61,7 @@ pub struct Stats {
 /// The server's shared state.
 pub struct Hoster {
 	store: Store,
-	feeds: RwLock<HashMap<[u8; 32], (Arc<Feed>, SystemTime)>>,
+	feeds: RwLock<HashMap<[u8; 32], (Arc<Feed>, HeaderVersion)>>,
 	contact: SigningKey,
 	account: Option<[u8; 32]>,
 	stats: Mutex<Stats>,
@@ -72,8 +72,15 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 	(status, Json(json!({ "error": message.into(), "status": status.as_u16() }))).into_response()
 }
 
-fn header_mtime(path: &std::path::Path) -> Option<SystemTime> {
-	std::fs::metadata(path).and_then(|m| m.modified()).ok()
+/// Identifies one written version of a `header.json`. Every write is a rename of
+/// a new file, so the inode changes even when the clock (whose file timestamps
+/// advance in kernel ticks) does not.
+type HeaderVersion = (u64, u64, Option<SystemTime>);
+
+fn header_version(path: &std::path::Path) -> Option<HeaderVersion> {
+	use std::os::unix::fs::MetadataExt;
+	let m = std::fs::metadata(path).ok()?;
+	Some((m.ino(), m.len(), m.modified().ok()))
 }
 
 impl Hoster {
@@ -102,14 +109,14 @@ impl Hoster {
 	/// Loads new feeds and feeds whose header changed (they grew).
 	pub fn refresh(&self) -> Result<()> {
 		for key in self.store.keys()? {
-			let mtime = header_mtime(&self.header_path(&key));
+			let Some(version) = header_version(&self.header_path(&key)) else { continue };
 			let current = self.feeds.read().map_err(|_| anyhow::anyhow!("lock poisoned"))?.get(&key).map(|f| f.1);
-			if current.is_some() && current == mtime {
+			if current == Some(version) {
 				continue;
 			}
 			if let Some(feed) = self.store.feed(&key)? {
 				if let Ok(mut feeds) = self.feeds.write() {
-					feeds.insert(key, (Arc::new(feed), mtime.unwrap_or(SystemTime::UNIX_EPOCH)));
+					feeds.insert(key, (Arc::new(feed), version));
 				}
 			}
 		}
