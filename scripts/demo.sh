@@ -8,6 +8,7 @@
 # Ctrl-C stops every process this script started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 RPC_PORT=${RPC_PORT:-9944}
 HOSTER_PORT=${HOSTER_PORT:-8900}
@@ -29,11 +30,7 @@ trap cleanup INT TERM EXIT
 
 "$BIN/hosting-node" --dev --tmp --rpc-port "$RPC_PORT" --rpc-cors all -lruntime::hosting=info >"$DEMO/node.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 120); do
-	curl -sf -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
-		"http://127.0.0.1:$RPC_PORT" >/dev/null && break
-	sleep 1
-done
+wait_rpc "$RPC_PORT"
 echo "node: hosting-node --dev, RPC ws://127.0.0.1:$RPC_PORT (log: $DEMO/node.log)"
 
 H=("$BIN/hoster" --data "$DEMO/hoster")

@@ -11,6 +11,7 @@
 # Every process started here is stopped when the script ends, pass or fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 BIN=$(scripts/build-bins.sh)
 [ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
@@ -34,7 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 RPC=$(free_port); P2P=$(free_port); HTTP=$(free_port)
 say() { printf '[e2e %s] %s\n' "$(date +%T)" "$*" >&2; }
 fail() { say "FAIL: $*"; exit 1; }
@@ -42,11 +42,7 @@ fail() { say "FAIL: $*"; exit 1; }
 "$BIN/hosting-node" --dev --tmp --rpc-port "$RPC" --port "$P2P" --no-prometheus --no-telemetry --no-mdns \
 	-lruntime::hosting=debug >"$work/node.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 90); do
-	curl -sf -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
-		"http://127.0.0.1:$RPC" >/dev/null && break
-	sleep 1
-done
+wait_rpc "$RPC" 90
 
 H=("$BIN/hoster" --data "$work/hoster")
 CHAIN=("${H[@]}" chain --url "ws://127.0.0.1:$RPC" --suri //Dave)

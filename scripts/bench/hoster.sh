@@ -5,6 +5,7 @@
 #   scripts/bench/hoster.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib.sh
 SECONDS_PER_RUN=${1:-10}
 CONNECTIONS=${2:-32}
 BLOCKS=256
@@ -19,7 +20,6 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 head -c $((BLOCKS * 65536)) /dev/urandom >"$work/input.bin"
 KEY=$("$HOSTER" --data "$work/data" feed create "$work/input.bin" --chunk-size 64KiB 2>/dev/null)

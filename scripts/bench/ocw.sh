@@ -6,11 +6,11 @@
 #   scripts/bench/ocw.sh [many]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib.sh
 MANY=${1:-100}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 BIN=$(scripts/build-bins.sh)
 [ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # One run: a fresh chain, a hoster, N requests; prints the OCW run's wall time in ms.
 measure() {
@@ -24,7 +24,7 @@ measure() {
 	key=$("$BIN/hoster" --data "$work/h" feed create "$work/in.bin" --chunk-size 64KiB 2>/dev/null)
 	"$BIN/hoster" --data "$work/h" serve --listen "127.0.0.1:$http" 2>/dev/null &
 	pids+=($!)
-	for _ in $(seq 1 60); do curl -sf -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' "http://127.0.0.1:$rpc" >/dev/null && break; sleep 1; done
+	wait_rpc "$rpc" 60
 	local chain=("$BIN/hoster" --data "$work/h" chain --url "ws://127.0.0.1:$rpc" --suri //Dave)
 	"${chain[@]}" publish "$key" >/dev/null
 	"${chain[@]}" register --endpoint "http://127.0.0.1:$http" --region local --promise-latency 5000 \
