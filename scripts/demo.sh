@@ -57,7 +57,7 @@ Periodic benchmarks run every 10 blocks (30 s). Press Ctrl-C to stop.
 MSG
 # Show the pallet's log lines (requests, ratings) and, when it changes, the hoster's status.
 tail --pid="${pids[0]}" -n +1 -F "$DEMO/node.log" 2>/dev/null | grep --line-buffered -E "^[0-9-]+ [0-9:.]+ .*request [0-9]+ (\(|rated)" |
-	sed -u -E 's/^([0-9-]+ [0-9:]+)[.0-9]* +(INFO [^ ]+ runtime::hosting: )?/\1  /; s/, contact_proof: .*$/ }/; s/ \(5[1-9A-HJ-NP-Za-km-z]{7}\.\.\.\)//g' &
+	sed -u -E 's/^([0-9-]+ [0-9:]+)[.0-9]* +(INFO [^ ]+ runtime::hosting: )?/\1  /; s/ \(5[1-9A-HJ-NP-Za-km-z]{7}\.\.\.\)//g' &
 pids+=($!)
 last=""
 while kill -0 "${pids[0]}" 2>/dev/null; do

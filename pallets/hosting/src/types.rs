@@ -212,9 +212,7 @@ pub struct RequestView<AccountId, BlockNumber> {
 
 /// A hoster's proof of contact for one block it served: its contact key's Ed25519
 /// signature over (request id, nonce, attestor, block index, block hash).
-#[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub struct ContactProof {
 	/// Block number of the served chunk (one of the request's chunks).
 	pub block_index: u64,
@@ -222,6 +220,19 @@ pub struct ContactProof {
 	pub block_hash: [u8; 32],
 	/// The signature.
 	pub signature: [u8; 64],
+}
+
+/// Short form for logs: the block and the first bytes of hash and signature.
+impl core::fmt::Debug for ContactProof {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		let h = &self.block_hash;
+		let s = &self.signature;
+		write!(
+			f,
+			"ContactProof {{ block {}, hash {:02x}{:02x}{:02x}{:02x}.., signature {:02x}{:02x}{:02x}{:02x}.. }}",
+			self.block_index, h[0], h[1], h[2], h[3], s[0], s[1], s[2], s[3]
+		)
+	}
 }
 
 /// What went wrong when an attestor measured a hoster.
