@@ -17,7 +17,6 @@
 use std::{
 	collections::{BTreeMap, HashMap},
 	net::SocketAddr,
-	path::PathBuf,
 	sync::{Arc, Mutex, RwLock},
 	time::{Duration, SystemTime},
 };
@@ -97,19 +96,10 @@ impl Hoster {
 		Ok(hoster)
 	}
 
-	fn header_path(&self, key: &[u8; 32]) -> PathBuf {
-		self.store_dir(key).join("header.json")
-	}
-
-	fn store_dir(&self, key: &[u8; 32]) -> PathBuf {
-		// Store::feed opens `<data>/feeds/<hex>`; mirror it for the mtime check.
-		self.store.feeds_dir().join(hex::encode(key))
-	}
-
 	/// Loads new feeds and feeds whose header changed (they grew).
 	pub fn refresh(&self) -> Result<()> {
 		for key in self.store.keys()? {
-			let Some(version) = header_version(&self.header_path(&key)) else { continue };
+			let Some(version) = header_version(&self.store.header_path(&key)) else { continue };
 			let current = self.feeds.read().map_err(|_| anyhow::anyhow!("lock poisoned"))?.get(&key).map(|f| f.1);
 			if current == Some(version) {
 				continue;

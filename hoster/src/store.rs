@@ -204,9 +204,9 @@ impl Store {
 		Ok(Store { feeds })
 	}
 
-	/// `<data>/feeds`.
-	pub fn feeds_dir(&self) -> &Path {
-		&self.feeds
+	/// The `header.json` of a feed (which may not exist).
+	pub fn header_path(&self, key: &[u8; 32]) -> PathBuf {
+		self.dir(key).join("header.json")
 	}
 
 	fn dir(&self, key: &[u8; 32]) -> PathBuf {
@@ -219,7 +219,7 @@ impl Store {
 		for entry in fs::read_dir(&self.feeds)? {
 			let name = entry?.file_name();
 			if let Ok(key) = hex32(&name.to_string_lossy()) {
-				if self.dir(&key).join("header.json").exists() {
+				if self.header_path(&key).exists() {
 					keys.push(key);
 				}
 			}
@@ -231,7 +231,7 @@ impl Store {
 	/// Opens a stored feed.
 	pub fn feed(&self, key: &[u8; 32]) -> Result<Option<Feed>> {
 		let dir = self.dir(key);
-		if !dir.join("header.json").exists() {
+		if !self.header_path(key).exists() {
 			return Ok(None);
 		}
 		Feed::open(dir).map(Some)
