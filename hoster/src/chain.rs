@@ -62,6 +62,19 @@ pub struct ChainForm {
 	pub contact_key: [u8; 32],
 }
 
+/// A benchmark request as `ProvidePerformanceBenchmark` announces it (the
+/// fields a requester needs to follow it).
+#[derive(DecodeAsType, Debug, Clone)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+pub struct OpenedRequest {
+	/// Request id.
+	pub request: u64,
+	/// Assigned attestors.
+	pub attestors: Vec<[u8; 32]>,
+	/// The last block a rating is accepted in.
+	pub deadline: u32,
+}
+
 /// Reads a signing key: a secret URI (`//Alice`, a phrase, `0x` seed) from
 /// `--suri`, or from the first line of `--key-file`.
 pub fn signer(suri: Option<&str>, key_file: Option<&Path>) -> Result<Keypair> {
@@ -118,6 +131,15 @@ impl Chain {
 
 	/// Submits a `Hosting` call signed by the signer and waits for finality.
 	async fn submit(&self, call: &str, fields: impl subxt::ext::scale_encode::EncodeAsFields) -> Result<()> {
+		self.submit_for_events(call, fields).await.map(|_| ())
+	}
+
+	/// Like `submit`, returning the events the call emitted.
+	async fn submit_for_events(
+		&self,
+		call: &str,
+		fields: impl subxt::ext::scale_encode::EncodeAsFields,
+	) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>> {
 		let payload = dynamic::transaction("Hosting", call, fields);
 		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
 		let mut transactions = at.transactions();
@@ -125,8 +147,7 @@ impl Chain {
 			.sign_and_submit_then_watch_default(&payload, &self.signer)
 			.await
 			.map_err(|e| anyhow!("{call}: {}", describe(&e)))?;
-		progress.wait_for_finalized_success().await.map_err(|e| anyhow!("{call}: {}", describe(&e)))?;
-		Ok(())
+		progress.wait_for_finalized_success().await.map_err(|e| anyhow!("{call}: {}", describe(&e)))
 	}
 
 	/// The id of a published feed.
@@ -166,9 +187,17 @@ impl Chain {
 		self.submit("register_hoster", (form, feed)).await
 	}
 
-	/// Asks for a benchmark of `hoster` on `feed`.
-	pub async fn request(&self, hoster: [u8; 32], feed: u32) -> Result<()> {
-		self.submit("request_performance_benchmark", (hoster, feed)).await
+	/// Asks for a benchmark of `hoster` on `feed`; returns the request the
+	/// chain opened (from its `ProvidePerformanceBenchmark` event).
+	pub async fn request(&self, hoster: [u8; 32], feed: u32) -> Result<OpenedRequest> {
+		let events = self.submit_for_events("request_performance_benchmark", (hoster, feed)).await?;
+		for event in events.iter() {
+			let event = event.map_err(|e| anyhow!(describe(&e)))?;
+			if event.pallet_name() == "Hosting" && event.event_name() == "ProvidePerformanceBenchmark" {
+				return event.decode_fields_unchecked_as::<OpenedRequest>().map_err(|e| anyhow!(describe(&e)));
+			}
+		}
+		bail!("the request was included but the chain emitted no ProvidePerformanceBenchmark event")
 	}
 
 	/// Offers to host a published feed.
@@ -198,7 +227,11 @@ impl Chain {
 			return Ok(format!("{} is not a registered hoster", hex::encode(who)));
 		};
 		let performance = self.hosting_api("hoster_performance", (who,)).await?;
-		let last = self.storage_value("LastRating", who).await?;
+		// `HosterPerformance` keeps the last rating next to the figures.
+		let last = self.storage_value("HosterPerformance", who).await?.and_then(|record| {
+			let last = record.at("last_rating")?;
+			(variant_name(last) == "Some").then(|| last.at(0).cloned()).flatten()
+		});
 		let field = |name: &str| num(&hoster, &["form", "promised", name]);
 		// Judge the hoster against its own promise, on at least one rating.
 		let requirements = Value::named_composite([
@@ -302,7 +335,7 @@ pub fn render_status(who: &[u8; 32], hoster: &Value, performance: &Value, last: 
 		opt(num(perf, &["last_update"]))
 	));
 	let last = last.map(|l| {
-		let outcome = l.at(2);
+		let outcome = l.at("outcome");
 		let kind = outcome.map(variant_name).unwrap_or_default();
 		let detail = match (kind.as_str(), outcome) {
 			("Normal", Some(o)) => format!(
@@ -314,7 +347,7 @@ pub fn render_status(who: &[u8; 32], hoster: &Value, performance: &Value, last: 
 			("Error", Some(o)) => format!(" {}", o.at(0).map(|e| e.to_string()).unwrap_or_default()),
 			_ => String::new(),
 		};
-		format!("request {} at block {}: {kind}{detail}", opt(l.at(0).and_then(|v| v.as_u128())), opt(l.at(3).and_then(|v| v.as_u128())))
+		format!("request {} at block {}: {kind}{detail}", opt(num(l, &["request"])), opt(num(l, &["at"])))
 	});
 	out.push_str(&format!("last rating  {}\n", last.unwrap_or_else(|| "none yet".into())));
 	let qualifies = verdict.at("qualifies").and_then(|q| q.as_bool()).unwrap_or(false);

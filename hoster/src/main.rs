@@ -358,8 +358,14 @@ async fn run(cli: Cli) -> Result<()> {
 				ChainCommand::Request { hoster, feed } => {
 					let key = hex32(&feed)?;
 					let id = chain.feed_id(&key).await?.ok_or_else(|| anyhow::anyhow!("feed {feed} is not published"))?;
-					chain.request(hex32(&hoster)?, id).await?;
-					println!("benchmark of {hoster} on feed {id} requested");
+					let opened = chain.request(hex32(&hoster)?, id).await?;
+					let attestors: Vec<String> = opened.attestors.iter().map(hex::encode).collect();
+					println!(
+						"request {} opened: benchmark of {hoster} on feed {id}, attestors {}, deadline block {}",
+						opened.request,
+						attestors.join(","),
+						opened.deadline
+					);
 				},
 				ChainCommand::Status { account } => {
 					let who = match account {

@@ -29,7 +29,8 @@ pub fn development() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// `--chain local`: Alice, Bob and Charlie validate and attest.
+/// `--chain local`: Alice, Bob, Charlie and Dave validate; Alice, Bob and
+/// Charlie attest (see the runtime's presets for why four validators).
 pub fn local_testnet() -> Result<ChainSpec, String> {
 	Ok(builder()?
 		.with_name("Hosting Local Testnet")

@@ -1,6 +1,11 @@
 //! Genesis presets: `development` (one validator, Alice, who is also the
-//! attestor) and `local_testnet` (Alice, Bob and Charlie validate and attest,
-//! each from its own region).
+//! attestor) and `local_testnet` (Alice, Bob, Charlie and Dave validate; Alice,
+//! Bob and Charlie also attest, each from its own region).
+//!
+//! Why four validators for three attestors: GRANDPA finalizes with more than
+//! two thirds of the voters (threshold = n - (n-1)/3), so with three voters it
+//! needs all three and one stopped validator stalls finality. Four voters
+//! tolerate one fault; Dave is the fourth.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -15,7 +20,9 @@ use crate::{AccountId, BalancesConfig, HostingConfig, RuntimeGenesisConfig, Sudo
 /// Every dev account starts with this balance.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
-fn genesis(validators: &[(Sr25519Keyring, Ed25519Keyring, &str)], root: AccountId) -> Value {
+/// `validators` produce and finalize blocks; `attestors` (account, region)
+/// measure hosters.
+fn genesis(validators: &[(Sr25519Keyring, Ed25519Keyring)], attestors: &[(Sr25519Keyring, &str)], root: AccountId) -> Value {
 	let endowed: Vec<AccountId> = Sr25519Keyring::iter().map(|k| k.to_account_id()).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed.into_iter().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>() },
@@ -27,24 +34,32 @@ fn genesis(validators: &[(Sr25519Keyring, Ed25519Keyring, &str)], root: AccountI
 		},
 		sudo: SudoConfig { key: Some(root) },
 		hosting: HostingConfig {
-			attestors: validators.iter().map(|v| (v.0.to_account_id(), v.2.as_bytes().to_vec())).collect::<Vec<_>>(),
+			attestors: attestors.iter().map(|a| (a.0.to_account_id(), a.1.as_bytes().to_vec())).collect::<Vec<_>>(),
 		},
 	})
 }
 
 /// One validator, Alice, attesting from region `local`.
 pub fn development_config_genesis() -> Value {
-	genesis(&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice, "local")], Sr25519Keyring::Alice.to_account_id())
+	genesis(
+		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		&[(Sr25519Keyring::Alice, "local")],
+		Sr25519Keyring::Alice.to_account_id(),
+	)
 }
 
-/// Alice, Bob and Charlie validate and attest from regions `eu`, `us`, `ap`.
+/// Alice, Bob, Charlie and Dave validate (four GRANDPA voters tolerate one
+/// stopped validator); Alice, Bob and Charlie attest from regions `eu`, `us`,
+/// `ap`.
 pub fn local_config_genesis() -> Value {
 	genesis(
 		&[
-			(Sr25519Keyring::Alice, Ed25519Keyring::Alice, "eu"),
-			(Sr25519Keyring::Bob, Ed25519Keyring::Bob, "us"),
-			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie, "ap"),
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
+		&[(Sr25519Keyring::Alice, "eu"), (Sr25519Keyring::Bob, "us"), (Sr25519Keyring::Charlie, "ap")],
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }

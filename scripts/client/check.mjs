@@ -21,7 +21,7 @@ try {
     'requestPerformanceBenchmark', 'performanceBenchmarkResponse']) {
     assert.equal(typeof api.tx.hosting[call], 'function', `call hosting.${call}`)
   }
-  for (const item of ['feeds', 'hosters', 'attestors', 'hostings', 'benchmarkRequests', 'hosterPerformance', 'lastRating']) {
+  for (const item of ['feeds', 'hosters', 'attestors', 'hostings', 'benchmarkRequests', 'hosterPerformance']) {
     assert.equal(typeof api.query.hosting[item], 'function', `storage hosting.${item}`)
   }
   for (const event of ['ProvidePerformanceBenchmark', 'BenchmarkRated', 'HosterActivated', 'RequestExpired']) {

@@ -256,19 +256,14 @@ pub mod pallet {
 	pub type RequestsByDeadline<T: Config> =
 		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<RequestId, T::MaxRequestsPerBlock>, ValueQuery>;
 
-	/// Open requests an attestor still has to answer: (attestor, request) → ().
-	#[pallet::storage]
-	pub type OpenRequests<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, RequestId, (), OptionQuery>;
-
 	/// Requests created in the current block: (block, count).
 	#[pallet::storage]
 	pub type RequestsInBlock<T: Config> = StorageValue<_, (BlockNumberFor<T>, u32), ValueQuery>;
 
-	/// Each hoster's figures, over all ratings.
+	/// Each hoster's figures over all ratings, and the rating that last changed them.
 	#[pallet::storage]
 	pub type HosterPerformance<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, Performance<BlockNumberFor<T>>>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, HosterFigures<T::AccountId, BlockNumberFor<T>>>;
 
 	/// Each hoster's figures as measured by attestors of one region.
 	#[pallet::storage]
@@ -280,11 +275,6 @@ pub mod pallet {
 		Region,
 		Performance<BlockNumberFor<T>>,
 	>;
-
-	/// Each hoster's last rating: (request, attestor, outcome, block).
-	#[pallet::storage]
-	pub type LastRating<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, (RequestId, T::AccountId, RatingOutcome, BlockNumberFor<T>)>;
 
 	/// Events of the pallet.
 	#[pallet::event]
@@ -639,7 +629,6 @@ pub mod pallet {
 			}
 			Hosters::<T>::remove(&who);
 			HosterPerformance::<T>::remove(&who);
-			LastRating::<T>::remove(&who);
 			let _ = RegionalPerformance::<T>::clear_prefix(&who, T::MaxAttestors::get(), None);
 			Self::deposit_event(Event::HosterUnregistered { hoster: who });
 			Ok(Some(T::WeightInfo::unregister_hoster(removed)).into())
@@ -825,9 +814,12 @@ pub mod pallet {
 
 			if let Some(mut hoster) = Hosters::<T>::get(&request.hoster) {
 				let sample = Sample::from_outcome(&rating.outcome, request.chunks.len() as u32, &hoster.form.promised);
-				let mut performance = HosterPerformance::<T>::get(&request.hoster).unwrap_or_default();
-				performance.record(&sample, &params, now);
-				HosterPerformance::<T>::insert(&request.hoster, performance);
+				let mut record = HosterPerformance::<T>::get(&request.hoster).unwrap_or_default();
+				record.figures.record(&sample, &params, now);
+				record.last_rating =
+					Some(RatingRecord { request: rating.request_id, attestor: attestor.clone(), outcome: rating.outcome, at: now });
+				HosterPerformance::<T>::insert(&request.hoster, &record);
+				let performance = record.figures;
 				availability = performance.availability.mean();
 				reliability = performance.reliability.mean();
 				if let Some(a) = Attestors::<T>::get(&attestor) {
@@ -836,7 +828,6 @@ pub mod pallet {
 					});
 				}
 				Self::update_hoster_status(&request.hoster, &mut hoster, &request, rating.request_id, &sample, &performance);
-				LastRating::<T>::insert(&request.hoster, (rating.request_id, attestor.clone(), rating.outcome, now));
 			}
 
 			Attestors::<T>::mutate(&attestor, |a| {
@@ -847,7 +838,6 @@ pub mod pallet {
 				}
 			});
 
-			OpenRequests::<T>::remove(&attestor, rating.request_id);
 			// `answered` has room: it is bounded like `attestors` and `attestor` is one of them.
 			let _ = request.answered.try_push(attestor.clone());
 			if request.answered.len() >= request.attestors.len() {
@@ -920,7 +910,6 @@ pub mod pallet {
 				let silent: Vec<T::AccountId> =
 					request.attestors.iter().filter(|a| !request.answered.contains(a)).cloned().collect();
 				for attestor in &silent {
-					OpenRequests::<T>::remove(attestor, id);
 					Self::note_missed(attestor);
 				}
 				log::info!(target: LOG_TARGET, "request {} expired; silent attestors: {:?}", id, silent);
@@ -998,9 +987,6 @@ pub mod pallet {
 
 			RequestsByDeadline::<T>::try_mutate(deadline, |ids| ids.try_push(id))
 				.map_err(|_| Error::<T>::TooManyRequests)?;
-			for attestor in &attestors {
-				OpenRequests::<T>::insert(attestor, id, ());
-			}
 			let request = BenchmarkRequest {
 				hoster: hoster.clone(),
 				feed: feed_id,
@@ -1201,7 +1187,7 @@ pub mod pallet {
 					};
 					let performance = match &requirements.region {
 						Some(region) => RegionalPerformance::<T>::get(who, region),
-						None => HosterPerformance::<T>::get(who),
+						None => HosterPerformance::<T>::get(who).map(|r| r.figures),
 					};
 					qualification::judge_hoster(
 						Some(qualification::HosterView { status: hoster.status, performance: performance.as_ref() }),
@@ -1215,7 +1201,8 @@ pub mod pallet {
 		/// A hoster's figures in plain units.
 		pub fn hoster_performance(who: &T::AccountId) -> Option<PerformanceSummary<BlockNumberFor<T>>> {
 			let hoster = Hosters::<T>::get(who)?;
-			let raw = HosterPerformance::<T>::get(who).unwrap_or_default();
+			let record = HosterPerformance::<T>::get(who).unwrap_or_default();
+			let raw = record.figures;
 			Some(PerformanceSummary {
 				status: hoster.status,
 				availability: raw.availability.mean(),
@@ -1232,9 +1219,24 @@ pub mod pallet {
 
 		/// Open requests assigned to `attestor` that it has not answered, with their ids.
 		pub fn open_requests_for(attestor: &T::AccountId) -> Vec<RequestView<T::AccountId, BlockNumberFor<T>>> {
-			OpenRequests::<T>::iter_key_prefix(attestor)
-				.filter_map(|id| BenchmarkRequests::<T>::get(id).map(|r| Self::request_view(id, r)))
-				.collect()
+			Self::unanswered_requests(attestor).map(|(id, r)| Self::request_view(id, r)).collect()
+		}
+
+		/// Open requests assigned to `attestor` that it has not answered.
+		///
+		/// A scan of `BenchmarkRequests`, for off-chain and runtime-API use only
+		/// (never in a dispatchable or hook). It is bounded: requests live at
+		/// most `ResponseWindow + 1` blocks and at most `MaxRequestsPerBlock`
+		/// are created per block, so at most
+		/// `MaxRequestsPerBlock × (ResponseWindow + 1)` exist (352 in the
+		/// runtime). A per-attestor index would cost a database write per
+		/// request and per rating, on the path that must absorb 500 ratings
+		/// per second.
+		pub fn unanswered_requests(
+			attestor: &T::AccountId,
+		) -> impl Iterator<Item = (RequestId, BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>)> + '_ {
+			BenchmarkRequests::<T>::iter()
+				.filter(move |(_, r)| r.attestors.contains(attestor) && !r.answered.contains(attestor))
 		}
 
 		/// A request with what an attestor needs to fetch it: the feed key and the hoster's endpoint.

@@ -4,8 +4,8 @@
 //! ## Flow of one run (after each imported block)
 //! 1. **Is it for me.** For every attestor key in the keystore (key type `host`),
 //!    the open requests assigned to its account that it has not answered
-//!    (`OpenRequests`). Each is *claimed* in persistent off-chain storage with a
-//!    compare-and-set, so overlapping runs, re-orgs and restarts never rate a
+//!    ([`Pallet::unanswered_requests`], a bounded scan of `BenchmarkRequests`).
+//!    Each is *claimed* in persistent off-chain storage with a compare-and-set, so overlapping runs, re-orgs and restarts never rate a
 //!    request twice.
 //! 2. **Fetch.** Every chunk of every claimed request is requested at once
 //!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`),
@@ -138,8 +138,7 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 		let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic = key.into();
 		let public: T::Public = generic.into();
 		let attestor = public.clone().into_account();
-		for id in OpenRequests::<T>::iter_key_prefix(&attestor) {
-			let Some(request) = BenchmarkRequests::<T>::get(id) else { continue };
+		for (id, request) in Pallet::<T>::unanswered_requests(&attestor) {
 			if !claim::<T>(id, &attestor, now, request.deadline) {
 				log::debug!(target: LOG_TARGET, "request {id}: already handled by this node");
 				continue;

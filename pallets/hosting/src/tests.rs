@@ -297,7 +297,7 @@ fn register_hoster_creates_a_pending_hoster_and_its_registration_benchmark() {
 		// Regions are diverse: Bob (us) and one of Alice / Charlie (eu).
 		assert!(assigned(id).contains(&"Bob"));
 		for a in &r.attestors {
-			assert!(OpenRequests::<Test>::contains_key(a, id));
+			assert!(Hosting::unanswered_requests(a).any(|(i, _)| i == id));
 		}
 		System::assert_has_event(
 			Event::ProvidePerformanceBenchmark {
@@ -362,7 +362,7 @@ fn a_rating_that_meets_the_promise_activates_the_hoster() {
 		assert_ok!(rate(attestor, id, normal(&feed, "Dave", id, attestor, 80, 1_000_000)));
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
 		System::assert_has_event(Event::HosterActivated { hoster: account("Dave") }.into());
-		let p = HosterPerformance::<Test>::get(account("Dave")).unwrap();
+		let p = HosterPerformance::<Test>::get(account("Dave")).unwrap().figures;
 		assert_eq!((p.samples, p.availability.mean(), p.latency_ms.mean_units()), (1, Perbill::one(), 80));
 		// Recorded for the attestor's region too.
 		let region = Attestors::<Test>::get(account(attestor)).unwrap().region;
@@ -370,7 +370,7 @@ fn a_rating_that_meets_the_promise_activates_the_hoster() {
 		// The attestor's answer counts for it; its open entry is gone; the request waits for the other.
 		let a = Attestors::<Test>::get(account(attestor)).unwrap();
 		assert_eq!((a.answered, a.reliability.mean()), (1, Perbill::one()));
-		assert!(!OpenRequests::<Test>::contains_key(account(attestor), id));
+		assert!(!Hosting::unanswered_requests(&account(attestor)).any(|(i, _)| i == id));
 		assert_eq!(request(id).answered.to_vec(), vec![account(attestor)]);
 		// The second answer closes it.
 		let other = assigned(id)[1];
@@ -403,7 +403,7 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 		let (feed, feed_id, id) = registered("Dave");
 		let a = assigned(id)[0];
 		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
-		let before = HosterPerformance::<Test>::get(account("Dave")).unwrap().availability.mean();
+		let before = HosterPerformance::<Test>::get(account("Dave")).unwrap().figures.availability.mean();
 		for (n, outcome) in [
 			RatingOutcome::Timeout,
 			RatingOutcome::Error(ErrorKind::Unreachable),
@@ -417,9 +417,9 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 			let id = NextRequestId::<Test>::get() - 1;
 			let a = assigned(id)[0];
 			assert_ok!(rate(a, id, outcome));
-			assert_eq!(LastRating::<Test>::get(account("Dave")).unwrap().2, outcome);
+			assert_eq!(HosterPerformance::<Test>::get(account("Dave")).unwrap().last_rating.unwrap().outcome, outcome);
 		}
-		let p = HosterPerformance::<Test>::get(account("Dave")).unwrap();
+		let p = HosterPerformance::<Test>::get(account("Dave")).unwrap().figures;
 		assert!(p.availability.mean() < before);
 		assert_eq!(p.latency_ms.count, 1, "only Normal ratings carry speed figures");
 		// Availability (≈ 27%) fell below the promised 75% after 4 ratings: suspended.
@@ -448,7 +448,7 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 			let a = assigned(id)[0];
 			assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
 		}
-		assert!(HosterPerformance::<Test>::get(account("Dave")).unwrap().availability.mean() >= Perbill::from_percent(75));
+		assert!(HosterPerformance::<Test>::get(account("Dave")).unwrap().figures.availability.mean() >= Perbill::from_percent(75));
 	});
 }
 
@@ -488,7 +488,6 @@ fn unregister_hoster_removes_everything_it_owned() {
 		assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))));
 		assert!(Hosters::<Test>::get(account("Dave")).is_none());
 		assert!(HosterPerformance::<Test>::get(account("Dave")).is_none());
-		assert!(LastRating::<Test>::get(account("Dave")).is_none());
 		assert_eq!(RegionalPerformance::<Test>::iter_prefix(account("Dave")).count(), 0);
 		assert_eq!(Hostings::<Test>::iter_prefix(account("Dave")).count(), 0);
 		// Ferdie's hosting moved into a freed slot and is still found there.
@@ -689,7 +688,7 @@ fn expired_requests_count_against_silent_attestors_not_the_hoster() {
 		assert!(BenchmarkRequests::<Test>::get(id).is_some(), "still open in its deadline block");
 		run_to_block(2 + RESPONSE_WINDOW);
 		assert!(BenchmarkRequests::<Test>::get(id).is_none());
-		assert!(!OpenRequests::<Test>::contains_key(account(silent), id));
+		assert!(!Hosting::unanswered_requests(&account(silent)).any(|(i, _)| i == id));
 		System::assert_has_event(Event::RequestExpired { request: id, silent: vec![account(silent)] }.into());
 		let s = Attestors::<Test>::get(account(silent)).unwrap();
 		assert_eq!((s.missed, s.consecutive_misses, s.reliability.mean()), (1, 1, Perbill::zero()));
@@ -808,7 +807,7 @@ fn does_qualify_answers_with_reasons_and_figures() {
 		assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
 		let id = NextRequestId::<Test>::get() - 1;
 		assert_ok!(rate(assigned(id)[0], id, RatingOutcome::Error(ErrorKind::Unreachable)));
-		let measured = HosterPerformance::<Test>::get(account("Dave")).unwrap().availability.mean();
+		let measured = HosterPerformance::<Test>::get(account("Dave")).unwrap().figures.availability.mean();
 		let q = Hosting::does_qualify(&account("Dave"), Role::Hoster, &needs);
 		assert!(!q.qualifies);
 		assert_eq!(q.reasons, vec![Reason::AvailabilityBelow { measured, required: Perbill::from_percent(90) }]);
