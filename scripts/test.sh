@@ -36,3 +36,6 @@ scripts/vectors/check-hoster.sh
 
 stage "End to end: node, attestor, hoster, polkadot.js client on loopback"
 scripts/e2e.sh
+
+stage "Local testnet: four validators, three attestors, one killed and restarted"
+scripts/testnet.sh

@@ -7,18 +7,18 @@
 # Goal: latency within ±(5 ms + 10%) of the delay (over the unshaped base),
 # bandwidth within ±15% of the rate.
 #
-# PRELIMINARY (first runs, 2026-11-23): some grid points read the previous
-# configuration's figures (a rating measured before the shaper changed is taken
-# as the new one, or pooled keep-alive connections outlive the proxy restart),
-# and at low rates the mean time to first byte over chunks fetched in parallel
-# through one shared link includes queueing. Figures from it are not in the
-# README yet; see the session notes.
+# Each grid point is measured REPEAT times (default 3); the table shows the
+# median and whether every repetition met the goal. Each measurement is keyed
+# on the request id `hoster chain request` prints, and read from that
+# request's own BenchmarkRated event, so a rating measured under an earlier
+# configuration can never be taken for the current one.
 #   scripts/bench/accuracy.sh ["0 20 50 150"] ["5 20 100"]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 DELAYS=${1:-"0 20 50 150"}
 RATES=${2:-"5 20 100"}
+REPEAT=${REPEAT:-3}
 BIN=$(scripts/build-bins.sh)
 work=$(mktemp -d)
 pids=()
@@ -47,42 +47,51 @@ shaper 0 0
 	--promise-bandwidth 1 --promise-availability 1 --capacity 1 --feed "$KEY" >/dev/null
 DAVE=$(cat "$work/h/account")
 
-last_rating() { "${CHAIN[@]}" status | sed -n 's/^last rating  request \([0-9]*\) .*: Normal \([0-9]*\) ms, \([0-9]*\) B\/s.*/\1 \2 \3/p'; }
-# One benchmark under the current shaping: prints "latency_ms bandwidth_Bps".
+field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+# One benchmark under the current shaping: prints "latency_ms bandwidth_Bps"
+# ("nan nan" when the rating is not Normal or does not come).
 measure() {
-	local before after
-	before=$(last_rating | cut -d' ' -f1)
-	"${CHAIN[@]}" request --hoster "$DAVE" --feed "$KEY" >/dev/null
+	local line id from rated
+	line=$("${CHAIN[@]}" request --hoster "$DAVE" --feed "$KEY")
+	id=$(awk '{ print $2 }' <<<"$line")
+	from=$(($(field block <<<"$line") - 10))
 	for _ in $(seq 1 30); do
-		after=$(last_rating)
-		if [ -n "$after" ] && [ "${after%% *}" != "${before:-none}" ]; then
-			echo "${after#* }"
+		rated=$(node scripts/client/chain-facts.mjs "ws://127.0.0.1:$RPC" events "$from" | awk -v id="$id" '$1 == "rated" && $2 == id')
+		if [ -n "$rated" ]; then
+			grep -q " Normal " <<<"$rated" || { echo "request $id: $rated" >&2; echo "nan nan"; return; }
+			echo "$(field latency_ms <<<"$rated") $(field bandwidth <<<"$rated")"
 			return
 		fi
 		sleep 1
 	done
-	echo "no rating" >&2
-	return 1
+	echo "request $id: no rating" >&2
+	echo "nan nan"
 }
 shaper 0 0
 sleep 6
 read -r base_ms base_bw < <(measure)
-printf 'unshaped base: latency %s ms, bandwidth %s B/s (%.0f Mbit/s)\n' "$base_ms" "$base_bw" "$(python3 -c "print($base_bw*8/1e6)")"
-printf '%8s %8s | %10s %10s %6s | %12s %12s %7s\n' delay rate "lat(ms)" "+delay" ok "bw(Mbit/s)" "cap" ok
+printf 'unshaped base: latency %s ms, bandwidth %s B/s (%.0f Mbit/s); %s runs per point\n' \
+	"$base_ms" "$base_bw" "$(python3 -c "print($base_bw*8/1e6)")" "$REPEAT"
+printf '| delay ms | rate Mbit/s | latency ms (median) | added ms | latency ok | bandwidth Mbit/s (median) | bandwidth ok |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- |\n'
 for d in $DELAYS; do
 	for r in $RATES; do
 		shaper "$d" "$r"
-		# Let ratings measured under the previous shaping land first.
-		sleep 6
-		read -r ms bw < <(measure)
-		python3 - "$d" "$r" "$ms" "$bw" "$base_ms" <<'PY'
-import sys
-d, r, ms, bw, base = (float(x) for x in sys.argv[1:])
-added = ms - base
-lat_ok = abs(added - d) <= 5 + 0.1 * d
-mbit = bw * 8 / 1e6
-bw_ok = abs(mbit - r) <= 0.15 * r
-print(f"{d:6.0f}ms {r:5.0f}Mb | {ms:10.0f} {added:10.0f} {'yes' if lat_ok else 'NO':>6} | {mbit:12.1f} {r:12.0f} {'yes' if bw_ok else 'NO':>7}")
+		# Let pooled connections to the previous proxy drop before measuring.
+		sleep 3
+		runs=()
+		for _ in $(seq 1 "$REPEAT"); do runs+=("$(measure)"); done
+		python3 - "$d" "$r" "$base_ms" "${runs[@]}" <<'PY'
+import statistics, sys
+d, r, base = (float(x) for x in sys.argv[1:4])
+runs = [tuple(float(v) for v in run.split()) for run in sys.argv[4:]]
+lat = [ms for ms, _ in runs]
+mbit = [bw * 8 / 1e6 for _, bw in runs]
+lat_ok = all(abs((ms - base) - d) <= 5 + 0.1 * d for ms in lat)
+bw_ok = all(abs(m - r) <= 0.15 * r for m in mbit)
+med_lat, med_bw = statistics.median(lat), statistics.median(mbit)
+print(f"| {d:.0f} | {r:.0f} | {med_lat:.0f} ({', '.join(f'{x:.0f}' for x in lat)}) | {med_lat - base:+.0f} | "
+      f"{'yes' if lat_ok else 'NO'} | {med_bw:.1f} ({', '.join(f'{x:.1f}' for x in mbit)}) | {'yes' if bw_ok else 'NO'} |")
 PY
 	done
 done
