@@ -126,7 +126,7 @@ fn load(path: &Path) -> Feed {
 }
 
 fn vector_files() -> Vec<PathBuf> {
-	let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")];
+	let mut dirs = vec![crate_dir().join("tests/vectors")];
 	if let Some(extra) = std::env::var_os("HYPERCORE_EXTRA_VECTORS") {
 		dirs.push(PathBuf::from(extra));
 	}
@@ -374,4 +374,11 @@ fn tampered_blocks_are_rejected_with_the_right_error() {
 			}
 		}
 	}
+}
+
+/// The crate's directory, as cargo tells the running test. (The compile-time
+/// `env!("CARGO_MANIFEST_DIR")` is wrong when a shared target directory reuses
+/// a test binary built from another checkout of the same workspace.)
+fn crate_dir() -> std::path::PathBuf {
+	std::env::var_os("CARGO_MANIFEST_DIR").map(Into::into).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }
