@@ -367,7 +367,8 @@ mod benchmarks {
 		}
 		// The attestors above stay silent; many misses suspend them (the heavier
 		// path). Fresh attestors take the periodic requests.
-		more_attestors::<T>(T::AttestorsPerRequest::get() + 1, T::AttestorsPerRequest::get() + 1);
+		let room = T::MaxAttestors::get().saturating_sub(ActiveAttestors::<T>::get().len() as u32);
+		more_attestors::<T>((T::AttestorsPerRequest::get() + 1).min(room), T::AttestorsPerRequest::get() + 1);
 		frame_system::Pallet::<T>::set_block_number(closing);
 		#[block]
 		{
