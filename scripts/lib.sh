@@ -14,3 +14,6 @@ wait_rpc() {
 	echo "no node answered on port $port" >&2
 	return 1
 }
+
+# The word after the word $1 on each input line ("best 5 finalized 3" | field finalized → 3).
+field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }

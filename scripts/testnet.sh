@@ -47,7 +47,6 @@ trap cleanup EXIT INT TERM
 say() { printf '[testnet %s] %s\n' "$(date +%T)" "$*" >&2; }
 fail() { say "FAIL: $*"; exit 1; }
 facts() { node scripts/client/chain-facts.mjs "ws://127.0.0.1:${rpc[alice]}" "$@"; }
-field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
 
 # Fixed node keys, so every node can dial Alice by her peer id.
 declare -A node_key=(

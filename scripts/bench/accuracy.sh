@@ -47,7 +47,6 @@ shaper 0 0
 	--promise-bandwidth 1 --promise-availability 1 --capacity 1 --feed "$KEY" >/dev/null
 DAVE=$(cat "$work/h/account")
 
-field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
 # One benchmark under the current shaping: prints "latency_ms bandwidth_Bps"
 # ("nan nan" when the rating is not Normal or does not come).
 measure() {
