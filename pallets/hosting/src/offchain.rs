@@ -14,8 +14,9 @@
 //!    [`MAX_BODY_BYTES`].
 //! 3. **Measure** with the node's off-chain clock (resolution 1 ms): time to
 //!    response headers per chunk (polled every [`POLL_MS`] ms, so a
-//!    time-to-first-byte is known to within that), body bytes over the transfer
-//!    window ([`crate::measure`]).
+//!    time-to-first-byte is known to within that); the rating's latency is the
+//!    earliest of them, its bandwidth the body bytes over the transfer window
+//!    ([`crate::measure`]).
 //! 4. **Verify** each chunk with `hypercore-verify` against the feed's tree hash
 //!    at the request's length (recorded in the request from the registered,
 //!    signed roots), and the hoster's contact proof with the contact key of its

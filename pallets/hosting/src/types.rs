@@ -259,7 +259,8 @@ pub enum ErrorKind {
 pub enum RatingOutcome {
 	/// Chunks were fetched and verified.
 	Normal {
-		/// Mean time to first byte, in milliseconds.
+		/// Earliest time to first byte among the verified chunks, in milliseconds
+		/// (see [`crate::measure`] for why not the mean).
 		latency_ms: u32,
 		/// Body bytes per second of transfer time.
 		bandwidth: u64,
@@ -427,7 +428,7 @@ pub struct PerformanceSummary<BlockNumber> {
 	pub availability: Perbill,
 	/// Decayed share of ratings that met its promise.
 	pub reliability: Perbill,
-	/// Mean time to first byte, milliseconds.
+	/// Moving mean of the rated latencies (each a time to first byte), milliseconds.
 	pub latency_ms: u32,
 	/// Standard deviation of latency, milliseconds.
 	pub latency_stddev_ms: u32,
