@@ -145,6 +145,9 @@ impl pallet_hosting::Config for Runtime {
 	type MaxConsecutiveMisses = ConstU32<5>;
 	type HttpDeadlineMs = ConstU64<5000>;
 	type RatingPriority = ConstU64<{ u64::MAX / 2 }>;
+	/// One attestor's ratings of one off-chain run in one transaction: up to
+	/// 128 Normal ratings, about 62 ms of a block's 2 s.
+	type MaxRatingsPerBatch = ConstU32<128>;
 }
 
 impl frame_system::offchain::SigningTypes for Runtime {

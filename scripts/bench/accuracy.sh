@@ -68,7 +68,18 @@ measure() {
 }
 shaper 0 0
 sleep 6
-read -r base_ms base_bw < <(measure)
+# The base is the median of REPEAT unshaped runs: one run can be an outlier
+# (the node's first runs of the worker are slower), and every point is read
+# against it.
+base_runs=()
+for _ in $(seq 1 "$REPEAT"); do base_runs+=("$(measure)"); done
+read -r base_ms base_bw < <(python3 - "${base_runs[@]}" <<'PY'
+import statistics, sys
+runs = [tuple(float(v) for v in run.split()) for run in sys.argv[1:]]
+print(statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+PY
+)
+echo "unshaped runs (latency_ms bandwidth_Bps): ${base_runs[*]}"
 printf 'unshaped base: latency %s ms, bandwidth %s B/s (%.0f Mbit/s); %s runs per point\n' \
 	"$base_ms" "$base_bw" "$(python3 -c "print($base_bw*8/1e6)")" "$REPEAT"
 printf '| delay ms | rate Mbit/s | latency ms (median) | added ms | latency ok | bandwidth Mbit/s (median) | bandwidth ok |\n'

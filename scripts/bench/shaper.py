@@ -98,10 +98,15 @@ async def main():
             return
         no_delay(client_writer)
         no_delay(up_writer)
-        await asyncio.gather(
-            pipe(client_reader, up_writer, 0, None),
-            pipe(up_reader, client_writer, a.delay_ms / 1000, link),
-        )
+        try:
+            await asyncio.gather(
+                pipe(client_reader, up_writer, 0, None),
+                pipe(up_reader, client_writer, a.delay_ms / 1000, link),
+            )
+        except asyncio.CancelledError:
+            # The proxy is stopping (the next grid point): drop the connection quietly.
+            for w in (client_writer, up_writer):
+                w.close()
 
     server = await asyncio.start_server(handle, "127.0.0.1", a.listen)
     stop = asyncio.Event()

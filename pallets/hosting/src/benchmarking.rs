@@ -11,6 +11,7 @@ use frame_benchmarking::v2::*;
 use frame_support::{
 	pallet_prelude::TransactionSource,
 	traits::{Authorize, Get, Hooks},
+	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use hypercore_verify::{
@@ -146,35 +147,64 @@ struct RatedSetup<T: Config> {
 	signature: T::Signature,
 }
 
-fn rating_setup<T: Config>() -> RatedSetup<T>
+/// `n` hosters, each registered on a feed of its own, with a Normal rating of
+/// each registration benchmark that activates it, signed by one of
+/// `AttestorsPerRequest + 1` attestors. Registrations move to the next block
+/// when one is full (`MaxRequestsPerBlock`); all stay open.
+fn rating_setups<T: Config>(n: u32) -> Vec<RatedSetup<T>>
 where
 	T::AccountId: From<sr25519::Public>,
 	T::Signature: From<sr25519::Signature>,
 {
 	let keys = attestors::<T>(T::AttestorsPerRequest::get() + 1);
-	let hoster: T::AccountId = account("hoster", 0, 0);
-	let feed = stored_feed::<T>(&hoster, 1_000_000);
-	let contact = ed_key();
-	Hosting::<T>::register_hoster(RawOrigin::Signed(hoster).into(), form(contact.0), feed).expect("registers");
-	let request = NextRequestId::<T>::get() - 1;
-	let r = BenchmarkRequests::<T>::get(request).expect("request created");
-	let attestor = r.attestors[0].clone();
-	let key = keys.iter().find(|(a, _)| *a == attestor).expect("an attestor we created").1;
-	let block_index = r.chunks[0];
-	let block_hash = [7u8; 32];
-	let message =
-		hypercore_verify::contact_message(request, &r.nonce, &account_bytes(&attestor), block_index, &block_hash);
-	let outcome = RatingOutcome::Normal {
-		latency_ms: 10,
-		bandwidth: 1_000_000_000,
-		bytes: 256 * 1024,
-		chunks_verified: r.chunks.len() as u32,
-		contact_proof: ContactProof { block_index, block_hash, signature: ed_sign(&contact, &message) },
-	};
-	let rating = Rating { request_id: request, attestor, outcome };
-	let signature =
-		sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &rating.signing_payload()).expect("the key is in the keystore");
-	RatedSetup { request, rating, signature: signature.into() }
+	(0..n)
+		.map(|i| {
+			if i > 0 && i % T::MaxRequestsPerBlock::get() == 0 {
+				let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+				frame_system::Pallet::<T>::set_block_number(next);
+			}
+			let hoster: T::AccountId = account("hoster", i, 0);
+			let feed = stored_feed::<T>(&hoster, 1_000_000);
+			let contact = ed_key();
+			Hosting::<T>::register_hoster(RawOrigin::Signed(hoster).into(), form(contact.0), feed).expect("registers");
+			let request = NextRequestId::<T>::get() - 1;
+			let r = BenchmarkRequests::<T>::get(request).expect("request created");
+			let attestor = r.attestors[0].clone();
+			let key = keys.iter().find(|(a, _)| *a == attestor).expect("an attestor we created").1;
+			let block_index = r.chunks[0];
+			let block_hash = [7u8; 32];
+			let message =
+				hypercore_verify::contact_message(request, &r.nonce, &account_bytes(&attestor), block_index, &block_hash);
+			let outcome = RatingOutcome::Normal {
+				latency_ms: 10,
+				bandwidth: 1_000_000_000,
+				bytes: 256 * 1024,
+				chunks_verified: r.chunks.len() as u32,
+				contact_proof: ContactProof { block_index, block_hash, signature: ed_sign(&contact, &message) },
+			};
+			let rating = Rating { request_id: request, attestor, outcome };
+			let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &rating.signing_payload())
+				.expect("the key is in the keystore");
+			RatedSetup { request, rating, signature: signature.into() }
+		})
+		.collect()
+}
+
+fn rating_setup<T: Config>() -> RatedSetup<T>
+where
+	T::AccountId: From<sr25519::Public>,
+	T::Signature: From<sr25519::Signature>,
+{
+	rating_setups::<T>(1).pop().expect("one setup")
+}
+
+/// The setups as the batch call's argument.
+fn batch<T: Config>(setups: &[RatedSetup<T>]) -> BoundedVec<SignedRating<T::AccountId, T::Signature>, T::MaxRatingsPerBatch> {
+	let ratings: Vec<_> = setups
+		.iter()
+		.map(|s| SignedRating { rating: s.rating.clone(), signature: s.signature.clone() })
+		.collect();
+	ratings.try_into().ok().expect("at most MaxRatingsPerBatch")
 }
 
 #[benchmarks(where T::AccountId: From<sr25519::Public>, T::Signature: From<sr25519::Signature>)]
@@ -334,6 +364,35 @@ mod benchmarks {
 			call.authorize(TransactionSource::External)
 				.ok_or("the call defines authorize")?
 				.map_err(|_| "the rating is valid")?;
+		}
+		Ok(())
+	}
+
+	/// `n` Normal ratings in one batch, each of a registration benchmark that
+	/// activates its hoster.
+	#[benchmark]
+	fn performance_benchmark_responses(n: Linear<1, { T::MaxRatingsPerBatch::get() }>) {
+		let setups = rating_setups::<T>(n);
+		let ratings = batch::<T>(&setups);
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, ratings);
+		for i in 0..n {
+			let hoster: T::AccountId = account("hoster", i, 0);
+			assert_eq!(Hosters::<T>::get(&hoster).map(|h| h.status), Some(HosterStatus::Active));
+		}
+	}
+
+	/// Authorizing `n` Normal ratings in one batch: both signatures of each,
+	/// and the check that none repeats.
+	#[benchmark]
+	fn authorize_performance_benchmark_responses(n: Linear<1, { T::MaxRatingsPerBatch::get() }>) -> Result<(), BenchmarkError> {
+		let setups = rating_setups::<T>(n);
+		let call = Call::<T>::performance_benchmark_responses { ratings: batch::<T>(&setups) };
+		#[block]
+		{
+			call.authorize(TransactionSource::External)
+				.ok_or("the call defines authorize")?
+				.map_err(|_| "the ratings are valid")?;
 		}
 		Ok(())
 	}

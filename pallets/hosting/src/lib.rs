@@ -194,6 +194,11 @@ pub mod pallet {
 		/// Priority of rating transactions in the pool.
 		#[pallet::constant]
 		type RatingPriority: Get<TransactionPriority>;
+		/// Most ratings in one `performance_benchmark_responses` transaction
+		/// (the off-chain worker sends the ratings of one run and one key in as
+		/// few transactions as this allows).
+		#[pallet::constant]
+		type MaxRatingsPerBatch: Get<u32>;
 	}
 
 	/// The id the next published feed gets.
@@ -400,6 +405,10 @@ pub mod pallet {
 		InvalidContactProof,
 		/// The registration benchmark's feed is no longer published.
 		RegistrationFeedGone,
+		/// A batch of ratings is empty.
+		EmptyBatch,
+		/// A batch of ratings rates one request twice by one attestor.
+		DuplicateRating,
 	}
 
 	/// A hosting's record.
@@ -728,6 +737,31 @@ pub mod pallet {
 			Self::record_rating(rating, request);
 			Ok(Pays::No.into())
 		}
+
+		/// Several signed ratings in one authorized unsigned transaction (no
+		/// fees), each checked as in `performance_benchmark_response`. An
+		/// attestor's off-chain worker sends the ratings of one run this way: one
+		/// pool validation and one transaction instead of one per rating. The
+		/// batch is valid only if every rating is (and no rating appears twice),
+		/// and it is applied whole.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::performance_benchmark_responses(ratings.len() as u32))]
+		#[pallet::authorize(Pallet::<T>::authorize_ratings)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_performance_benchmark_responses(ratings.len() as u32))]
+		pub fn performance_benchmark_responses(
+			origin: OriginFor<T>,
+			ratings: BoundedVec<SignedRating<T::AccountId, T::Signature>, T::MaxRatingsPerBatch>,
+		) -> DispatchResultWithPostInfo {
+			ensure_authorized(origin)?;
+			// Signatures and duplicates were checked by `authorize_ratings`; the
+			// state is checked again per rating, as for a single one. An error
+			// reverts the whole batch (calls are transactional).
+			for SignedRating { rating, .. } in ratings {
+				let request = Self::open_request_for(&rating)?;
+				Self::record_rating(rating, request);
+			}
+			Ok(Pays::No.into())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -737,19 +771,7 @@ pub mod pallet {
 			rating: &Rating<T::AccountId>,
 			signature: &T::Signature,
 		) -> TransactionValidityWithRefund {
-			let invalid = |e: Error<T>| -> TransactionValidityError {
-				match e {
-					Error::<T>::UnknownRequest | Error::<T>::DeadlinePassed | Error::<T>::AlreadyAnswered =>
-						InvalidTransaction::Stale.into(),
-					Error::<T>::InvalidRatingSignature | Error::<T>::InvalidContactProof =>
-						InvalidTransaction::BadProof.into(),
-					other => InvalidTransaction::Custom(error_index(&other)).into(),
-				}
-			};
-			let request = Self::open_request_for(rating).map_err(invalid)?;
-			Self::check_rating_signatures(rating, signature, &request).map_err(invalid)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let longevity: u64 = request.deadline.saturating_sub(now).saturating_add(One::one()).saturated_into();
+			let longevity = Self::check_rating(rating, signature).map_err(rating_invalidity::<T>)?;
 			let valid = ValidTransaction::with_tag_prefix("hosting-rating")
 				.priority(T::RatingPriority::get())
 				.and_provides((rating.request_id, rating.attestor.clone()))
@@ -757,6 +779,40 @@ pub mod pallet {
 				.propagate(true)
 				.build()?;
 			Ok((valid, Weight::zero()))
+		}
+
+		/// Validity of a batch of ratings: each as in [`Self::authorize_rating`],
+		/// none twice, at least one. It provides the tag of every rating it
+		/// carries (the same tags as single ratings, so the pool never holds a
+		/// rating both alone and in a batch) and lives until the nearest deadline.
+		pub fn authorize_ratings(
+			_source: TransactionSource,
+			ratings: &BoundedVec<SignedRating<T::AccountId, T::Signature>, T::MaxRatingsPerBatch>,
+		) -> TransactionValidityWithRefund {
+			ensure!(!ratings.is_empty(), rating_invalidity::<T>(Error::<T>::EmptyBatch));
+			let mut valid = ValidTransaction::with_tag_prefix("hosting-rating")
+				.priority(T::RatingPriority::get())
+				.propagate(true);
+			let mut longevity = TransactionLongevity::MAX;
+			for (i, SignedRating { rating, signature }) in ratings.iter().enumerate() {
+				let repeated = ratings[..i]
+					.iter()
+					.any(|earlier| earlier.rating.request_id == rating.request_id && earlier.rating.attestor == rating.attestor);
+				ensure!(!repeated, rating_invalidity::<T>(Error::<T>::DuplicateRating));
+				longevity = longevity.min(Self::check_rating(rating, signature).map_err(rating_invalidity::<T>)?);
+				valid = valid.and_provides((rating.request_id, rating.attestor.clone()));
+			}
+			Ok((valid.longevity(longevity).build()?, Weight::zero()))
+		}
+
+		/// Everything a rating must pass before it enters the pool: the request is
+		/// open for this attestor, the signatures are valid. Returns how many
+		/// blocks the rating stays valid (through the request's deadline).
+		fn check_rating(rating: &Rating<T::AccountId>, signature: &T::Signature) -> Result<TransactionLongevity, Error<T>> {
+			let request = Self::open_request_for(rating)?;
+			Self::check_rating_signatures(rating, signature, &request)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			Ok(request.deadline.saturating_sub(now).saturating_add(One::one()).saturated_into())
 		}
 
 		/// The open request a rating answers, if the attestor may still answer it.
@@ -1271,6 +1327,18 @@ pub mod pallet {
 	/// Index of a pallet error (the code of `InvalidTransaction::Custom` for ratings).
 	fn error_index<T>(e: &Error<T>) -> u8 {
 		e.encode().first().copied().unwrap_or(u8::MAX)
+	}
+
+	/// Why the pool refuses a rating: `Stale` when the request is closed for the
+	/// attestor, `BadProof` for a bad signature or contact proof, else the
+	/// pallet error's index as `Custom`.
+	fn rating_invalidity<T>(e: Error<T>) -> TransactionValidityError {
+		match e {
+			Error::<T>::UnknownRequest | Error::<T>::DeadlinePassed | Error::<T>::AlreadyAnswered =>
+				InvalidTransaction::Stale.into(),
+			Error::<T>::InvalidRatingSignature | Error::<T>::InvalidContactProof => InvalidTransaction::BadProof.into(),
+			other => InvalidTransaction::Custom(error_index(&other)).into(),
+		}
 	}
 }
 

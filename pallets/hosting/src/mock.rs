@@ -98,6 +98,7 @@ impl pallet_hosting::Config for Test {
 	type MaxConsecutiveMisses = ConstU32<3>;
 	type HttpDeadlineMs = ConstU64<5000>;
 	type RatingPriority = ConstU64<{ 1 << 20 }>;
+	type MaxRatingsPerBatch = ConstU32<8>;
 }
 
 /// The sr25519 pair of a dev name (`"Alice"` → `//Alice`).

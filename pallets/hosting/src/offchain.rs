@@ -23,7 +23,10 @@
 //!    registration form.
 //! 5. **Rate** (Normal, Timeout, or Error: Unreachable, Http, Encoding,
 //!    Integrity, ContactProof), sign with the attestor key and submit as an
-//!    authorized unsigned transaction.
+//!    authorized unsigned transaction: `performance_benchmark_response` when a
+//!    key has one rating in this run, else `performance_benchmark_responses`
+//!    with all of them (the pool validates each transaction synchronously on
+//!    submission, so one per rating would not keep 100 requests as fast as one).
 //!
 //! ## Retries
 //! A claimed request that is still open for this attestor [`RETRY_AFTER`] blocks
@@ -31,6 +34,9 @@
 //! submitting). It is measured and submitted **once** more, if its deadline is
 //! at least one block away; the pool's `provides` tag per (request, attestor)
 //! and the chain's `AlreadyAnswered` check make a duplicate impossible anyway.
+//! A batch is valid only if all its ratings are: if one of them went stale (its
+//! request closed) before inclusion, the batch is dropped and its other
+//! requests, still open, are retried the same way.
 //!
 //! ## Logs
 //! Target `runtime::hosting`: `info` for each request taken, each rating sent;
@@ -38,7 +44,7 @@
 
 use alloc::{format, string::String, vec, vec::Vec};
 use codec::{Decode, DecodeAll, Encode};
-use frame_support::traits::Get;
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{AppCrypto, CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
@@ -120,16 +126,21 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 	}
 	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(T::HttpDeadlineMs::get()));
 	let fetches = fetch_all::<T>(&jobs, deadline);
-	for (n, job) in jobs.iter().enumerate() {
-		let fates: Vec<ChunkFate> = fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate).collect();
-		let outcome = if job.hoster.is_none() || job.feed_key.is_none() {
-			// The hoster or the feed left the chain: there is nothing to fetch as asked.
-			RatingOutcome::Error(ErrorKind::Unreachable)
-		} else {
-			rate(&fates)
-		};
-		submit::<T>(job, outcome);
-	}
+	let rated: Vec<(&Job<T>, RatingOutcome)> = jobs
+		.iter()
+		.enumerate()
+		.map(|(n, job)| {
+			let fates: Vec<ChunkFate> = fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate).collect();
+			let outcome = if job.hoster.is_none() || job.feed_key.is_none() {
+				// The hoster or the feed left the chain: there is nothing to fetch as asked.
+				RatingOutcome::Error(ErrorKind::Unreachable)
+			} else {
+				rate(&fates)
+			};
+			(job, outcome)
+		})
+		.collect();
+	submit_all::<T>(rated);
 }
 
 /// The requests assigned to this node's attestor keys that this run claims.
@@ -139,7 +150,10 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 		let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic = key.into();
 		let public: T::Public = generic.into();
 		let attestor = public.clone().into_account();
-		for (id, request) in Pallet::<T>::unanswered_requests(&attestor) {
+		// Oldest first (storage order is by hash): logs and batches follow request ids.
+		let mut open: Vec<(RequestId, Request<T>)> = Pallet::<T>::unanswered_requests(&attestor).collect();
+		open.sort_by_key(|(id, _)| *id);
+		for (id, request) in open {
 			if !claim::<T>(id, &attestor, now, request.deadline) {
 				log::debug!(target: LOG_TARGET, "request {id}: already handled by this node");
 				continue;
@@ -348,17 +362,48 @@ fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &[u8]) -> Result<Conta
 	Ok(ContactProof { block_index: index, block_hash, signature })
 }
 
-/// Signs the rating with the attestor key and submits it as an authorized transaction.
-fn submit<T: Config>(job: &Job<T>, outcome: RatingOutcome) {
-	let rating = Rating { request_id: job.id, attestor: job.attestor.clone(), outcome };
-	let Some(signature) = T::AuthorityId::sign(&rating.signing_payload(), job.public.clone()) else {
-		log::warn!(target: LOG_TARGET, "request {}: the keystore could not sign with {:?}", job.id, job.attestor);
-		return;
-	};
-	let call = Call::<T>::performance_benchmark_response { rating, signature };
-	let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
-	match SubmitTransaction::<T, Call<T>>::submit_transaction(xt) {
-		Ok(()) => log::info!(target: LOG_TARGET, "request {}: rating sent: {:?}", job.id, outcome),
-		Err(()) => log::warn!(target: LOG_TARGET, "request {}: the pool refused the rating {:?}", job.id, outcome),
+/// Signs each rating with its attestor key and submits them as authorized
+/// transactions: per key, one `performance_benchmark_response` for a single
+/// rating, else `performance_benchmark_responses` batches of up to
+/// `MaxRatingsPerBatch`. Each transaction is validated by the pool on
+/// submission (about 10 ms in a debug node), so one per rating would make a
+/// run with 100 requests spend a second there; one per key keeps it flat.
+fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
+	let mut by_key: Vec<(T::Public, Vec<SignedRating<T::AccountId, T::Signature>>)> = Vec::new();
+	for (job, outcome) in rated {
+		let rating = Rating { request_id: job.id, attestor: job.attestor.clone(), outcome };
+		let Some(signature) = T::AuthorityId::sign(&rating.signing_payload(), job.public.clone()) else {
+			log::warn!(target: LOG_TARGET, "request {}: the keystore could not sign with {:?}", job.id, job.attestor);
+			continue;
+		};
+		let signed = SignedRating { rating, signature };
+		match by_key.iter_mut().find(|(public, _)| *public == job.public) {
+			Some((_, ratings)) => ratings.push(signed),
+			None => by_key.push((job.public.clone(), vec![signed])),
+		}
+	}
+	let batch = (T::MaxRatingsPerBatch::get() as usize).max(1);
+	for (_, ratings) in by_key {
+		for part in ratings.chunks(batch) {
+			let call = match part {
+				[one] => Call::<T>::performance_benchmark_response { rating: one.rating.clone(), signature: one.signature.clone() },
+				_ => Call::<T>::performance_benchmark_responses {
+					// `part` has at most `MaxRatingsPerBatch` entries.
+					ratings: BoundedVec::truncate_from(part.to_vec()),
+				},
+			};
+			let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+			let sent = SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok();
+			for SignedRating { rating, .. } in part {
+				if sent {
+					log::info!(target: LOG_TARGET, "request {}: rating sent: {:?}", rating.request_id, rating.outcome);
+				} else {
+					log::warn!(target: LOG_TARGET, "request {}: the pool refused the rating {:?}", rating.request_id, rating.outcome);
+				}
+			}
+			if part.len() > 1 && sent {
+				log::info!(target: LOG_TARGET, "{} ratings sent in one transaction", part.len());
+			}
+		}
 	}
 }

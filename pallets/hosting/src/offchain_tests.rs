@@ -14,7 +14,7 @@ use std::{
 };
 
 use codec::{Decode, Encode};
-use frame_support::traits::Hooks;
+use frame_support::traits::{Get, Hooks};
 use hypercore_verify::{contact_message, hashes, PureRust, ServedBlock};
 use sp_core::{
 	offchain::{
@@ -207,8 +207,8 @@ fn node(attestors: &[(&str, &str)]) -> Node {
 	Node { ext, net, pool: pool_state }
 }
 
-/// The ratings the worker submitted, decoded.
-fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountId>, Signature)> {
+/// The rating transactions the worker submitted, decoded: the ratings each carries.
+fn transactions(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<Vec<(Rating<AccountId>, Signature)>> {
 	pool.read()
 		.transactions
 		.iter()
@@ -216,11 +216,20 @@ fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountI
 			let xt = Extrinsic::decode(&mut &tx[..]).expect("an extrinsic");
 			match xt.function {
 				RuntimeCall::Hosting(crate::Call::performance_benchmark_response { rating, signature }) =>
-					(rating, signature),
+					vec![(rating, signature)],
+				RuntimeCall::Hosting(crate::Call::performance_benchmark_responses { ratings }) => {
+					assert!(ratings.len() > 1, "a single rating goes alone");
+					ratings.into_iter().map(|r| (r.rating, r.signature)).collect()
+				},
 				other => panic!("unexpected call {other:?}"),
 			}
 		})
 		.collect()
+}
+
+/// The ratings the worker submitted, decoded, in order.
+fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountId>, Signature)> {
+	transactions(pool).into_iter().flatten().collect()
 }
 
 /// What the hoster serves for `index` of request `id` to `attestor`, signed by `signer`'s contact key.
@@ -522,7 +531,46 @@ fn all_requests_of_a_run_share_one_deadline() {
 	// Three benchmarks took about as long as one: 100 ms to first byte + 50 ms of body.
 	assert!(state.now - START_MS <= 150 * 2, "took {} ms", state.now - START_MS);
 	drop(state);
-	assert_eq!(submitted(&n.pool).len(), ids.len());
+	// Alice's three ratings went in one transaction, which the chain accepts whole.
+	let txs = transactions(&n.pool);
+	assert_eq!(txs.iter().map(Vec::len).collect::<Vec<_>>(), vec![ids.len()]);
+	let rated: Vec<RequestId> = txs[0].iter().map(|(r, _)| r.request_id).collect();
+	assert_eq!(rated, ids);
+	n.ext.execute_with(|| {
+		let ratings = txs[0].iter().map(|(rating, signature)| SignedRating { rating: rating.clone(), signature: signature.clone() });
+		assert_eq!(submit_batch(ratings.collect()), Ok(()));
+		for &id in &ids {
+			assert!(!Hosting::unanswered_requests(&account("Alice")).any(|(i, _)| i == id));
+		}
+	});
+}
+
+#[test]
+fn ratings_beyond_the_batch_limit_go_in_several_transactions() {
+	let max = <<Test as Config>::MaxRatingsPerBatch as Get<u32>>::get() as usize;
+	let mut n = node(&[("Alice", "eu")]);
+	let (feed, ids) = n.ext.execute_with(|| {
+		let (feed, feed_id, first) = registered("Dave");
+		// MaxRequestsPerBlock a block, until one more than a batch holds.
+		while NextRequestId::<Test>::get() - first <= max as u64 {
+			if Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id).is_err() {
+				run_to_block(System::block_number() + 1);
+			}
+		}
+		(feed, (first..NextRequestId::<Test>::get()).collect::<Vec<RequestId>>())
+	});
+	let pool = n.pool.clone();
+	n.ext.execute_with(|| {
+		for &id in &ids {
+			script(&n.net, &feed, id, |i| ok(&feed, id, i, 5, 5));
+		}
+		Hosting::offchain_worker(System::block_number());
+		let sizes: Vec<usize> = transactions(&pool).iter().map(Vec::len).collect();
+		// The one left over goes alone, as `performance_benchmark_response`.
+		assert_eq!(sizes, vec![max, 1]);
+		let rated: Vec<RequestId> = submitted(&pool).iter().map(|(r, _)| r.request_id).collect();
+		assert_eq!(rated, ids);
+	});
 }
 
 #[test]

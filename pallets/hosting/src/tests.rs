@@ -5,6 +5,7 @@ use crate::{mock::*, *};
 use frame_support::{
 	assert_noop, assert_ok,
 	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	dispatch::GetDispatchInfo,
 	traits::{Authorize, UnfilteredDispatchable},
 };
 use hypercore_verify::{feed::compat_signable, hashes, tree::MemoryTree, PureRust};
@@ -124,6 +125,20 @@ pub(crate) fn submit(rating: Rating<AccountId>, signature: Signature) -> Result<
 	call.authorize(TransactionSource::External).expect("the call defines authorize")?;
 	assert_ok!(call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
 	Ok(())
+}
+
+/// Submits a batch of ratings as the runtime does: authorize, then dispatch.
+pub(crate) fn submit_batch(ratings: Vec<SignedRating<AccountId, Signature>>) -> Result<(), TransactionValidityError> {
+	let call = crate::Call::<Test>::performance_benchmark_responses { ratings: ratings.try_into().expect("within the batch limit") };
+	call.authorize(TransactionSource::External).expect("the call defines authorize")?;
+	assert_ok!(call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
+	Ok(())
+}
+
+/// A signed rating as a batch entry.
+pub(crate) fn batch_entry(attestor: &str, id: RequestId, outcome: RatingOutcome) -> SignedRating<AccountId, Signature> {
+	let (rating, signature) = signed_rating(attestor, id, outcome);
+	SignedRating { rating, signature }
 }
 
 pub(crate) fn rate(attestor: &str, id: RequestId, outcome: RatingOutcome) -> Result<(), TransactionValidityError> {
@@ -672,6 +687,125 @@ fn the_call_itself_rechecks_the_state() {
 		);
 		// Only the Authorized origin may call it.
 		assert_noop!(call.dispatch_bypass_filter(RuntimeOrigin::signed(account(a))), DispatchError::BadOrigin);
+	});
+}
+
+/// Two registrations (Dave, Ferdie) with Alice and Bob attesting: both are assigned both requests.
+fn two_requests() -> (TestFeed, [RequestId; 2]) {
+	let (feed, feed_id, dave) = registered("Dave");
+	assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account("Ferdie")), form("Ferdie"), feed_id));
+	let ferdie = NextRequestId::<Test>::get() - 1;
+	assert_eq!(assigned(dave).len(), 2);
+	(feed, [dave, ferdie])
+}
+
+#[test]
+fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
+	ext_with_attestors(&[("Alice", "eu"), ("Bob", "us")]).execute_with(|| {
+		let (feed, [dave, ferdie]) = two_requests();
+		let batch = vec![
+			batch_entry("Alice", dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000)),
+			batch_entry("Alice", ferdie, normal(&feed, "Ferdie", ferdie, "Alice", 60, 1_000_000)),
+			batch_entry("Bob", dave, RatingOutcome::Timeout),
+		];
+		let call = crate::Call::<Test>::performance_benchmark_responses { ratings: batch.clone().try_into().unwrap() };
+		let (valid, _) = call.authorize(TransactionSource::External).unwrap().unwrap();
+		// The same tags as the three ratings alone: the pool never holds one twice.
+		let single_tags: Vec<_> = batch
+			.iter()
+			.flat_map(|r| {
+				crate::Call::<Test>::performance_benchmark_response { rating: r.rating.clone(), signature: r.signature.clone() }
+					.authorize(TransactionSource::External)
+					.unwrap()
+					.unwrap()
+					.0
+					.provides
+			})
+			.collect();
+		assert_eq!(valid.provides, single_tags);
+		assert_eq!(valid.longevity, RESPONSE_WINDOW + 1);
+		// Its weight is that of three ratings, as the benchmarks measured.
+		assert_eq!(
+			call.get_dispatch_info().call_weight,
+			<() as crate::weights::WeightInfo>::performance_benchmark_responses(3)
+		);
+
+		assert_ok!(submit_batch(batch));
+		let rated: Vec<(RequestId, AccountId)> = System::events()
+			.into_iter()
+			.filter_map(|e| match e.event {
+				RuntimeEvent::Hosting(Event::BenchmarkRated { request, attestor, .. }) => Some((request, attestor)),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(rated, vec![(dave, account("Alice")), (ferdie, account("Alice")), (dave, account("Bob"))]);
+		// Dave's request is answered by both and closed; Ferdie's waits for Bob.
+		assert!(BenchmarkRequests::<Test>::get(dave).is_none());
+		assert_eq!(request(ferdie).answered.to_vec(), vec![account("Alice")]);
+		assert_eq!(HosterPerformance::<Test>::get(account("Ferdie")).unwrap().figures.samples, 1);
+		assert_eq!(HosterPerformance::<Test>::get(account("Dave")).unwrap().figures.samples, 2);
+	});
+}
+
+#[test]
+fn one_bad_rating_makes_the_whole_batch_invalid_and_changes_nothing() {
+	ext_with_attestors(&[("Alice", "eu"), ("Bob", "us")]).execute_with(|| {
+		let (feed, [dave, ferdie]) = two_requests();
+		let good = batch_entry("Alice", dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000));
+		let stale = Err(TransactionValidityError::Invalid(InvalidTransaction::Stale));
+		let bad_proof = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
+		let check = |ratings: Vec<SignedRating<AccountId, Signature>>| {
+			crate::Call::<Test>::performance_benchmark_responses { ratings: ratings.try_into().unwrap() }
+				.authorize(TransactionSource::External)
+				.unwrap()
+				.map(|_| ())
+		};
+
+		// Empty.
+		assert_eq!(check(vec![]), Err(error_code(Error::<Test>::EmptyBatch)));
+		// The same (request, attestor) twice, even with different outcomes.
+		let again = batch_entry("Alice", dave, RatingOutcome::Timeout);
+		assert_eq!(check(vec![good.clone(), again]), Err(error_code(Error::<Test>::DuplicateRating)));
+		// A forged signature on the second rating.
+		let mut forged = batch_entry("Bob", ferdie, RatingOutcome::Timeout);
+		forged.signature = pair("Ferdie").sign(&forged.rating.signing_payload());
+		assert_eq!(check(vec![good.clone(), forged]), bad_proof);
+		// A contact proof made by another hoster.
+		let wrong_hoster = batch_entry("Bob", ferdie, normal(&feed, "Dave", ferdie, "Bob", 50, 1));
+		assert_eq!(check(vec![good.clone(), wrong_hoster]), bad_proof);
+		// An unknown request.
+		assert_eq!(check(vec![good.clone(), batch_entry("Bob", ferdie + 100, RatingOutcome::Timeout)]), stale);
+		// An attestor not assigned.
+		assert_eq!(
+			check(vec![good.clone(), batch_entry("Charlie", ferdie, RatingOutcome::Timeout)]),
+			Err(error_code(Error::<Test>::NotAssigned))
+		);
+		assert!(HosterPerformance::<Test>::get(account("Dave")).is_none());
+		assert!(request(dave).answered.is_empty());
+
+		// One rating already recorded alone makes a batch carrying it stale.
+		assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));
+		assert_eq!(check(vec![batch_entry("Bob", dave, RatingOutcome::Timeout), good]), stale);
+		assert_eq!(request(dave).answered.to_vec(), vec![account("Alice")]);
+	});
+}
+
+#[test]
+fn a_batch_that_went_stale_before_inclusion_is_reverted_whole() {
+	ext_with_attestors(&[("Alice", "eu"), ("Bob", "us")]).execute_with(|| {
+		let (_, [dave, ferdie]) = two_requests();
+		let batch = vec![batch_entry("Alice", ferdie, RatingOutcome::Timeout), batch_entry("Alice", dave, RatingOutcome::Timeout)];
+		let call = crate::Call::<Test>::performance_benchmark_responses { ratings: batch.try_into().unwrap() };
+		assert_ok!(call.authorize(TransactionSource::External).unwrap());
+		// An earlier transaction of the block answers Dave's request for Alice.
+		assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));
+		assert_noop!(
+			call.clone().dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()),
+			Error::<Test>::AlreadyAnswered
+		);
+		// Ferdie's rating, first in the batch, was rolled back with it.
+		assert!(request(ferdie).answered.is_empty());
+		assert_noop!(call.dispatch_bypass_filter(RuntimeOrigin::signed(account("Alice"))), DispatchError::BadOrigin);
 	});
 }
 

@@ -297,6 +297,16 @@ impl<AccountId: Encode> Rating<AccountId> {
 	}
 }
 
+/// A rating and the attestor's signature over its [`Rating::signing_payload`]:
+/// one entry of a `performance_benchmark_responses` batch.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct SignedRating<AccountId, Signature> {
+	/// The rating.
+	pub rating: Rating<AccountId>,
+	/// The attestor's signature over it.
+	pub signature: Signature,
+}
+
 /// Domain separation prefix of a rating signature.
 pub const RATING_CONTEXT: &[u8] = b"hosting/rating/v1";
 

@@ -49,6 +49,8 @@ pub trait WeightInfo {
 	fn request_performance_benchmark(a: u32, ) -> Weight;
 	fn performance_benchmark_response() -> Weight;
 	fn authorize_performance_benchmark_response() -> Weight;
+	fn performance_benchmark_responses(n: u32, ) -> Weight;
+	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight;
 	fn on_initialize(e: u32, p: u32, ) -> Weight;
 }
 
@@ -317,6 +319,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
+	fn performance_benchmark_responses(n: u32, ) -> Weight {
+		Weight::from_parts(81_261_000, 3921)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_mul(n.into())
+	}
+	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
+		Weight::from_parts(98_256_000, 3921)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_mul(n.into())
+	}
 	/// Storage: `Hosting::RequestsByDeadline` (r:2 w:2)
 	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:32 w:48)
@@ -450,6 +463,17 @@ impl WeightInfo for () {
 		Weight::from_parts(98_256_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
+	}
+	fn performance_benchmark_responses(n: u32, ) -> Weight {
+		Weight::from_parts(81_261_000, 3921)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_mul(n.into())
+	}
+	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
+		Weight::from_parts(98_256_000, 3921)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_mul(n.into())
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
 		Weight::from_parts(58_262_587, 0)
