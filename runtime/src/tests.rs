@@ -63,14 +63,19 @@ fn ratings_are_validated_by_the_pallet_without_a_signer_or_fees() {
 			outcome: pallet_hosting::RatingOutcome::Timeout,
 		};
 		let signature: Signature = alice.sign(&rating.signing_payload()).into();
-		let call = RuntimeCall::Hosting(pallet_hosting::Call::performance_benchmark_response { rating, signature });
-		let xt = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call);
-		let hash = <Block as BlockT>::Hash::default();
-		// Request 7 does not exist: the pallet's authorize says Stale (not a payment or signature failure).
-		assert_eq!(
-			Executive::validate_transaction(TransactionSource::External, xt, hash),
-			Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
-		);
+		let single = pallet_hosting::Call::performance_benchmark_response { rating: rating.clone(), signature: signature.clone() };
+		let batch = pallet_hosting::Call::performance_benchmark_responses {
+			ratings: vec![pallet_hosting::SignedRating { rating, signature }].try_into().unwrap(),
+		};
+		for call in [single, batch] {
+			let xt = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call.into());
+			let hash = <Block as BlockT>::Hash::default();
+			// Request 7 does not exist: the pallet's authorize says Stale (not a payment or signature failure).
+			assert_eq!(
+				Executive::validate_transaction(TransactionSource::External, xt, hash),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))
+			);
+		}
 	});
 }
 

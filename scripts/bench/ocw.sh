@@ -3,20 +3,36 @@
 # one with a single request, with a real node and a real hoster on loopback.
 # Goal: 100 requests take at most 1.5 x as long as one (all chunk requests of
 # all benchmarks are in flight together under one 5 s deadline).
-#   scripts/bench/ocw.sh [many]
+# DELAY_MS (default 0) puts scripts/bench/shaper.py between the worker and the
+# hoster with that added delay (no rate cap), as a hoster across a real network.
+#   [DELAY_MS=100] scripts/bench/ocw.sh [many]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 MANY=${1:-100}
+DELAY_MS=${DELAY_MS:-0}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 BIN=$(scripts/build-bins.sh)
 [ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
 
 # One run: a fresh chain, a hoster, N requests; prints the OCW run's wall time in ms.
 measure() {
-	local n=$1 work pids=() rpc http key dave
+	# Not `local`: the EXIT trap below runs after the function returned (in
+	# this subshell, so nothing leaks to the caller).
+	n=$1; pids=()
+	local rpc http key dave endpoint
 	work=$(mktemp -d)
 	rpc=$(free_port); http=$(free_port)
+	endpoint="http://127.0.0.1:$http"
+	# measure runs in its own subshell: whatever happens, it stops what it started.
+	trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+	if [ "$DELAY_MS" != 0 ]; then
+		local proxy
+		proxy=$(free_port)
+		python3 scripts/bench/shaper.py --listen "$proxy" --target "127.0.0.1:$http" --delay-ms "$DELAY_MS" 2>/dev/null &
+		pids+=($!)
+		endpoint="http://127.0.0.1:$proxy"
+	fi
 	"$BIN/hosting-node" --dev --tmp --rpc-port "$rpc" --port "$(free_port)" --no-prometheus --no-telemetry --no-mdns \
 		-lruntime::hosting=debug >"$work/node.log" 2>&1 &
 	pids+=($!)
@@ -27,7 +43,7 @@ measure() {
 	wait_rpc "$rpc" 60
 	local chain=("$BIN/hoster" --data "$work/h" chain --url "ws://127.0.0.1:$rpc" --suri //Dave)
 	"${chain[@]}" publish "$key" >/dev/null
-	"${chain[@]}" register --endpoint "http://127.0.0.1:$http" --region local --promise-latency 5000 \
+	"${chain[@]}" register --endpoint "$endpoint" --region local --promise-latency 5000 \
 		--promise-bandwidth 1 --promise-availability 1 --capacity 1 --feed "$key" >/dev/null
 	dave=$(cat "$work/h/account")
 	local open
@@ -49,12 +65,10 @@ for _ in range(120):
 assert len(sent) >= expected, f'{len(sent)} of {expected} ratings sent'
 print(len(sent), round((max(sent.values()) - min(taken.values())).total_seconds() * 1000))
 PY
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
 	cp "$work/node.log" "${OCW_LOGS:-/tmp}/ocw-node-$n.log"
-	rm -rf "$work"
 }
 read -r n1 one < <(measure 1)
 read -r nm many < <(measure "$MANY")
+echo "hoster behind an added delay of $DELAY_MS ms"
 printf 'one off-chain run, %3d open request(s): %6d ms\n' "$n1" "$one" "$nm" "$many"
 python3 -c "print(f'ratio: {max($many,1) / max($one,1):.2f} (goal <= 1.5)')"

@@ -17,10 +17,12 @@
 //!   `on_initialize` (bounded per block, rotating cursor) and from anyone
 //!   through `request_performance_benchmark`. Each emits
 //!   [`Event::ProvidePerformanceBenchmark`] with all an attestor needs.
-//! * **Ratings** arrive through `performance_benchmark_response`, an authorized
-//!   unsigned transaction (`#[pallet::authorize]`, no fees, no funded account):
-//!   the attestor's signature and, for a Normal rating, the hoster's contact proof
-//!   are checked before it enters the pool. Each rating updates the hoster's
+//! * **Ratings** arrive through `performance_benchmark_response` (one) or
+//!   `performance_benchmark_responses` (a batch: what the off-chain worker sends
+//!   when one run rated several requests), authorized unsigned transactions
+//!   (`#[pallet::authorize]`, no fees, no funded account): the attestor's
+//!   signature and, for a Normal rating, the hoster's contact proof are checked
+//!   before it enters the pool. Each rating updates the hoster's
 //!   figures in O(1) ([`performance`]). Requests past their deadline are closed in
 //!   `on_initialize`: a silent attestor loses reliability, the hoster is not blamed.
 //! * [`Pallet::does_qualify`] answers, with reasons, whether an account qualifies
@@ -533,6 +535,15 @@ pub mod pallet {
 			assert!(T::AttestorsPerRequest::get() >= 1);
 			assert!(T::MaxRequestsPerBlock::get() >= T::MaxBenchmarksPerBlock::get());
 			assert!(!T::BenchmarkPeriod::get().is_zero());
+			assert!(T::MaxRatingsPerBatch::get() >= 1);
+			// A full batch of ratings must fit in one block's normal class.
+			let full = T::MaxRatingsPerBatch::get();
+			let batch = T::WeightInfo::performance_benchmark_responses(full)
+				.saturating_add(T::WeightInfo::authorize_performance_benchmark_responses(full));
+			let limits = <T as frame_system::Config>::BlockWeights::get();
+			if let Some(max) = limits.get(frame_support::dispatch::DispatchClass::Normal).max_extrinsic {
+				assert!(batch.all_lte(max), "MaxRatingsPerBatch ({full}) weighs {batch:?}, above the largest extrinsic {max:?}");
+			}
 		}
 	}
 

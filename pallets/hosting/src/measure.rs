@@ -41,6 +41,18 @@ pub enum ChunkFate {
 	TimedOut,
 }
 
+/// One line for the logs (the contact proof is left out: 96 bytes of numbers).
+impl core::fmt::Display for ChunkFate {
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		match self {
+			ChunkFate::Valid { first_byte_ms, done_ms, bytes, .. } =>
+				write!(f, "valid: first byte {first_byte_ms} ms, body done {done_ms} ms, {bytes} bytes"),
+			ChunkFate::Failed(kind) => write!(f, "failed: {kind:?}"),
+			ChunkFate::TimedOut => write!(f, "timed out"),
+		}
+	}
+}
+
 /// Turns the fates of one benchmark's chunks into its rating.
 ///
 /// A chunk that was served wrong (integrity, contact proof, encoding) makes the
@@ -168,6 +180,13 @@ mod tests {
 		assert_eq!(rate(&[ChunkFate::Failed(Unreachable), ChunkFate::TimedOut]), RatingOutcome::Error(Unreachable));
 		assert_eq!(rate(&[ChunkFate::TimedOut, ChunkFate::TimedOut]), RatingOutcome::Timeout);
 		assert_eq!(rate(&[]), RatingOutcome::Timeout);
+	}
+
+	#[test]
+	fn fates_read_in_one_line() {
+		assert_eq!(valid(4, 9, 65_536).to_string(), "valid: first byte 4 ms, body done 9 ms, 65536 bytes");
+		assert_eq!(ChunkFate::Failed(ErrorKind::Http(503)).to_string(), "failed: Http(503)");
+		assert_eq!(ChunkFate::TimedOut.to_string(), "timed out");
 	}
 
 	#[test]

@@ -311,7 +311,11 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 				})
 			},
 		});
-		log::debug!(target: LOG_TARGET, "request {}: chunk {} → {:?}", job.id, f.index, f.fate);
+	}
+	for f in &fetches {
+		if let Some(fate) = &f.fate {
+			log::debug!(target: LOG_TARGET, "request {}: chunk {} → {fate}", jobs[f.job].id, f.index);
+		}
 	}
 	fetches
 }
