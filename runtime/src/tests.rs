@@ -102,4 +102,14 @@ fn three_thousand_normal_ratings_fit_in_one_and_a_half_seconds() {
 		per_rating.ref_time(),
 		budget / per_rating.ref_time()
 	);
+	// What the off-chain workers send: full batches of one attestor's ratings.
+	let full: u32 = <<Runtime as pallet_hosting::Config>::MaxRatingsPerBatch as frame_support::traits::Get<u32>>::get();
+	let per_batch = W::performance_benchmark_responses(full).saturating_add(W::authorize_performance_benchmark_responses(full));
+	let batches = budget / per_batch.ref_time();
+	assert!(
+		batches * u64::from(full) >= 3_000,
+		"a batch of {full} weighs {} ps: only {} ratings in batches fit in 1.5 s",
+		per_batch.ref_time(),
+		batches * u64::from(full)
+	);
 }

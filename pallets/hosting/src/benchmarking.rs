@@ -148,15 +148,17 @@ struct RatedSetup<T: Config> {
 }
 
 /// `n` hosters, each registered on a feed of its own, with a Normal rating of
-/// each registration benchmark that activates it, signed by one of
-/// `AttestorsPerRequest + 1` attestors. Registrations move to the next block
+/// each registration benchmark that activates it, all signed by one attestor
+/// (as the off-chain worker batches them; every request is assigned to all
+/// `AttestorsPerRequest` attestors). Registrations move to the next block
 /// when one is full (`MaxRequestsPerBlock`); all stay open.
 fn rating_setups<T: Config>(n: u32) -> Vec<RatedSetup<T>>
 where
 	T::AccountId: From<sr25519::Public>,
 	T::Signature: From<sr25519::Signature>,
 {
-	let keys = attestors::<T>(T::AttestorsPerRequest::get() + 1);
+	let keys = attestors::<T>(T::AttestorsPerRequest::get());
+	let (attestor, key) = keys.first().cloned().expect("at least one attestor per request");
 	(0..n)
 		.map(|i| {
 			if i > 0 && i % T::MaxRequestsPerBlock::get() == 0 {
@@ -169,8 +171,7 @@ where
 			Hosting::<T>::register_hoster(RawOrigin::Signed(hoster).into(), form(contact.0), feed).expect("registers");
 			let request = NextRequestId::<T>::get() - 1;
 			let r = BenchmarkRequests::<T>::get(request).expect("request created");
-			let attestor = r.attestors[0].clone();
-			let key = keys.iter().find(|(a, _)| *a == attestor).expect("an attestor we created").1;
+			assert!(r.attestors.contains(&attestor), "every attestor is assigned");
 			let block_index = r.chunks[0];
 			let block_hash = [7u8; 32];
 			let message =
@@ -182,7 +183,7 @@ where
 				chunks_verified: r.chunks.len() as u32,
 				contact_proof: ContactProof { block_index, block_hash, signature: ed_sign(&contact, &message) },
 			};
-			let rating = Rating { request_id: request, attestor, outcome };
+			let rating = Rating { request_id: request, attestor: attestor.clone(), outcome };
 			let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &rating.signing_payload())
 				.expect("the key is in the keystore");
 			RatedSetup { request, rating, signature: signature.into() }

@@ -411,6 +411,8 @@ pub mod pallet {
 		EmptyBatch,
 		/// A batch of ratings rates one request twice by one attestor.
 		DuplicateRating,
+		/// A batch of ratings is signed by more than one attestor.
+		MixedAttestors,
 	}
 
 	/// A hosting's record.
@@ -749,12 +751,12 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Several signed ratings in one authorized unsigned transaction (no
-		/// fees), each checked as in `performance_benchmark_response`. An
+		/// One attestor's signed ratings in one authorized unsigned transaction
+		/// (no fees), each checked as in `performance_benchmark_response`. An
 		/// attestor's off-chain worker sends the ratings of one run this way: one
 		/// pool validation and one transaction instead of one per rating. The
-		/// batch is valid only if every rating is (and no rating appears twice),
-		/// and it is applied whole.
+		/// batch is valid only if every rating is, all are by the same attestor
+		/// and none appears twice; it is applied whole.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::performance_benchmark_responses(ratings.len() as u32))]
 		#[pallet::authorize(Pallet::<T>::authorize_ratings)]
@@ -793,7 +795,8 @@ pub mod pallet {
 		}
 
 		/// Validity of a batch of ratings: each as in [`Self::authorize_rating`],
-		/// none twice, at least one. It provides the tag of every rating it
+		/// all by one attestor (the weight counts one attestor record), none
+		/// twice, at least one. It provides the tag of every rating it
 		/// carries (the same tags as single ratings, so the pool never holds a
 		/// rating both alone and in a batch) and lives until the nearest deadline.
 		pub fn authorize_ratings(
@@ -806,9 +809,9 @@ pub mod pallet {
 				.propagate(true);
 			let mut longevity = TransactionLongevity::MAX;
 			for (i, SignedRating { rating, signature }) in ratings.iter().enumerate() {
-				let repeated = ratings[..i]
-					.iter()
-					.any(|earlier| earlier.rating.request_id == rating.request_id && earlier.rating.attestor == rating.attestor);
+				let same_attestor = ratings.first().is_some_and(|first| first.rating.attestor == rating.attestor);
+				ensure!(same_attestor, rating_invalidity::<T>(Error::<T>::MixedAttestors));
+				let repeated = ratings[..i].iter().any(|earlier| earlier.rating.request_id == rating.request_id);
 				ensure!(!repeated, rating_invalidity::<T>(Error::<T>::DuplicateRating));
 				longevity = longevity.min(Self::check_rating(rating, signature).map_err(rating_invalidity::<T>)?);
 				valid = valid.and_provides((rating.request_id, rating.attestor.clone()));

@@ -706,11 +706,10 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 		let batch = vec![
 			batch_entry("Alice", dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000)),
 			batch_entry("Alice", ferdie, normal(&feed, "Ferdie", ferdie, "Alice", 60, 1_000_000)),
-			batch_entry("Bob", dave, RatingOutcome::Timeout),
 		];
 		let call = crate::Call::<Test>::performance_benchmark_responses { ratings: batch.clone().try_into().unwrap() };
 		let (valid, _) = call.authorize(TransactionSource::External).unwrap().unwrap();
-		// The same tags as the three ratings alone: the pool never holds one twice.
+		// The same tags as the two ratings alone: the pool never holds one twice.
 		let single_tags: Vec<_> = batch
 			.iter()
 			.flat_map(|r| {
@@ -724,10 +723,10 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 			.collect();
 		assert_eq!(valid.provides, single_tags);
 		assert_eq!(valid.longevity, RESPONSE_WINDOW + 1);
-		// Its weight is that of three ratings, as the benchmarks measured.
+		// Its weight is that of two ratings in a batch, as the benchmarks measured.
 		assert_eq!(
 			call.get_dispatch_info().call_weight,
-			<() as crate::weights::WeightInfo>::performance_benchmark_responses(3)
+			<() as crate::weights::WeightInfo>::performance_benchmark_responses(2)
 		);
 
 		assert_ok!(submit_batch(batch));
@@ -738,12 +737,14 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 				_ => None,
 			})
 			.collect();
-		assert_eq!(rated, vec![(dave, account("Alice")), (ferdie, account("Alice")), (dave, account("Bob"))]);
-		// Dave's request is answered by both and closed; Ferdie's waits for Bob.
-		assert!(BenchmarkRequests::<Test>::get(dave).is_none());
-		assert_eq!(request(ferdie).answered.to_vec(), vec![account("Alice")]);
-		assert_eq!(HosterPerformance::<Test>::get(account("Ferdie")).unwrap().figures.samples, 1);
-		assert_eq!(HosterPerformance::<Test>::get(account("Dave")).unwrap().figures.samples, 2);
+		assert_eq!(rated, vec![(dave, account("Alice")), (ferdie, account("Alice"))]);
+		// Both requests wait for Bob now; each hoster has its one sample.
+		for (id, hoster) in [(dave, "Dave"), (ferdie, "Ferdie")] {
+			assert_eq!(request(id).answered.to_vec(), vec![account("Alice")]);
+			assert_eq!(HosterPerformance::<Test>::get(account(hoster)).unwrap().figures.samples, 1);
+			assert_eq!(Hosters::<Test>::get(account(hoster)).unwrap().status, HosterStatus::Active);
+		}
+		assert_eq!(Attestors::<Test>::get(account("Alice")).unwrap().answered, 2);
 	});
 }
 
@@ -766,27 +767,33 @@ fn one_bad_rating_makes_the_whole_batch_invalid_and_changes_nothing() {
 		// The same (request, attestor) twice, even with different outcomes.
 		let again = batch_entry("Alice", dave, RatingOutcome::Timeout);
 		assert_eq!(check(vec![good.clone(), again]), Err(error_code(Error::<Test>::DuplicateRating)));
+		// Two attestors' ratings, each valid alone.
+		assert_eq!(
+			check(vec![good.clone(), batch_entry("Bob", ferdie, RatingOutcome::Timeout)]),
+			Err(error_code(Error::<Test>::MixedAttestors))
+		);
 		// A forged signature on the second rating.
-		let mut forged = batch_entry("Bob", ferdie, RatingOutcome::Timeout);
+		let mut forged = batch_entry("Alice", ferdie, RatingOutcome::Timeout);
 		forged.signature = pair("Ferdie").sign(&forged.rating.signing_payload());
 		assert_eq!(check(vec![good.clone(), forged]), bad_proof);
 		// A contact proof made by another hoster.
-		let wrong_hoster = batch_entry("Bob", ferdie, normal(&feed, "Dave", ferdie, "Bob", 50, 1));
+		let wrong_hoster = batch_entry("Alice", ferdie, normal(&feed, "Dave", ferdie, "Alice", 50, 1));
 		assert_eq!(check(vec![good.clone(), wrong_hoster]), bad_proof);
 		// An unknown request.
-		assert_eq!(check(vec![good.clone(), batch_entry("Bob", ferdie + 100, RatingOutcome::Timeout)]), stale);
-		// An attestor not assigned.
-		assert_eq!(
-			check(vec![good.clone(), batch_entry("Charlie", ferdie, RatingOutcome::Timeout)]),
-			Err(error_code(Error::<Test>::NotAssigned))
-		);
+		assert_eq!(check(vec![good.clone(), batch_entry("Alice", ferdie + 100, RatingOutcome::Timeout)]), stale);
 		assert!(HosterPerformance::<Test>::get(account("Dave")).is_none());
 		assert!(request(dave).answered.is_empty());
 
+		// An attestor not assigned (Charlie does not attest here).
+		assert_eq!(
+			check(vec![batch_entry("Charlie", ferdie, RatingOutcome::Timeout), batch_entry("Charlie", dave, RatingOutcome::Timeout)]),
+			Err(error_code(Error::<Test>::NotAssigned))
+		);
 		// One rating already recorded alone makes a batch carrying it stale.
 		assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));
-		assert_eq!(check(vec![batch_entry("Bob", dave, RatingOutcome::Timeout), good]), stale);
+		assert_eq!(check(vec![batch_entry("Alice", ferdie, RatingOutcome::Timeout), good]), stale);
 		assert_eq!(request(dave).answered.to_vec(), vec![account("Alice")]);
+		assert!(request(ferdie).answered.is_empty());
 	});
 }
 

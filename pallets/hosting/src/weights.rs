@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `3517`
-		// Minimum execution time: 46_889_000 picoseconds.
-		Weight::from_parts(50_194_000, 0)
+		// Minimum execution time: 44_436_000 picoseconds.
+		Weight::from_parts(47_872_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `446`
 		//  Estimated: `7441`
-		// Minimum execution time: 47_421_000 picoseconds.
-		Weight::from_parts(51_256_000, 0)
+		// Minimum execution time: 45_808_000 picoseconds.
+		Weight::from_parts(49_043_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -112,11 +112,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `767 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 69_593_000 picoseconds.
-		Weight::from_parts(140_136_702, 0)
+		// Minimum execution time: 56_274_000 picoseconds.
+		Weight::from_parts(74_149_576, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 72_046
-			.saturating_add(Weight::from_parts(938_555, 0).saturating_mul(a.into()))
+			// Standard Error: 63_173
+			.saturating_add(Weight::from_parts(1_571_607, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -141,11 +141,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1040 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 68_802_000 picoseconds.
-		Weight::from_parts(133_749_677, 0)
+		// Minimum execution time: 49_454_000 picoseconds.
+		Weight::from_parts(78_306_292, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 54_621
-			.saturating_add(Weight::from_parts(734_208, 0).saturating_mul(a.into()))
+			// Standard Error: 54_832
+			.saturating_add(Weight::from_parts(1_458_665, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -163,12 +163,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `596 + h * (62 ±0)`
-		//  Estimated: `6076 + h * (2543 ±0)`
-		// Minimum execution time: 78_547_000 picoseconds.
-		Weight::from_parts(70_624_594, 0)
+		//  Estimated: `6076 + h * (2543 ±11)`
+		// Minimum execution time: 35_683_000 picoseconds.
+		Weight::from_parts(50_081_025, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 62_419
-			.saturating_add(Weight::from_parts(13_921_343, 0).saturating_mul(h.into()))
+			// Standard Error: 126_055
+			.saturating_add(Weight::from_parts(13_143_376, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -183,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3430`
 		//  Estimated: `5647`
-		// Minimum execution time: 40_710_000 picoseconds.
-		Weight::from_parts(46_799_000, 0)
+		// Minimum execution time: 38_177_000 picoseconds.
+		Weight::from_parts(43_925_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -197,8 +197,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3579`
 		//  Estimated: `5647`
-		// Minimum execution time: 39_730_000 picoseconds.
-		Weight::from_parts(44_656_000, 0)
+		// Minimum execution time: 40_330_000 picoseconds.
+		Weight::from_parts(45_458_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -209,10 +209,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn resume_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3529`
+		//  Measured:  `3534`
 		//  Estimated: `5647`
-		// Minimum execution time: 41_122_000 picoseconds.
-		Weight::from_parts(47_440_000, 0)
+		// Minimum execution time: 39_489_000 picoseconds.
+		Weight::from_parts(47_050_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -231,8 +231,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `559`
 		//  Estimated: `7441`
-		// Minimum execution time: 24_767_000 picoseconds.
-		Weight::from_parts(31_747_000, 0)
+		// Minimum execution time: 22_764_000 picoseconds.
+		Weight::from_parts(26_480_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -249,8 +249,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `624`
 		//  Estimated: `6076`
-		// Minimum execution time: 28_132_000 picoseconds.
-		Weight::from_parts(33_940_000, 0)
+		// Minimum execution time: 24_546_000 picoseconds.
+		Weight::from_parts(27_491_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -278,11 +278,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1097 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 62_232_000 picoseconds.
-		Weight::from_parts(124_684_433, 0)
+		// Minimum execution time: 44_246_000 picoseconds.
+		Weight::from_parts(67_749_931, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 46_946
-			.saturating_add(Weight::from_parts(833_902, 0).saturating_mul(a.into()))
+			// Standard Error: 62_737
+			.saturating_add(Weight::from_parts(1_756_826, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -298,10 +298,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::RegionalPerformance` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `817`
+		//  Measured:  `780`
 		//  Estimated: `3921`
-		// Minimum execution time: 52_558_000 picoseconds.
-		Weight::from_parts(81_261_000, 0)
+		// Minimum execution time: 41_672_000 picoseconds.
+		Weight::from_parts(55_342_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -314,21 +314,53 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `659`
 		//  Estimated: `3921`
-		// Minimum execution time: 84_666_000 picoseconds.
-		Weight::from_parts(98_256_000, 0)
+		// Minimum execution time: 75_632_000 picoseconds.
+		Weight::from_parts(82_853_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
+	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:127)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Hosters` (r:127 w:127)
+	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HosterPerformance` (r:127 w:127)
+	/// Proof: `Hosting::HosterPerformance` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Attestors` (r:1 w:1)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegionalPerformance` (r:127 w:127)
+	/// Proof: `Hosting::RegionalPerformance` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 128]`.
 	fn performance_benchmark_responses(n: u32, ) -> Weight {
-		Weight::from_parts(81_261_000, 3921)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_mul(n.into())
+		// Proof Size summary in bytes:
+		//  Measured:  `396 + n * (397 ±0)`
+		//  Estimated: `3579 + n * (2931 ±0)`
+		// Minimum execution time: 45_858_000 picoseconds.
+		Weight::from_parts(8_673_292, 0)
+			.saturating_add(Weight::from_parts(0, 3579))
+			// Standard Error: 702_520
+			.saturating_add(Weight::from_parts(38_014_329, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
 	}
+	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:0)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Hosters` (r:127 w:0)
+	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 128]`.
 	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
-		Weight::from_parts(98_256_000, 3921)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_mul(n.into())
+		// Proof Size summary in bytes:
+		//  Measured:  `275 + n * (397 ±0)`
+		//  Estimated: `990 + n * (2931 ±0)`
+		// Minimum execution time: 77_416_000 picoseconds.
+		Weight::from_parts(77_997_000, 0)
+			.saturating_add(Weight::from_parts(0, 990))
+			// Standard Error: 363_338
+			.saturating_add(Weight::from_parts(74_382_012, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
 	}
 	/// Storage: `Hosting::RequestsByDeadline` (r:2 w:2)
 	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
@@ -360,13 +392,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1363 + e * (216 ±0) + p * (264 ±0)`
 		//  Estimated: `7441 + e * (2938 ±5) + p * (2755 ±10)`
-		// Minimum execution time: 475_960_000 picoseconds.
-		Weight::from_parts(58_262_587, 0)
+		// Minimum execution time: 468_589_000 picoseconds.
+		Weight::from_parts(80_292_351, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 131_106
-			.saturating_add(Weight::from_parts(14_661_799, 0).saturating_mul(e.into()))
-			// Standard Error: 259_965
-			.saturating_add(Weight::from_parts(34_778_568, 0).saturating_mul(p.into()))
+			// Standard Error: 183_756
+			.saturating_add(Weight::from_parts(14_586_175, 0).saturating_mul(e.into()))
+			// Standard Error: 364_364
+			.saturating_add(Weight::from_parts(33_533_598, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
@@ -381,35 +413,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(50_194_000, 0)
+		Weight::from_parts(47_872_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(51_256_000, 0)
+		Weight::from_parts(49_043_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(140_136_702, 0)
+		Weight::from_parts(74_149_576, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(938_555, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(1_571_607, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(133_749_677, 0)
+		Weight::from_parts(78_306_292, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(734_208, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(1_458_665, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(70_624_594, 0)
+		Weight::from_parts(50_081_025, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(13_921_343, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(13_143_376, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -417,69 +449,75 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(46_799_000, 0)
+		Weight::from_parts(43_925_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(44_656_000, 0)
+		Weight::from_parts(45_458_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(47_440_000, 0)
+		Weight::from_parts(47_050_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(31_747_000, 0)
+		Weight::from_parts(26_480_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(33_940_000, 0)
+		Weight::from_parts(27_491_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(124_684_433, 0)
+		Weight::from_parts(67_749_931, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(833_902, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(1_756_826, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(81_261_000, 0)
+		Weight::from_parts(55_342_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(98_256_000, 0)
+		Weight::from_parts(82_853_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn performance_benchmark_responses(n: u32, ) -> Weight {
-		Weight::from_parts(81_261_000, 3921)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_mul(n.into())
+		Weight::from_parts(8_673_292, 0)
+			.saturating_add(Weight::from_parts(0, 3579))
+			.saturating_add(Weight::from_parts(38_014_329, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
-		Weight::from_parts(98_256_000, 3921)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_mul(n.into())
+		Weight::from_parts(77_997_000, 0)
+			.saturating_add(Weight::from_parts(0, 990))
+			.saturating_add(Weight::from_parts(74_382_012, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
-		Weight::from_parts(58_262_587, 0)
+		Weight::from_parts(80_292_351, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(14_661_799, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(34_778_568, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(14_586_175, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(33_533_598, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
