@@ -63,14 +63,22 @@ fn ratings_are_validated_by_the_pallet_without_a_signer_or_fees() {
 			outcome: pallet_hosting::RatingOutcome::Timeout,
 		};
 		let signature: Signature = alice.sign(&rating.signing_payload()).into();
-		let single = pallet_hosting::Call::performance_benchmark_response { rating: rating.clone(), signature: signature.clone() };
+		let single = pallet_hosting::Call::performance_benchmark_response { rating, signature };
+		let entries = vec![
+			pallet_hosting::BatchedRating { request_id: 7, outcome: pallet_hosting::RatingOutcome::Timeout },
+			pallet_hosting::BatchedRating { request_id: 8, outcome: pallet_hosting::RatingOutcome::Timeout },
+		];
+		let batch_signature: Signature =
+			alice.sign(&pallet_hosting::batch_signing_payload(&alice.to_account_id(), &entries)).into();
 		let batch = pallet_hosting::Call::performance_benchmark_responses {
-			ratings: vec![pallet_hosting::SignedRating { rating, signature }].try_into().unwrap(),
+			attestor: alice.to_account_id(),
+			ratings: entries.try_into().unwrap(),
+			signature: batch_signature,
 		};
 		for call in [single, batch] {
 			let xt = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_authorized_transaction(call.into());
 			let hash = <Block as BlockT>::Hash::default();
-			// Request 7 does not exist: the pallet's authorize says Stale (not a payment or signature failure).
+			// Requests 7 and 8 do not exist: the pallet's authorize says Stale (not a payment or signature failure).
 			assert_eq!(
 				Executive::validate_transaction(TransactionSource::External, xt, hash),
 				Err(TransactionValidityError::Invalid(InvalidTransaction::Stale))

@@ -5,7 +5,9 @@
 # all benchmarks are in flight together under one 5 s deadline).
 # DELAY_MS (default 0) puts scripts/bench/shaper.py between the worker and the
 # hoster with that added delay (no rate cap), as a hoster across a real network.
-#   [DELAY_MS=100] scripts/bench/ocw.sh [many]
+# The node logs at info, as in production; OCW_LOG=debug adds each chunk's
+# request and fate to the logs kept in $OCW_LOGS (default /tmp).
+#   [DELAY_MS=100] [OCW_LOG=debug] scripts/bench/ocw.sh [many]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -34,7 +36,7 @@ measure() {
 		endpoint="http://127.0.0.1:$proxy"
 	fi
 	"$BIN/hosting-node" --dev --tmp --rpc-port "$rpc" --port "$(free_port)" --no-prometheus --no-telemetry --no-mdns \
-		-lruntime::hosting=debug >"$work/node.log" 2>&1 &
+		--detailed-log-output -lruntime::hosting="${OCW_LOG:-info}" >"$work/node.log" 2>&1 &
 	pids+=($!)
 	head -c 1000000 /dev/urandom >"$work/in.bin"
 	key=$("$BIN/hoster" --data "$work/h" feed create "$work/in.bin" --chunk-size 64KiB 2>/dev/null)

@@ -411,8 +411,6 @@ pub mod pallet {
 		EmptyBatch,
 		/// A batch of ratings rates one request twice by one attestor.
 		DuplicateRating,
-		/// A batch of ratings is signed by more than one attestor.
-		MixedAttestors,
 	}
 
 	/// A hosting's record.
@@ -751,25 +749,31 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// One attestor's signed ratings in one authorized unsigned transaction
-		/// (no fees), each checked as in `performance_benchmark_response`. An
-		/// attestor's off-chain worker sends the ratings of one run this way: one
-		/// pool validation and one transaction instead of one per rating. The
-		/// batch is valid only if every rating is, all are by the same attestor
-		/// and none appears twice; it is applied whole.
+		/// One attestor's ratings of several requests in one authorized unsigned
+		/// transaction (no fees), signed once by the attestor over
+		/// [`batch_signing_payload`]. Each rating is checked as in
+		/// `performance_benchmark_response` (open request, assigned, in time,
+		/// contact proof); no request may appear twice. An attestor's off-chain
+		/// worker sends the ratings of one run this way: one signature, one pool
+		/// validation and one transaction instead of one of each per rating. The
+		/// batch is valid only if every rating is, and it is applied whole.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::performance_benchmark_responses(ratings.len() as u32))]
 		#[pallet::authorize(Pallet::<T>::authorize_ratings)]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_performance_benchmark_responses(ratings.len() as u32))]
 		pub fn performance_benchmark_responses(
 			origin: OriginFor<T>,
-			ratings: BoundedVec<SignedRating<T::AccountId, T::Signature>, T::MaxRatingsPerBatch>,
+			attestor: T::AccountId,
+			ratings: BoundedVec<BatchedRating, T::MaxRatingsPerBatch>,
+			signature: T::Signature,
 		) -> DispatchResultWithPostInfo {
 			ensure_authorized(origin)?;
-			// Signatures and duplicates were checked by `authorize_ratings`; the
-			// state is checked again per rating, as for a single one. An error
-			// reverts the whole batch (calls are transactional).
-			for SignedRating { rating, .. } in ratings {
+			let _ = signature;
+			// The signature, duplicates and contact proofs were checked by
+			// `authorize_ratings`; the state is checked again per rating, as for a
+			// single one. An error reverts the whole batch (calls are transactional).
+			for BatchedRating { request_id, outcome } in ratings {
+				let rating = Rating { request_id, attestor: attestor.clone(), outcome };
 				let request = Self::open_request_for(&rating)?;
 				Self::record_rating(rating, request);
 			}
@@ -794,39 +798,58 @@ pub mod pallet {
 			Ok((valid, Weight::zero()))
 		}
 
-		/// Validity of a batch of ratings: each as in [`Self::authorize_rating`],
-		/// all by one attestor (the weight counts one attestor record), none
-		/// twice, at least one. It provides the tag of every rating it
-		/// carries (the same tags as single ratings, so the pool never holds a
-		/// rating both alone and in a batch) and lives until the nearest deadline.
+		/// Validity of a batch of ratings: the attestor's signature over the
+		/// batch, at least one rating, none twice, and each as in
+		/// [`Self::authorize_rating`] but for its own signature. It provides the
+		/// tag of every rating it carries (the same tags as single ratings, so the
+		/// pool never holds a rating both alone and in a batch) and lives until
+		/// the nearest deadline.
 		pub fn authorize_ratings(
 			_source: TransactionSource,
-			ratings: &BoundedVec<SignedRating<T::AccountId, T::Signature>, T::MaxRatingsPerBatch>,
+			attestor: &T::AccountId,
+			ratings: &BoundedVec<BatchedRating, T::MaxRatingsPerBatch>,
+			signature: &T::Signature,
 		) -> TransactionValidityWithRefund {
 			ensure!(!ratings.is_empty(), rating_invalidity::<T>(Error::<T>::EmptyBatch));
+			ensure!(
+				signature.verify(&batch_signing_payload(attestor, ratings)[..], attestor),
+				rating_invalidity::<T>(Error::<T>::InvalidRatingSignature)
+			);
 			let mut valid = ValidTransaction::with_tag_prefix("hosting-rating")
 				.priority(T::RatingPriority::get())
 				.propagate(true);
 			let mut longevity = TransactionLongevity::MAX;
-			for (i, SignedRating { rating, signature }) in ratings.iter().enumerate() {
-				let same_attestor = ratings.first().is_some_and(|first| first.rating.attestor == rating.attestor);
-				ensure!(same_attestor, rating_invalidity::<T>(Error::<T>::MixedAttestors));
-				let repeated = ratings[..i].iter().any(|earlier| earlier.rating.request_id == rating.request_id);
+			for (i, entry) in ratings.iter().enumerate() {
+				let repeated = ratings[..i].iter().any(|earlier| earlier.request_id == entry.request_id);
 				ensure!(!repeated, rating_invalidity::<T>(Error::<T>::DuplicateRating));
-				longevity = longevity.min(Self::check_rating(rating, signature).map_err(rating_invalidity::<T>)?);
-				valid = valid.and_provides((rating.request_id, rating.attestor.clone()));
+				let rating = Rating { request_id: entry.request_id, attestor: attestor.clone(), outcome: entry.outcome };
+				let request = Self::open_request_for(&rating).map_err(rating_invalidity::<T>)?;
+				Self::check_contact_proof(&rating, &request).map_err(rating_invalidity::<T>)?;
+				longevity = longevity.min(Self::longevity(&request));
+				valid = valid.and_provides((rating.request_id, rating.attestor));
 			}
 			Ok((valid.longevity(longevity).build()?, Weight::zero()))
 		}
 
-		/// Everything a rating must pass before it enters the pool: the request is
-		/// open for this attestor, the signatures are valid. Returns how many
-		/// blocks the rating stays valid (through the request's deadline).
+		/// Everything a single rating must pass before it enters the pool: the
+		/// request is open for this attestor, the signatures are valid. Returns
+		/// how many blocks the rating stays valid (through the request's deadline).
 		fn check_rating(rating: &Rating<T::AccountId>, signature: &T::Signature) -> Result<TransactionLongevity, Error<T>> {
 			let request = Self::open_request_for(rating)?;
-			Self::check_rating_signatures(rating, signature, &request)?;
+			ensure!(
+				signature.verify(&rating.signing_payload()[..], &rating.attestor),
+				Error::<T>::InvalidRatingSignature
+			);
+			Self::check_contact_proof(rating, &request)?;
+			Ok(Self::longevity(&request))
+		}
+
+		/// Blocks from now through the request's deadline.
+		fn longevity(
+			request: &BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>,
+		) -> TransactionLongevity {
 			let now = frame_system::Pallet::<T>::block_number();
-			Ok(request.deadline.saturating_sub(now).saturating_add(One::one()).saturated_into())
+			request.deadline.saturating_sub(now).saturating_add(One::one()).saturated_into()
 		}
 
 		/// The open request a rating answers, if the attestor may still answer it.
@@ -840,17 +863,13 @@ pub mod pallet {
 			Ok(request)
 		}
 
-		/// The attestor's signature over the rating and, for a Normal rating, the
-		/// hoster's contact proof for one of the request's chunks.
-		pub fn check_rating_signatures(
+		/// For a Normal rating, the hoster's contact proof for one of the
+		/// request's chunks (its contact key's signature binding this request,
+		/// nonce, attestor, block index and block hash).
+		pub fn check_contact_proof(
 			rating: &Rating<T::AccountId>,
-			signature: &T::Signature,
 			request: &BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>,
 		) -> Result<(), Error<T>> {
-			ensure!(
-				signature.verify(&rating.signing_payload()[..], &rating.attestor),
-				Error::<T>::InvalidRatingSignature
-			);
 			if let RatingOutcome::Normal { contact_proof, .. } = &rating.outcome {
 				let hoster = Hosters::<T>::get(&request.hoster).ok_or(Error::<T>::NotHoster)?;
 				ensure!(request.chunks.contains(&contact_proof.block_index), Error::<T>::InvalidContactProof);

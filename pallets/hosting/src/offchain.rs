@@ -366,47 +366,54 @@ fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &[u8]) -> Result<Conta
 	Ok(ContactProof { block_index: index, block_hash, signature })
 }
 
-/// Signs each rating with its attestor key and submits them as authorized
+/// Signs the ratings with their attestor keys and submits them as authorized
 /// transactions: per key, one `performance_benchmark_response` for a single
 /// rating, else `performance_benchmark_responses` batches of up to
-/// `MaxRatingsPerBatch`. Each transaction is validated by the pool on
-/// submission (about 10 ms in a debug node), so one per rating would make a
-/// run with 100 requests spend a second there; one per key keeps it flat.
+/// `MaxRatingsPerBatch`, each signed once. The keystore derives the key from its
+/// stored phrase on every signature (about 10 ms in a debug node) and the pool
+/// validates every transaction on submission, so one of each per rating would
+/// make a run with 100 requests take a second longer than a run with one.
 fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
-	let mut by_key: Vec<(T::Public, Vec<SignedRating<T::AccountId, T::Signature>>)> = Vec::new();
+	let mut by_key: Vec<(&Job<T>, Vec<BatchedRating>)> = Vec::new();
 	for (job, outcome) in rated {
-		let rating = Rating { request_id: job.id, attestor: job.attestor.clone(), outcome };
-		let Some(signature) = T::AuthorityId::sign(&rating.signing_payload(), job.public.clone()) else {
-			log::warn!(target: LOG_TARGET, "request {}: the keystore could not sign with {:?}", job.id, job.attestor);
-			continue;
-		};
-		let signed = SignedRating { rating, signature };
-		match by_key.iter_mut().find(|(public, _)| *public == job.public) {
-			Some((_, ratings)) => ratings.push(signed),
-			None => by_key.push((job.public.clone(), vec![signed])),
+		let entry = BatchedRating { request_id: job.id, outcome };
+		match by_key.iter_mut().find(|(first, _)| first.public == job.public) {
+			Some((_, ratings)) => ratings.push(entry),
+			None => by_key.push((job, vec![entry])),
 		}
 	}
-	let batch = (T::MaxRatingsPerBatch::get() as usize).max(1);
-	for (_, ratings) in by_key {
-		for part in ratings.chunks(batch) {
+	let most = (T::MaxRatingsPerBatch::get() as usize).max(1);
+	for (job, ratings) in by_key {
+		let alone = |one: &BatchedRating| Rating { request_id: one.request_id, attestor: job.attestor.clone(), outcome: one.outcome };
+		for part in ratings.chunks(most) {
+			let payload = match part {
+				[one] => alone(one).signing_payload(),
+				_ => batch_signing_payload(&job.attestor, part),
+			};
+			let Some(signature) = T::AuthorityId::sign(&payload, job.public.clone()) else {
+				log::warn!(target: LOG_TARGET, "the keystore could not sign {} rating(s) with {:?}", part.len(), job.attestor);
+				continue;
+			};
 			let call = match part {
-				[one] => Call::<T>::performance_benchmark_response { rating: one.rating.clone(), signature: one.signature.clone() },
+				[one] => Call::<T>::performance_benchmark_response { rating: alone(one), signature },
 				_ => Call::<T>::performance_benchmark_responses {
+					attestor: job.attestor.clone(),
 					// `part` has at most `MaxRatingsPerBatch` entries.
 					ratings: BoundedVec::truncate_from(part.to_vec()),
+					signature,
 				},
 			};
 			let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
 			let sent = SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok();
-			for SignedRating { rating, .. } in part {
+			for entry in part {
 				if sent {
-					log::info!(target: LOG_TARGET, "request {}: rating sent: {:?}", rating.request_id, rating.outcome);
+					log::info!(target: LOG_TARGET, "request {}: rating sent: {:?}", entry.request_id, entry.outcome);
 				} else {
-					log::warn!(target: LOG_TARGET, "request {}: the pool refused the rating {:?}", rating.request_id, rating.outcome);
+					log::warn!(target: LOG_TARGET, "request {}: the pool refused the rating {:?}", entry.request_id, entry.outcome);
 				}
 			}
 			if part.len() > 1 && sent {
-				log::info!(target: LOG_TARGET, "{} ratings sent in one transaction", part.len());
+				log::info!(target: LOG_TARGET, "{} ratings of {:?} sent in one transaction", part.len(), job.attestor);
 			}
 		}
 	}

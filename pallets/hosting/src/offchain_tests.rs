@@ -207,29 +207,46 @@ fn node(attestors: &[(&str, &str)]) -> Node {
 	Node { ext, net, pool: pool_state }
 }
 
-/// The rating transactions the worker submitted, decoded: the ratings each carries.
-fn transactions(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<Vec<(Rating<AccountId>, Signature)>> {
+/// The rating calls the worker submitted, decoded.
+fn calls(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<crate::Call<Test>> {
 	pool.read()
 		.transactions
 		.iter()
-		.map(|tx| {
-			let xt = Extrinsic::decode(&mut &tx[..]).expect("an extrinsic");
-			match xt.function {
-				RuntimeCall::Hosting(crate::Call::performance_benchmark_response { rating, signature }) =>
-					vec![(rating, signature)],
-				RuntimeCall::Hosting(crate::Call::performance_benchmark_responses { ratings }) => {
-					assert!(ratings.len() > 1, "a single rating goes alone");
-					ratings.into_iter().map(|r| (r.rating, r.signature)).collect()
-				},
-				other => panic!("unexpected call {other:?}"),
-			}
+		.map(|tx| match Extrinsic::decode(&mut &tx[..]).expect("an extrinsic").function {
+			RuntimeCall::Hosting(call) => call,
+			other => panic!("unexpected call {other:?}"),
 		})
 		.collect()
 }
 
-/// The ratings the worker submitted, decoded, in order.
+/// The ratings the worker submitted, in order, each with the signature that
+/// covers it (a batch's one signature for each of its ratings).
 fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountId>, Signature)> {
-	transactions(pool).into_iter().flatten().collect()
+	calls(pool)
+		.into_iter()
+		.flat_map(|call| match call {
+			crate::Call::performance_benchmark_response { rating, signature } => vec![(rating, signature)],
+			crate::Call::performance_benchmark_responses { attestor, ratings, signature } => {
+				assert!(ratings.len() > 1, "a single rating goes alone");
+				ratings
+					.into_iter()
+					.map(|r| (Rating { request_id: r.request_id, attestor: attestor.clone(), outcome: r.outcome }, signature.clone()))
+					.collect()
+			},
+			other => panic!("unexpected call {other:?}"),
+		})
+		.collect()
+}
+
+/// How many ratings each submitted call carries.
+fn batch_sizes(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<usize> {
+	calls(pool)
+		.iter()
+		.map(|call| match call {
+			crate::Call::performance_benchmark_responses { ratings, .. } => ratings.len(),
+			_ => 1,
+		})
+		.collect()
 }
 
 /// What the hoster serves for `index` of request `id` to `attestor`, signed by `signer`'s contact key.
@@ -531,14 +548,13 @@ fn all_requests_of_a_run_share_one_deadline() {
 	// Three benchmarks took about as long as one: 100 ms to first byte + 50 ms of body.
 	assert!(state.now - START_MS <= 150 * 2, "took {} ms", state.now - START_MS);
 	drop(state);
-	// Alice's three ratings went in one transaction, which the chain accepts whole.
-	let txs = transactions(&n.pool);
-	assert_eq!(txs.iter().map(Vec::len).collect::<Vec<_>>(), vec![ids.len()]);
-	let rated: Vec<RequestId> = txs[0].iter().map(|(r, _)| r.request_id).collect();
+	// Alice's three ratings went in one transaction, signed once, which the chain accepts whole.
+	assert_eq!(batch_sizes(&n.pool), vec![ids.len()]);
+	let rated: Vec<RequestId> = submitted(&n.pool).iter().map(|(r, _)| r.request_id).collect();
 	assert_eq!(rated, ids);
+	let call = calls(&n.pool).remove(0);
 	n.ext.execute_with(|| {
-		let ratings = txs[0].iter().map(|(rating, signature)| SignedRating { rating: rating.clone(), signature: signature.clone() });
-		assert_eq!(submit_batch(ratings.collect()), Ok(()));
+		assert_eq!(submit_call(call), Ok(()));
 		for &id in &ids {
 			assert!(!Hosting::unanswered_requests(&account("Alice")).any(|(i, _)| i == id));
 		}
@@ -565,9 +581,8 @@ fn ratings_beyond_the_batch_limit_go_in_several_transactions() {
 			script(&n.net, &feed, id, |i| ok(&feed, id, i, 5, 5));
 		}
 		Hosting::offchain_worker(System::block_number());
-		let sizes: Vec<usize> = transactions(&pool).iter().map(Vec::len).collect();
 		// The one left over goes alone, as `performance_benchmark_response`.
-		assert_eq!(sizes, vec![max, 1]);
+		assert_eq!(batch_sizes(&pool), vec![max, 1]);
 		let rated: Vec<RequestId> = submitted(&pool).iter().map(|(r, _)| r.request_id).collect();
 		assert_eq!(rated, ids);
 	});

@@ -121,24 +121,26 @@ pub(crate) fn signed_rating(attestor: &str, request_id: RequestId, outcome: Rati
 
 /// Submits a rating as the runtime does: authorize, then dispatch with the Authorized origin.
 pub(crate) fn submit(rating: Rating<AccountId>, signature: Signature) -> Result<(), TransactionValidityError> {
-	let call = crate::Call::<Test>::performance_benchmark_response { rating, signature };
+	submit_call(crate::Call::<Test>::performance_benchmark_response { rating, signature })
+}
+
+/// Submits a rating call as the runtime does: authorize, then dispatch with the Authorized origin.
+pub(crate) fn submit_call(call: crate::Call<Test>) -> Result<(), TransactionValidityError> {
 	call.authorize(TransactionSource::External).expect("the call defines authorize")?;
 	assert_ok!(call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
 	Ok(())
 }
 
-/// Submits a batch of ratings as the runtime does: authorize, then dispatch.
-pub(crate) fn submit_batch(ratings: Vec<SignedRating<AccountId, Signature>>) -> Result<(), TransactionValidityError> {
-	let call = crate::Call::<Test>::performance_benchmark_responses { ratings: ratings.try_into().expect("within the batch limit") };
-	call.authorize(TransactionSource::External).expect("the call defines authorize")?;
-	assert_ok!(call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
-	Ok(())
-}
-
-/// A signed rating as a batch entry.
-pub(crate) fn batch_entry(attestor: &str, id: RequestId, outcome: RatingOutcome) -> SignedRating<AccountId, Signature> {
-	let (rating, signature) = signed_rating(attestor, id, outcome);
-	SignedRating { rating, signature }
+/// `attestor`'s batch of (request, outcome), signed by `signer`.
+pub(crate) fn batch_call(attestor: &str, signer: &str, ratings: &[(RequestId, RatingOutcome)]) -> crate::Call<Test> {
+	let ratings: Vec<BatchedRating> =
+		ratings.iter().map(|&(request_id, outcome)| BatchedRating { request_id, outcome }).collect();
+	let signature = pair(signer).sign(&batch_signing_payload(&account(attestor), &ratings));
+	crate::Call::<Test>::performance_benchmark_responses {
+		attestor: account(attestor),
+		ratings: ratings.try_into().expect("within the batch limit"),
+		signature,
+	}
 }
 
 pub(crate) fn rate(attestor: &str, id: RequestId, outcome: RatingOutcome) -> Result<(), TransactionValidityError> {
@@ -703,17 +705,18 @@ fn two_requests() -> (TestFeed, [RequestId; 2]) {
 fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 	ext_with_attestors(&[("Alice", "eu"), ("Bob", "us")]).execute_with(|| {
 		let (feed, [dave, ferdie]) = two_requests();
-		let batch = vec![
-			batch_entry("Alice", dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000)),
-			batch_entry("Alice", ferdie, normal(&feed, "Ferdie", ferdie, "Alice", 60, 1_000_000)),
+		let ratings = [
+			(dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000)),
+			(ferdie, normal(&feed, "Ferdie", ferdie, "Alice", 60, 1_000_000)),
 		];
-		let call = crate::Call::<Test>::performance_benchmark_responses { ratings: batch.clone().try_into().unwrap() };
+		let call = batch_call("Alice", "Alice", &ratings);
 		let (valid, _) = call.authorize(TransactionSource::External).unwrap().unwrap();
 		// The same tags as the two ratings alone: the pool never holds one twice.
-		let single_tags: Vec<_> = batch
+		let single_tags: Vec<_> = ratings
 			.iter()
-			.flat_map(|r| {
-				crate::Call::<Test>::performance_benchmark_response { rating: r.rating.clone(), signature: r.signature.clone() }
+			.flat_map(|&(id, outcome)| {
+				let (rating, signature) = signed_rating("Alice", id, outcome);
+				crate::Call::<Test>::performance_benchmark_response { rating, signature }
 					.authorize(TransactionSource::External)
 					.unwrap()
 					.unwrap()
@@ -729,7 +732,7 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 			<() as crate::weights::WeightInfo>::performance_benchmark_responses(2)
 		);
 
-		assert_ok!(submit_batch(batch));
+		assert_ok!(submit_call(call));
 		let rated: Vec<(RequestId, AccountId)> = System::events()
 			.into_iter()
 			.filter_map(|e| match e.event {
@@ -738,7 +741,7 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 			})
 			.collect();
 		assert_eq!(rated, vec![(dave, account("Alice")), (ferdie, account("Alice"))]);
-		// Both requests wait for Bob now; each hoster has its one sample.
+		// Both requests wait for Bob now; each hoster has its one sample and is Active.
 		for (id, hoster) in [(dave, "Dave"), (ferdie, "Ferdie")] {
 			assert_eq!(request(id).answered.to_vec(), vec![account("Alice")]);
 			assert_eq!(HosterPerformance::<Test>::get(account(hoster)).unwrap().figures.samples, 1);
@@ -752,46 +755,47 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 fn one_bad_rating_makes_the_whole_batch_invalid_and_changes_nothing() {
 	ext_with_attestors(&[("Alice", "eu"), ("Bob", "us")]).execute_with(|| {
 		let (feed, [dave, ferdie]) = two_requests();
-		let good = batch_entry("Alice", dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000));
+		let good = (dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000));
 		let stale = Err(TransactionValidityError::Invalid(InvalidTransaction::Stale));
 		let bad_proof = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
-		let check = |ratings: Vec<SignedRating<AccountId, Signature>>| {
-			crate::Call::<Test>::performance_benchmark_responses { ratings: ratings.try_into().unwrap() }
-				.authorize(TransactionSource::External)
-				.unwrap()
-				.map(|_| ())
+		let check = |attestor: &str, signer: &str, ratings: &[(RequestId, RatingOutcome)]| {
+			batch_call(attestor, signer, ratings).authorize(TransactionSource::External).unwrap().map(|_| ())
 		};
 
 		// Empty.
-		assert_eq!(check(vec![]), Err(error_code(Error::<Test>::EmptyBatch)));
-		// The same (request, attestor) twice, even with different outcomes.
-		let again = batch_entry("Alice", dave, RatingOutcome::Timeout);
-		assert_eq!(check(vec![good.clone(), again]), Err(error_code(Error::<Test>::DuplicateRating)));
-		// Two attestors' ratings, each valid alone.
+		assert_eq!(check("Alice", "Alice", &[]), Err(error_code(Error::<Test>::EmptyBatch)));
+		// The same request twice, even with different outcomes.
 		assert_eq!(
-			check(vec![good.clone(), batch_entry("Bob", ferdie, RatingOutcome::Timeout)]),
-			Err(error_code(Error::<Test>::MixedAttestors))
+			check("Alice", "Alice", &[good, (dave, RatingOutcome::Timeout)]),
+			Err(error_code(Error::<Test>::DuplicateRating))
 		);
-		// A forged signature on the second rating.
-		let mut forged = batch_entry("Alice", ferdie, RatingOutcome::Timeout);
-		forged.signature = pair("Ferdie").sign(&forged.rating.signing_payload());
-		assert_eq!(check(vec![good.clone(), forged]), bad_proof);
+		// Signed by someone else than the batch's attestor.
+		assert_eq!(check("Alice", "Bob", &[good, (ferdie, RatingOutcome::Timeout)]), bad_proof);
+		// Changed after signing.
+		let crate::Call::performance_benchmark_responses { attestor, mut ratings, signature } =
+			batch_call("Alice", "Alice", &[good, (ferdie, RatingOutcome::Timeout)])
+		else {
+			unreachable!()
+		};
+		ratings[1].outcome = RatingOutcome::Error(ErrorKind::Unreachable);
+		let changed = crate::Call::<Test>::performance_benchmark_responses { attestor, ratings, signature };
+		assert_eq!(changed.authorize(TransactionSource::External).unwrap().map(|_| ()), bad_proof);
 		// A contact proof made by another hoster.
-		let wrong_hoster = batch_entry("Alice", ferdie, normal(&feed, "Dave", ferdie, "Alice", 50, 1));
-		assert_eq!(check(vec![good.clone(), wrong_hoster]), bad_proof);
+		let wrong_hoster = (ferdie, normal(&feed, "Dave", ferdie, "Alice", 50, 1));
+		assert_eq!(check("Alice", "Alice", &[good, wrong_hoster]), bad_proof);
 		// An unknown request.
-		assert_eq!(check(vec![good.clone(), batch_entry("Alice", ferdie + 100, RatingOutcome::Timeout)]), stale);
+		assert_eq!(check("Alice", "Alice", &[good, (ferdie + 100, RatingOutcome::Timeout)]), stale);
+		// An attestor not assigned (Charlie does not attest here).
+		assert_eq!(
+			check("Charlie", "Charlie", &[(ferdie, RatingOutcome::Timeout), (dave, RatingOutcome::Timeout)]),
+			Err(error_code(Error::<Test>::NotAssigned))
+		);
 		assert!(HosterPerformance::<Test>::get(account("Dave")).is_none());
 		assert!(request(dave).answered.is_empty());
 
-		// An attestor not assigned (Charlie does not attest here).
-		assert_eq!(
-			check(vec![batch_entry("Charlie", ferdie, RatingOutcome::Timeout), batch_entry("Charlie", dave, RatingOutcome::Timeout)]),
-			Err(error_code(Error::<Test>::NotAssigned))
-		);
 		// One rating already recorded alone makes a batch carrying it stale.
 		assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));
-		assert_eq!(check(vec![batch_entry("Alice", ferdie, RatingOutcome::Timeout), good]), stale);
+		assert_eq!(check("Alice", "Alice", &[(ferdie, RatingOutcome::Timeout), good]), stale);
 		assert_eq!(request(dave).answered.to_vec(), vec![account("Alice")]);
 		assert!(request(ferdie).answered.is_empty());
 	});
@@ -801,8 +805,7 @@ fn one_bad_rating_makes_the_whole_batch_invalid_and_changes_nothing() {
 fn a_batch_that_went_stale_before_inclusion_is_reverted_whole() {
 	ext_with_attestors(&[("Alice", "eu"), ("Bob", "us")]).execute_with(|| {
 		let (_, [dave, ferdie]) = two_requests();
-		let batch = vec![batch_entry("Alice", ferdie, RatingOutcome::Timeout), batch_entry("Alice", dave, RatingOutcome::Timeout)];
-		let call = crate::Call::<Test>::performance_benchmark_responses { ratings: batch.try_into().unwrap() };
+		let call = batch_call("Alice", "Alice", &[(ferdie, RatingOutcome::Timeout), (dave, RatingOutcome::Timeout)]);
 		assert_ok!(call.authorize(TransactionSource::External).unwrap());
 		// An earlier transaction of the block answers Dave's request for Alice.
 		assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));

@@ -297,15 +297,30 @@ impl<AccountId: Encode> Rating<AccountId> {
 	}
 }
 
-/// A rating and the attestor's signature over its [`Rating::signing_payload`]:
-/// one entry of a `performance_benchmark_responses` batch.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
-pub struct SignedRating<AccountId, Signature> {
-	/// The rating.
-	pub rating: Rating<AccountId>,
-	/// The attestor's signature over it.
-	pub signature: Signature,
+/// One entry of a `performance_benchmark_responses` batch: a rating without its
+/// attestor, which the batch names once.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct BatchedRating {
+	/// The request rated.
+	pub request_id: RequestId,
+	/// What the attestor measured.
+	pub outcome: RatingOutcome,
 }
+
+/// The bytes an attestor signs for a batch: a domain prefix of its own and the
+/// SCALE-encoded (attestor, ratings). One signature covers the whole batch, so
+/// the worker asks its keystore once per run: a keystore derives the key from
+/// its stored phrase on every signature (PBKDF2, about 10 ms in a debug node).
+pub fn batch_signing_payload<AccountId: Encode>(attestor: &AccountId, ratings: &[BatchedRating]) -> alloc::vec::Vec<u8> {
+	let mut out = BATCH_CONTEXT.to_vec();
+	(attestor, ratings).encode_to(&mut out);
+	out
+}
+
+/// Domain separation prefix of a batch signature.
+pub const BATCH_CONTEXT: &[u8] = b"hosting/ratings/v1";
 
 /// Domain separation prefix of a rating signature.
 pub const RATING_CONTEXT: &[u8] = b"hosting/rating/v1";
