@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `3517`
-		// Minimum execution time: 44_436_000 picoseconds.
-		Weight::from_parts(47_872_000, 0)
+		// Minimum execution time: 47_821_000 picoseconds.
+		Weight::from_parts(54_211_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `446`
 		//  Estimated: `7441`
-		// Minimum execution time: 45_808_000 picoseconds.
-		Weight::from_parts(49_043_000, 0)
+		// Minimum execution time: 47_380_000 picoseconds.
+		Weight::from_parts(53_870_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -112,11 +112,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `767 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 56_274_000 picoseconds.
-		Weight::from_parts(74_149_576, 0)
+		// Minimum execution time: 85_768_000 picoseconds.
+		Weight::from_parts(166_329_800, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 63_173
-			.saturating_add(Weight::from_parts(1_571_607, 0).saturating_mul(a.into()))
+			// Standard Error: 64_106
+			.saturating_add(Weight::from_parts(595_761, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -141,11 +141,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1040 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 49_454_000 picoseconds.
-		Weight::from_parts(78_306_292, 0)
+		// Minimum execution time: 74_621_000 picoseconds.
+		Weight::from_parts(155_439_779, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 54_832
-			.saturating_add(Weight::from_parts(1_458_665, 0).saturating_mul(a.into()))
+			// Standard Error: 72_462
+			.saturating_add(Weight::from_parts(615_777, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -163,12 +163,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `596 + h * (62 ±0)`
-		//  Estimated: `6076 + h * (2543 ±11)`
-		// Minimum execution time: 35_683_000 picoseconds.
-		Weight::from_parts(50_081_025, 0)
+		//  Estimated: `6076 + h * (2543 ±0)`
+		// Minimum execution time: 53_900_000 picoseconds.
+		Weight::from_parts(54_479_920, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 126_055
-			.saturating_add(Weight::from_parts(13_143_376, 0).saturating_mul(h.into()))
+			// Standard Error: 153_934
+			.saturating_add(Weight::from_parts(14_281_476, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -181,10 +181,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn register_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3430`
+		//  Measured:  `3463`
 		//  Estimated: `5647`
-		// Minimum execution time: 38_177_000 picoseconds.
-		Weight::from_parts(43_925_000, 0)
+		// Minimum execution time: 42_814_000 picoseconds.
+		Weight::from_parts(54_020_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -195,10 +195,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn unregister_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3579`
+		//  Measured:  `3574`
 		//  Estimated: `5647`
-		// Minimum execution time: 40_330_000 picoseconds.
-		Weight::from_parts(45_458_000, 0)
+		// Minimum execution time: 43_294_000 picoseconds.
+		Weight::from_parts(56_254_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -209,10 +209,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn resume_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3534`
+		//  Measured:  `3529`
 		//  Estimated: `5647`
-		// Minimum execution time: 39_489_000 picoseconds.
-		Weight::from_parts(47_050_000, 0)
+		// Minimum execution time: 42_363_000 picoseconds.
+		Weight::from_parts(56_625_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -231,8 +231,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `559`
 		//  Estimated: `7441`
-		// Minimum execution time: 22_764_000 picoseconds.
-		Weight::from_parts(26_480_000, 0)
+		// Minimum execution time: 24_076_000 picoseconds.
+		Weight::from_parts(28_453_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -249,8 +249,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `624`
 		//  Estimated: `6076`
-		// Minimum execution time: 24_546_000 picoseconds.
-		Weight::from_parts(27_491_000, 0)
+		// Minimum execution time: 26_529_000 picoseconds.
+		Weight::from_parts(30_907_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -278,11 +278,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1097 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 44_246_000 picoseconds.
-		Weight::from_parts(67_749_931, 0)
+		// Minimum execution time: 57_035_000 picoseconds.
+		Weight::from_parts(119_753_737, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 62_737
-			.saturating_add(Weight::from_parts(1_756_826, 0).saturating_mul(a.into()))
+			// Standard Error: 90_962
+			.saturating_add(Weight::from_parts(1_222_848, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -300,8 +300,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `780`
 		//  Estimated: `3921`
-		// Minimum execution time: 41_672_000 picoseconds.
-		Weight::from_parts(55_342_000, 0)
+		// Minimum execution time: 43_585_000 picoseconds.
+		Weight::from_parts(55_853_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -314,8 +314,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `659`
 		//  Estimated: `3921`
-		// Minimum execution time: 75_632_000 picoseconds.
-		Weight::from_parts(82_853_000, 0)
+		// Minimum execution time: 76_714_000 picoseconds.
+		Weight::from_parts(83_905_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
@@ -334,11 +334,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `396 + n * (397 ±0)`
 		//  Estimated: `3579 + n * (2931 ±0)`
-		// Minimum execution time: 45_858_000 picoseconds.
-		Weight::from_parts(8_673_292, 0)
+		// Minimum execution time: 75_312_000 picoseconds.
+		Weight::from_parts(24_707_420, 0)
 			.saturating_add(Weight::from_parts(0, 3579))
-			// Standard Error: 702_520
-			.saturating_add(Weight::from_parts(38_014_329, 0).saturating_mul(n.into()))
+			// Standard Error: 350_634
+			.saturating_add(Weight::from_parts(36_424_329, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -354,11 +354,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `275 + n * (397 ±0)`
 		//  Estimated: `990 + n * (2931 ±0)`
-		// Minimum execution time: 77_416_000 picoseconds.
-		Weight::from_parts(77_997_000, 0)
+		// Minimum execution time: 87_701_000 picoseconds.
+		Weight::from_parts(67_403_957, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			// Standard Error: 363_338
-			.saturating_add(Weight::from_parts(74_382_012, 0).saturating_mul(n.into()))
+			// Standard Error: 198_812
+			.saturating_add(Weight::from_parts(42_801_712, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
 	}
@@ -390,15 +390,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[0, 16]`.
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1363 + e * (216 ±0) + p * (264 ±0)`
-		//  Estimated: `7441 + e * (2938 ±5) + p * (2755 ±10)`
-		// Minimum execution time: 468_589_000 picoseconds.
-		Weight::from_parts(80_292_351, 0)
+		//  Measured:  `1352 + e * (216 ±0) + p * (265 ±0)`
+		//  Estimated: `7441 + e * (2938 ±1) + p * (2755 ±3)`
+		// Minimum execution time: 472_795_000 picoseconds.
+		Weight::from_parts(31_910_770, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 183_756
-			.saturating_add(Weight::from_parts(14_586_175, 0).saturating_mul(e.into()))
-			// Standard Error: 364_364
-			.saturating_add(Weight::from_parts(33_533_598, 0).saturating_mul(p.into()))
+			// Standard Error: 190_709
+			.saturating_add(Weight::from_parts(14_927_264, 0).saturating_mul(e.into()))
+			// Standard Error: 378_152
+			.saturating_add(Weight::from_parts(36_259_472, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
@@ -413,35 +413,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(47_872_000, 0)
+		Weight::from_parts(54_211_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(49_043_000, 0)
+		Weight::from_parts(53_870_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(74_149_576, 0)
+		Weight::from_parts(166_329_800, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(1_571_607, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(595_761, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(78_306_292, 0)
+		Weight::from_parts(155_439_779, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(1_458_665, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(615_777, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(50_081_025, 0)
+		Weight::from_parts(54_479_920, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(13_143_376, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(14_281_476, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -449,57 +449,57 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(43_925_000, 0)
+		Weight::from_parts(54_020_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(45_458_000, 0)
+		Weight::from_parts(56_254_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(47_050_000, 0)
+		Weight::from_parts(56_625_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(26_480_000, 0)
+		Weight::from_parts(28_453_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(27_491_000, 0)
+		Weight::from_parts(30_907_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(67_749_931, 0)
+		Weight::from_parts(119_753_737, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(1_756_826, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(1_222_848, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(55_342_000, 0)
+		Weight::from_parts(55_853_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(82_853_000, 0)
+		Weight::from_parts(83_905_000, 0)
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn performance_benchmark_responses(n: u32, ) -> Weight {
-		Weight::from_parts(8_673_292, 0)
+		Weight::from_parts(24_707_420, 0)
 			.saturating_add(Weight::from_parts(0, 3579))
-			.saturating_add(Weight::from_parts(38_014_329, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(36_424_329, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -507,17 +507,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
-		Weight::from_parts(77_997_000, 0)
+		Weight::from_parts(67_403_957, 0)
 			.saturating_add(Weight::from_parts(0, 990))
-			.saturating_add(Weight::from_parts(74_382_012, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(42_801_712, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
-		Weight::from_parts(80_292_351, 0)
+		Weight::from_parts(31_910_770, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(14_586_175, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(33_533_598, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(14_927_264, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(36_259_472, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
