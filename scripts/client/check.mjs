@@ -18,7 +18,7 @@ try {
   assert.ok(pallet, 'the Hosting pallet is in the metadata')
   for (const call of ['publishFeed', 'updateFeed', 'registerHoster', 'updateRegistration', 'unregisterHoster',
     'registerAttestor', 'unregisterAttestor', 'resumeAttestor', 'offerHosting', 'stopHosting',
-    'requestPerformanceBenchmark', 'performanceBenchmarkResponse']) {
+    'requestPerformanceBenchmark', 'performanceBenchmarkResponse', 'performanceBenchmarkResponses']) {
     assert.equal(typeof api.tx.hosting[call], 'function', `call hosting.${call}`)
   }
   for (const item of ['feeds', 'hosters', 'attestors', 'hostings', 'benchmarkRequests', 'hosterPerformance']) {
