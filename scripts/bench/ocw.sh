@@ -26,8 +26,9 @@ measure() {
 	work=$(mktemp -d)
 	rpc=$(free_port); http=$(free_port)
 	endpoint="http://127.0.0.1:$http"
-	# measure runs in its own subshell: whatever happens, it stops what it started.
-	trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+	# measure runs in its own subshell: whatever happens, it stops what it started
+	# (stop_all at the end, and on any exit).
+	trap stop_all EXIT
 	if [ "$DELAY_MS" != 0 ]; then
 		local proxy
 		proxy=$(free_port)
@@ -68,6 +69,14 @@ assert len(sent) >= expected, f'{len(sent)} of {expected} ratings sent'
 print(len(sent), round((max(sent.values()) - min(taken.values())).total_seconds() * 1000))
 PY
 	cp "$work/node.log" "${OCW_LOGS:-/tmp}/ocw-node-$n.log"
+	stop_all
+}
+stop_all() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	pids=()
+	[ -n "${work:-}" ] && rm -rf "$work"
+	work=""
 }
 read -r n1 one < <(measure 1)
 read -r nm many < <(measure "$MANY")
