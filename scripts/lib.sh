@@ -17,3 +17,8 @@ wait_rpc() {
 
 # The word after the word $1 on each input line ("best 5 finalized 3" | field finalized → 3).
 field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+
+# Installs the @polkadot/api client's npm packages (scripts/client) if missing.
+client_deps() {
+	[ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
+}

@@ -4,6 +4,7 @@
 # packages for the test vectors. Safe to run again: it skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 
 missing=()
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
@@ -28,7 +29,5 @@ rustup component list --installed | grep -q '^rust-src' || rustup component add 
 if [ ! -d scripts/vectors/node_modules/hypercore ]; then
 	(cd scripts/vectors && npm ci --no-audit --no-fund --loglevel=error)
 fi
-if [ ! -d scripts/client/node_modules/@polkadot/api ]; then
-	(cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
-fi
+client_deps
 echo "setup: ok"

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 BIN=$(scripts/build-bins.sh)
-[ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
+client_deps
 
 work=$(mktemp -d -t hosting-testnet.XXXXXX)
 declare -A pid rpc p2p

@@ -20,6 +20,7 @@ DELAYS=${1:-"0 20 50 150"}
 RATES=${2:-"5 20 100"}
 REPEAT=${REPEAT:-3}
 BIN=$(scripts/build-bins.sh)
+client_deps
 work=$(mktemp -d)
 pids=()
 SHAPER_PID=""

@@ -15,7 +15,7 @@ MANY=${1:-100}
 DELAY_MS=${DELAY_MS:-0}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 BIN=$(scripts/build-bins.sh)
-[ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
+client_deps
 
 # One run: a fresh chain, a hoster, N requests; prints the OCW run's wall time in ms.
 measure() {

@@ -409,7 +409,7 @@ pub mod pallet {
 		RegistrationFeedGone,
 		/// A batch of ratings is empty.
 		EmptyBatch,
-		/// A batch of ratings rates one request twice by one attestor.
+		/// A batch of ratings rates one request twice.
 		DuplicateRating,
 	}
 
@@ -772,8 +772,8 @@ pub mod pallet {
 			// The signature, duplicates and contact proofs were checked by
 			// `authorize_ratings`; the state is checked again per rating, as for a
 			// single one. An error reverts the whole batch (calls are transactional).
-			for BatchedRating { request_id, outcome } in ratings {
-				let rating = Rating { request_id, attestor: attestor.clone(), outcome };
+			for entry in ratings {
+				let rating = entry.rated_by(attestor.clone());
 				let request = Self::open_request_for(&rating)?;
 				Self::record_rating(rating, request);
 			}
@@ -789,11 +789,9 @@ pub mod pallet {
 			signature: &T::Signature,
 		) -> TransactionValidityWithRefund {
 			let longevity = Self::check_rating(rating, signature).map_err(rating_invalidity::<T>)?;
-			let valid = ValidTransaction::with_tag_prefix("hosting-rating")
-				.priority(T::RatingPriority::get())
+			let valid = Self::rating_transaction()
 				.and_provides((rating.request_id, rating.attestor.clone()))
 				.longevity(longevity)
-				.propagate(true)
 				.build()?;
 			Ok((valid, Weight::zero()))
 		}
@@ -815,20 +813,25 @@ pub mod pallet {
 				signature.verify(&batch_signing_payload(attestor, ratings)[..], attestor),
 				rating_invalidity::<T>(Error::<T>::InvalidRatingSignature)
 			);
-			let mut valid = ValidTransaction::with_tag_prefix("hosting-rating")
-				.priority(T::RatingPriority::get())
-				.propagate(true);
+			let mut valid = Self::rating_transaction();
 			let mut longevity = TransactionLongevity::MAX;
 			for (i, entry) in ratings.iter().enumerate() {
 				let repeated = ratings[..i].iter().any(|earlier| earlier.request_id == entry.request_id);
 				ensure!(!repeated, rating_invalidity::<T>(Error::<T>::DuplicateRating));
-				let rating = Rating { request_id: entry.request_id, attestor: attestor.clone(), outcome: entry.outcome };
+				let rating = entry.rated_by(attestor.clone());
 				let request = Self::open_request_for(&rating).map_err(rating_invalidity::<T>)?;
 				Self::check_contact_proof(&rating, &request).map_err(rating_invalidity::<T>)?;
 				longevity = longevity.min(Self::longevity(&request));
 				valid = valid.and_provides((rating.request_id, rating.attestor));
 			}
 			Ok((valid.longevity(longevity).build()?, Weight::zero()))
+		}
+
+		/// What single and batched rating transactions share in the pool: their
+		/// tag prefix (so a rating alone and in a batch carry the same tag), priority
+		/// and propagation.
+		fn rating_transaction() -> sp_runtime::transaction_validity::ValidTransactionBuilder {
+			ValidTransaction::with_tag_prefix("hosting-rating").priority(T::RatingPriority::get()).propagate(true)
 		}
 
 		/// Everything a single rating must pass before it enters the pool: the

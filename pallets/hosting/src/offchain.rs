@@ -384,10 +384,9 @@ fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
 	}
 	let most = (T::MaxRatingsPerBatch::get() as usize).max(1);
 	for (job, ratings) in by_key {
-		let alone = |one: &BatchedRating| Rating { request_id: one.request_id, attestor: job.attestor.clone(), outcome: one.outcome };
 		for part in ratings.chunks(most) {
 			let payload = match part {
-				[one] => alone(one).signing_payload(),
+				[one] => one.rated_by(job.attestor.clone()).signing_payload(),
 				_ => batch_signing_payload(&job.attestor, part),
 			};
 			let Some(signature) = T::AuthorityId::sign(&payload, job.public.clone()) else {
@@ -395,7 +394,7 @@ fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
 				continue;
 			};
 			let call = match part {
-				[one] => Call::<T>::performance_benchmark_response { rating: alone(one), signature },
+				[one] => Call::<T>::performance_benchmark_response { rating: one.rated_by(job.attestor.clone()), signature },
 				_ => Call::<T>::performance_benchmark_responses {
 					attestor: job.attestor.clone(),
 					// `part` has at most `MaxRatingsPerBatch` entries.

@@ -230,7 +230,7 @@ fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountI
 				assert!(ratings.len() > 1, "a single rating goes alone");
 				ratings
 					.into_iter()
-					.map(|r| (Rating { request_id: r.request_id, attestor: attestor.clone(), outcome: r.outcome }, signature.clone()))
+					.map(|r| (r.rated_by(attestor.clone()), signature.clone()))
 					.collect()
 			},
 			other => panic!("unexpected call {other:?}"),

@@ -309,6 +309,13 @@ pub struct BatchedRating {
 	pub outcome: RatingOutcome,
 }
 
+impl BatchedRating {
+	/// The full rating, with the batch's attestor.
+	pub fn rated_by<AccountId>(self, attestor: AccountId) -> Rating<AccountId> {
+		Rating { request_id: self.request_id, attestor, outcome: self.outcome }
+	}
+}
+
 /// The bytes an attestor signs for a batch: a domain prefix of its own and the
 /// SCALE-encoded (attestor, ratings). One signature covers the whole batch, so
 /// the worker asks its keystore once per run: a keystore derives the key from
