@@ -43,13 +43,13 @@
 //! `debug` for each chunk's fate and skipped requests.
 
 use alloc::{format, string::String, vec, vec::Vec};
-use codec::{Decode, DecodeAll, Encode};
+use codec::{Decode, Encode};
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{AppCrypto, CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
 };
-use hypercore_verify::{verify_block, verify_contact_proof, Anchor, ServedBlock, SpIo};
+use hypercore_verify::{decode_served_block, verify_contact_proof, Anchor, SpIo};
 use sp_core::offchain::{Duration, HttpRequestStatus, Timestamp};
 use sp_runtime::{
 	offchain::storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
@@ -295,18 +295,21 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 		}
 	}
 
-	// Bodies: read, decode and verify each chunk whose headers came with 200.
+	// Bodies: read, decode and verify each chunk whose headers came with 200,
+	// all through one buffer (each copy of a 64 KiB block is a byte loop in wasm).
+	let mut body = BodyBuffer::new();
 	for f in fetches.iter_mut().filter(|f| f.fate.is_none()) {
 		let (Some(id), Some(first_byte)) = (f.id, f.first_byte) else { continue };
 		let job = &jobs[f.job];
-		f.fate = Some(match read_body(id, deadline) {
+		f.fate = Some(match body.read(id, deadline) {
 			Err(fate) => fate,
-			Ok(body) => {
+			Ok(received) => {
 				let done = sp_io::offchain::timestamp();
-				judge_chunk::<T>(job, f.index, &body).map_or_else(ChunkFate::Failed, |contact_proof| ChunkFate::Valid {
+				let bytes = received.len() as u64;
+				judge_chunk::<T>(job, f.index, received).map_or_else(ChunkFate::Failed, |contact_proof| ChunkFate::Valid {
 					first_byte_ms: first_byte.diff(&f.sent).millis(),
 					done_ms: done.diff(&f.sent).millis(),
-					bytes: body.len() as u64,
+					bytes,
 					contact_proof,
 				})
 			},
@@ -320,35 +323,52 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 	fetches
 }
 
-/// Reads a response body up to [`MAX_BODY_BYTES`].
-fn read_body(id: sp_core::offchain::HttpRequestId, deadline: Timestamp) -> Result<Vec<u8>, ChunkFate> {
-	let mut body = Vec::new();
-	let mut buffer = vec![0u8; 64 * 1024];
-	loop {
-		match sp_io::offchain::http_response_read_body(id, &mut buffer, Some(deadline)) {
-			Ok(0) => return Ok(body),
-			Ok(n) => {
-				if body.len() + n as usize > MAX_BODY_BYTES {
+/// The buffer every response body of a run is read into, grown as needed up to
+/// one byte over [`MAX_BODY_BYTES`] (so a longer body is noticed).
+struct BodyBuffer {
+	bytes: Vec<u8>,
+}
+
+impl BodyBuffer {
+	/// Room for a 64 KiB block with its proof before the first growth.
+	const INITIAL: usize = 80 * 1024;
+
+	fn new() -> Self {
+		Self { bytes: vec![0; Self::INITIAL] }
+	}
+
+	/// Reads one response body, up to [`MAX_BODY_BYTES`], and returns it.
+	fn read(&mut self, id: sp_core::offchain::HttpRequestId, deadline: Timestamp) -> Result<&mut [u8], ChunkFate> {
+		let mut filled = 0;
+		loop {
+			if filled == self.bytes.len() {
+				let grown = (self.bytes.len() * 2).min(MAX_BODY_BYTES + 1);
+				if grown == self.bytes.len() {
 					return Err(ChunkFate::Failed(ErrorKind::Encoding));
 				}
-				body.extend_from_slice(&buffer[..n as usize]);
-			},
-			Err(sp_core::offchain::HttpError::DeadlineReached) => return Err(ChunkFate::TimedOut),
-			Err(_) => return Err(ChunkFate::Failed(ErrorKind::Unreachable)),
+				self.bytes.resize(grown, 0);
+			}
+			match sp_io::offchain::http_response_read_body(id, &mut self.bytes[filled..], Some(deadline)) {
+				Ok(0) if filled > MAX_BODY_BYTES => return Err(ChunkFate::Failed(ErrorKind::Encoding)),
+				Ok(0) => return Ok(&mut self.bytes[..filled]),
+				Ok(n) => filled += n as usize,
+				Err(sp_core::offchain::HttpError::DeadlineReached) => return Err(ChunkFate::TimedOut),
+				Err(_) => return Err(ChunkFate::Failed(ErrorKind::Unreachable)),
+			}
 		}
 	}
 }
 
-/// Decodes and verifies one served chunk; returns its contact proof.
-fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &[u8]) -> Result<ContactProof, ErrorKind> {
-	let served = ServedBlock::decode_all(&mut &body[..]).map_err(|_| ErrorKind::Encoding)?;
-	if served.proof.index != index {
+/// Decodes and verifies one served chunk; returns its contact proof. The body is
+/// hashed in place (see [`hypercore_verify::served`]), so it is scratch afterwards.
+fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &mut [u8]) -> Result<ContactProof, ErrorKind> {
+	let served = decode_served_block::<SpIo>(body).map_err(|_| ErrorKind::Encoding)?;
+	if served.index != index {
 		return Err(ErrorKind::Integrity);
 	}
 	// Anchored at the request's length and the tree hash the feed's signature covered then.
 	let anchor = Anchor::TreeHash(&job.request.tree_hash);
-	let block_hash =
-		verify_block::<SpIo>(anchor, job.request.length, &served.proof).map_err(|_| ErrorKind::Integrity)?;
+	let block_hash = served.verify::<SpIo>(anchor, job.request.length).map_err(|_| ErrorKind::Integrity)?;
 	let (_, contact_key) = job.hoster.as_ref().ok_or(ErrorKind::Unreachable)?;
 	let signature = served.contact_signature.ok_or(ErrorKind::ContactProof)?;
 	let valid = verify_contact_proof::<SpIo>(

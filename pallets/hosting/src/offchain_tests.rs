@@ -445,6 +445,29 @@ fn each_error_kind_is_reported() {
 }
 
 #[test]
+fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
+	let mut n = two_attestors();
+	let (feed, id) = n.ext.execute_with(|| {
+		// 200 KiB blocks: each body is read in several steps as the buffer grows.
+		let feed = TestFeed::with_blocks(9, (0..4u8).map(|i| vec![i ^ 0x5a; 200 * 1024]).collect());
+		let feed_id = feed.publish("Eve");
+		assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account("Dave")), form("Dave"), feed_id));
+		let id = NextRequestId::<Test>::get() - 1;
+		assert!(assigned(id).contains(&"Alice"));
+		(feed, id)
+	});
+	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 10, 20)));
+	let RatingOutcome::Normal { chunks_verified, bytes, .. } = run_once(&mut n) else { panic!("expected Normal") };
+	n.ext.execute_with(|| {
+		let r = request(id);
+		assert_eq!(chunks_verified, r.chunks.len() as u32);
+		let expected: u64 = r.chunks.iter().map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64).sum();
+		assert!(expected > r.chunks.len() as u64 * 200 * 1024);
+		assert_eq!(bytes, expected);
+	});
+}
+
+#[test]
 fn some_chunks_late_means_a_normal_rating_with_fewer_verified() {
 	let mut n = two_attestors();
 	let (feed, id) = setup(&mut n);

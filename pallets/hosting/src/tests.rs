@@ -34,6 +34,17 @@ impl TestFeed {
 		feed
 	}
 
+	/// A feed of the given blocks.
+	pub(crate) fn with_blocks(seed: u8, blocks: Vec<Vec<u8>>) -> Self {
+		let pair = ed25519::Pair::from_seed(&[seed; 32]);
+		let mut feed = TestFeed { key: pair.public().0, pair, tree: MemoryTree::new(), blocks: Vec::new() };
+		for block in blocks {
+			feed.tree.append::<PureRust>(&block);
+			feed.blocks.push(block);
+		}
+		feed
+	}
+
 	pub(crate) fn grow(&mut self, blocks: u64) {
 		for _ in 0..blocks {
 			let i = self.blocks.len();

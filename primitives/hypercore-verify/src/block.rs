@@ -71,22 +71,40 @@ pub enum BlockError {
 /// the hoster's copy of the feed has grown since: the path runs up to the root
 /// that covers the block at `length`.
 pub fn verify_block<C: Crypto>(anchor: Anchor<'_>, length: u64, proof: &BlockProof) -> Result<Hash, BlockError> {
+	let leaf = hashes::leaf::<C>(&proof.value);
+	verify_leaf::<C>(anchor, length, proof.index, (leaf, proof.value.len() as u64), &proof.nodes, &proof.roots)
+}
+
+/// [`verify_block`] for a block whose leaf hash is already known: `leaf` is the
+/// (hash, byte size) of block `index`, `nodes` its sibling path and `roots` the
+/// other roots at `length` (see [`BlockProof`]). Returns the leaf hash.
+///
+/// [`crate::served::decode_served_block`] hashes a served block where it was
+/// received and verifies it through this, without copying the block's bytes.
+pub fn verify_leaf<C: Crypto>(
+	anchor: Anchor<'_>,
+	length: u64,
+	index: u64,
+	leaf: (Hash, u64),
+	nodes: &[Node],
+	roots: &[Node],
+) -> Result<Hash, BlockError> {
 	if length > MAX_LENGTH {
 		return Err(BlockError::LengthTooLarge);
 	}
-	if proof.index >= length {
-		return Err(BlockError::IndexOutOfRange { index: proof.index, length });
+	if index >= length {
+		return Err(BlockError::IndexOutOfRange { index, length });
 	}
-	let leaf_index = flat::leaf(proof.index).ok_or(BlockError::LengthTooLarge)?;
+	let leaf_index = flat::leaf(index).ok_or(BlockError::LengthTooLarge)?;
 	let root_index = flat::full_roots(length)
 		.find(|&r| flat::contains(r, leaf_index))
 		.ok_or(BlockError::WrongRoots)?;
 	let needed = flat::depth(root_index);
-	let given = proof.nodes.len() as u32;
+	let given = nodes.len() as u32;
 
-	let leaf_hash = hashes::leaf::<C>(&proof.value);
-	let mut node = Node { index: leaf_index, size: proof.value.len() as u64, hash: leaf_hash };
-	for (position, sibling) in proof.nodes.iter().take(needed as usize).enumerate() {
+	let (leaf_hash, leaf_size) = leaf;
+	let mut node = Node { index: leaf_index, size: leaf_size, hash: leaf_hash };
+	for (position, sibling) in nodes.iter().take(needed as usize).enumerate() {
 		let expected = flat::sibling(node.index).ok_or(BlockError::LengthTooLarge)?;
 		if sibling.index != expected {
 			return Err(BlockError::UnexpectedNode { position: position as u32, expected, found: sibling.index });
@@ -110,22 +128,22 @@ pub fn verify_block<C: Crypto>(anchor: Anchor<'_>, length: u64, proof: &BlockPro
 				return Err(BlockError::RootMismatch { root: root_index });
 			}
 			// Other roots carried by the proof must agree with the registered ones.
-			if !proof.roots.is_empty() {
+			if !roots.is_empty() {
 				let others = registered.iter().filter(|r| r.index != root_index);
-				if proof.roots.len() != registered.len() - 1 || !others.eq(proof.roots.iter()) {
+				if roots.len() != registered.len() - 1 || !others.eq(roots.iter()) {
 					return Err(BlockError::WrongRoots);
 				}
 			}
 		},
 		Anchor::TreeHash(tree_hash) => {
-			let mut roots = alloc::vec::Vec::with_capacity(proof.roots.len() + 1);
-			let mut others = proof.roots.iter();
+			let mut all = alloc::vec::Vec::with_capacity(roots.len() + 1);
+			let mut others = roots.iter();
 			for index in flat::full_roots(length) {
 				if index == root_index {
-					roots.push(node);
+					all.push(node);
 				} else {
 					match others.next() {
-						Some(other) if other.index == index => roots.push(*other),
+						Some(other) if other.index == index => all.push(*other),
 						_ => return Err(BlockError::WrongRoots),
 					}
 				}
@@ -133,7 +151,7 @@ pub fn verify_block<C: Crypto>(anchor: Anchor<'_>, length: u64, proof: &BlockPro
 			if others.next().is_some() {
 				return Err(BlockError::WrongRoots);
 			}
-			if hashes::tree::<C>(&roots) != *tree_hash {
+			if hashes::tree::<C>(&all) != *tree_hash {
 				return Err(BlockError::TreeHashMismatch);
 			}
 		},

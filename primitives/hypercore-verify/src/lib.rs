@@ -14,6 +14,7 @@
 //!   modes ([`KeyMode::Compat`], [`KeyMode::Manifest`]).
 //! * [`verify_block`]: a block proof against registered roots or a tree hash.
 //! * [`contact`]: the hoster's proof of contact for one served block.
+//! * [`served`]: a served block decoded and hashed in place, for the attestor.
 //! * [`tree`]: building proofs from stored nodes; [`tree::MemoryTree`].
 //!
 //! Hashing and Ed25519 go through [`Crypto`]: [`PureRust`] (feature `pure`,
@@ -31,14 +32,16 @@ pub mod feed;
 pub mod flat;
 pub mod hashes;
 pub mod manifest;
+pub mod served;
 pub mod tree;
 pub mod types;
 
-pub use block::{verify_block, Anchor, BlockError};
+pub use block::{verify_block, verify_leaf, Anchor, BlockError};
 pub use contact::{contact_message, verify_contact_proof, ServedBlock};
 pub use crypto::{Crypto, Hash};
 pub use feed::{verify_feed, FeedError, SignedTree, VerifiedFeed};
 pub use manifest::UnsupportedManifest;
+pub use served::{decode_served_block, HashedServedBlock};
 pub use types::{BlockProof, BlockValue, KeyMode, Node, PathNodes, Roots, MAX_BLOCK_SIZE, MAX_LENGTH, MAX_TREE_DEPTH};
 
 #[cfg(feature = "pure")]
