@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measurement accuracy against ground truth: the attestor (a real dev node's
-# off-chain worker) measures a real hoster through scripts/bench/shaper.py,
+# off-chain worker) measures a real hoster through the shaping proxy (tools/shaper),
 # which adds a configured delay and a shared rate cap to the responses. For
 # each (delay, rate) of the grid, one benchmark is requested and the rating's
 # latency and bandwidth are compared with the configuration.
@@ -37,7 +37,7 @@ pids+=($!)
 wait_rpc "$RPC" 90
 shaper() { # delay rate
 	[ -n "$SHAPER_PID" ] && { kill "$SHAPER_PID" 2>/dev/null || true; wait "$SHAPER_PID" 2>/dev/null || true; }
-	python3 scripts/bench/shaper.py --listen "$PROXY" --target "127.0.0.1:$HTTP" --delay-ms "$1" --rate-mbit "$2" &
+	"$BIN/shaper" --listen "$PROXY" --target "127.0.0.1:$HTTP" --delay-ms "$1" --rate-mbit "$2" &
 	SHAPER_PID=$!
 	sleep 0.5
 }

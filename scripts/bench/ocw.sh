@@ -3,18 +3,20 @@
 # one with a single request, with a real node and a real hoster on loopback.
 # Goal: 100 requests take at most 1.5 x as long as one (all chunk requests of
 # all benchmarks are in flight together under one 5 s deadline).
-# DELAY_MS (default 0) puts scripts/bench/shaper.py between the worker and the
-# hoster with that added delay (no rate cap), as a hoster across a real network.
+# DELAY_MS (default 0) puts the shaping proxy (tools/shaper) between the worker
+# and the hoster with that added delay (no rate cap), as a hoster across a real
+# network. RELEASE=1 runs release builds of the node, hoster and proxy (as
+# operators run them) instead of the debug builds the tests share.
 # The node logs at info, as in production; OCW_LOG=debug adds each chunk's
 # request and fate to the logs kept in $OCW_LOGS (default /tmp).
-#   [DELAY_MS=100] [OCW_LOG=debug] scripts/bench/ocw.sh [many]
+#   [RELEASE=1] [DELAY_MS=100] [OCW_LOG=debug] scripts/bench/ocw.sh [many]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 MANY=${1:-100}
 DELAY_MS=${DELAY_MS:-0}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
-BIN=$(scripts/build-bins.sh)
+BIN=$(scripts/build-bins.sh ${RELEASE:+--release})
 client_deps
 
 # One run: a fresh chain, a hoster, N requests; prints the OCW run's wall time in ms.
@@ -32,7 +34,7 @@ measure() {
 	if [ "$DELAY_MS" != 0 ]; then
 		local proxy
 		proxy=$(free_port)
-		python3 scripts/bench/shaper.py --listen "$proxy" --target "127.0.0.1:$http" --delay-ms "$DELAY_MS" 2>/dev/null &
+		"$BIN/shaper" --listen "$proxy" --target "127.0.0.1:$http" --delay-ms "$DELAY_MS" &
 		pids+=($!)
 		endpoint="http://127.0.0.1:$proxy"
 	fi
@@ -80,6 +82,6 @@ stop_all() {
 }
 read -r n1 one < <(measure 1)
 read -r nm many < <(measure "$MANY")
-echo "hoster behind an added delay of $DELAY_MS ms"
+echo "$([ -n "${RELEASE:-}" ] && echo release || echo debug) builds, hoster behind an added delay of $DELAY_MS ms"
 printf 'one off-chain run, %3d open request(s): %6d ms\n' "$n1" "$one" "$nm" "$many"
 python3 -c "print(f'ratio: {max($many,1) / max($one,1):.2f} (goal <= 1.5)')"
