@@ -10,11 +10,14 @@
 //! 2. **Fetch.** Every chunk of every claimed request is requested at once
 //!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`),
 //!    then all are awaited under **one** deadline of `HttpDeadlineMs` (5 s): 100
-//!    open requests take about as long as one. Bodies are capped at
-//!    [`MAX_BODY_BYTES`].
+//!    open requests take about as long as one. While headers are still awaited,
+//!    the bodies that came are read and verified (one chunk between two looks
+//!    at the headers), so verifying overlaps waiting. Bodies are read one at a
+//!    time into one buffer, hashed in place, and capped at [`MAX_BODY_BYTES`].
 //! 3. **Measure** with the node's off-chain clock (resolution 1 ms): time to
 //!    response headers per chunk (polled every [`POLL_MS`] ms, so a
-//!    time-to-first-byte is known to within that); the rating's latency is the
+//!    time-to-first-byte is known to within that, plus at most one chunk's
+//!    verification when bodies are being verified); the rating's latency is the
 //!    earliest of them, its bandwidth the body bytes over the transfer window
 //!    ([`crate::measure`]).
 //! 4. **Verify** each chunk with `hypercore-verify` against the feed's tree hash
@@ -42,7 +45,7 @@
 //! Target `runtime::hosting`: `info` for each request taken, each rating sent;
 //! `debug` for each chunk's fate and skipped requests.
 
-use alloc::{format, string::String, vec, vec::Vec};
+use alloc::{collections::VecDeque, format, string::String, vec, vec::Vec};
 use codec::{Decode, Encode};
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
@@ -263,57 +266,86 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 		}
 	}
 
-	// Headers: poll all pending requests until each finished or the deadline passed.
+	// Headers and bodies together: while some headers are still awaited, the
+	// bodies that already came are read and verified, one chunk per round, in
+	// the order their headers arrived, so the worker's own work overlaps the
+	// network's. Between two looks at the headers lies at most one chunk's
+	// verification; a round that moved nothing waits up to `POLL_MS` for headers.
+	let mut body = BodyBuffer::new();
+	let mut arrived: VecDeque<usize> = VecDeque::new();
+	let mut reading: Option<usize> = None;
+	let mut progressed = false;
 	loop {
-		let pending: Vec<usize> =
-			(0..fetches.len()).filter(|&i| fetches[i].fate.is_none() && fetches[i].first_byte.is_none()).collect();
-		if pending.is_empty() {
-			break;
-		}
 		let now = sp_io::offchain::timestamp();
 		if now.unix_millis() >= deadline.unix_millis() {
-			for i in pending {
-				fetches[i].fate = Some(ChunkFate::TimedOut);
+			for f in fetches.iter_mut().filter(|f| f.fate.is_none()) {
+				f.fate = Some(ChunkFate::TimedOut);
 			}
 			break;
 		}
-		let poll = Timestamp::from_unix_millis(deadline.unix_millis().min(now.unix_millis() + POLL_MS));
-		let ids: Vec<_> = pending.iter().filter_map(|&i| fetches[i].id).collect();
-		let statuses = sp_io::offchain::http_response_wait(&ids, Some(poll));
-		let at = sp_io::offchain::timestamp();
-		for (&i, status) in pending.iter().zip(statuses) {
-			match status {
-				HttpRequestStatus::Finished(200) => fetches[i].first_byte = Some(at),
-				HttpRequestStatus::Finished(code) => {
-					fetches[i].first_byte = Some(at);
-					fetches[i].fate = Some(ChunkFate::Failed(ErrorKind::Http(code)));
-				},
-				HttpRequestStatus::IoError | HttpRequestStatus::Invalid =>
-					fetches[i].fate = Some(ChunkFate::Failed(ErrorKind::Unreachable)),
-				HttpRequestStatus::DeadlineReached => {},
+		let awaited = awaiting_headers(&fetches);
+		if awaited.is_empty() && reading.is_none() && arrived.is_empty() {
+			break;
+		}
+		if !awaited.is_empty() {
+			let wait = if progressed { now.unix_millis() } else { now.unix_millis() + POLL_MS };
+			let poll = Timestamp::from_unix_millis(deadline.unix_millis().min(wait));
+			let ids: Vec<_> = awaited.iter().filter_map(|&i| fetches[i].id).collect();
+			let statuses = sp_io::offchain::http_response_wait(&ids, Some(poll));
+			let at = sp_io::offchain::timestamp();
+			for (&i, status) in awaited.iter().zip(statuses) {
+				match status {
+					HttpRequestStatus::Finished(200) => {
+						fetches[i].first_byte = Some(at);
+						arrived.push_back(i);
+					},
+					HttpRequestStatus::Finished(code) => {
+						fetches[i].first_byte = Some(at);
+						fetches[i].fate = Some(ChunkFate::Failed(ErrorKind::Http(code)));
+					},
+					HttpRequestStatus::IoError | HttpRequestStatus::Invalid =>
+						fetches[i].fate = Some(ChunkFate::Failed(ErrorKind::Unreachable)),
+					HttpRequestStatus::DeadlineReached => {},
+				}
 			}
 		}
-	}
-
-	// Bodies: read, decode and verify each chunk whose headers came with 200,
-	// all through one buffer (each copy of a 64 KiB block is a byte loop in wasm).
-	let mut body = BodyBuffer::new();
-	for f in fetches.iter_mut().filter(|f| f.fate.is_none()) {
-		let (Some(id), Some(first_byte)) = (f.id, f.first_byte) else { continue };
-		let job = &jobs[f.job];
-		f.fate = Some(match body.read(id, deadline) {
-			Err(fate) => fate,
-			Ok(received) => {
+		if reading.is_none() {
+			reading = arrived.pop_front();
+			body.clear();
+		}
+		let Some(i) = reading else {
+			progressed = false;
+			continue;
+		};
+		let (Some(id), Some(first_byte)) = (fetches[i].id, fetches[i].first_byte) else {
+			// Only fetches whose headers came are queued.
+			reading = None;
+			continue;
+		};
+		// With no headers left to watch, wait for this body itself, so its end is timed exactly.
+		let wait_until = if awaiting_headers(&fetches).is_empty() { deadline } else { sp_io::offchain::timestamp() };
+		let (read, got) = body.read(id, wait_until);
+		progressed = got > 0 || !matches!(read, BodyRead::Waiting);
+		let fate = match read {
+			BodyRead::Waiting => continue,
+			BodyRead::Failed(fate) => fate,
+			BodyRead::Complete => {
 				let done = sp_io::offchain::timestamp();
+				let received = body.received();
 				let bytes = received.len() as u64;
-				judge_chunk::<T>(job, f.index, received).map_or_else(ChunkFate::Failed, |contact_proof| ChunkFate::Valid {
-					first_byte_ms: first_byte.diff(&f.sent).millis(),
-					done_ms: done.diff(&f.sent).millis(),
-					bytes,
-					contact_proof,
+				let job = &jobs[fetches[i].job];
+				judge_chunk::<T>(job, fetches[i].index, received).map_or_else(ChunkFate::Failed, |contact_proof| {
+					ChunkFate::Valid {
+						first_byte_ms: first_byte.diff(&fetches[i].sent).millis(),
+						done_ms: done.diff(&fetches[i].sent).millis(),
+						bytes,
+						contact_proof,
+					}
 				})
 			},
-		});
+		};
+		fetches[i].fate = Some(fate);
+		reading = None;
 	}
 	for f in &fetches {
 		if let Some(fate) = &f.fate {
@@ -323,10 +355,28 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 	fetches
 }
 
-/// The buffer every response body of a run is read into, grown as needed up to
-/// one byte over [`MAX_BODY_BYTES`] (so a longer body is noticed).
+/// The fetches still waiting for their response headers.
+fn awaiting_headers(fetches: &[Fetch]) -> Vec<usize> {
+	(0..fetches.len()).filter(|&i| fetches[i].fate.is_none() && fetches[i].first_byte.is_none()).collect()
+}
+
+/// How far one [`BodyBuffer::read`] got.
+#[derive(Clone, Copy, Debug)]
+enum BodyRead {
+	/// The whole body is in the buffer.
+	Complete,
+	/// Everything that has arrived is read; more is to come.
+	Waiting,
+	/// The body cannot be a chunk (too long, or the connection failed).
+	Failed(ChunkFate),
+}
+
+/// The buffer every response body of a run is read into, one body at a time,
+/// grown as needed up to one byte over [`MAX_BODY_BYTES`] (so a longer body is
+/// noticed).
 struct BodyBuffer {
 	bytes: Vec<u8>,
+	filled: usize,
 }
 
 impl BodyBuffer {
@@ -334,28 +384,40 @@ impl BodyBuffer {
 	const INITIAL: usize = 80 * 1024;
 
 	fn new() -> Self {
-		Self { bytes: vec![0; Self::INITIAL] }
+		Self { bytes: vec![0; Self::INITIAL], filled: 0 }
 	}
 
-	/// Reads one response body, up to [`MAX_BODY_BYTES`], and returns it.
-	fn read(&mut self, id: sp_core::offchain::HttpRequestId, deadline: Timestamp) -> Result<&mut [u8], ChunkFate> {
-		let mut filled = 0;
-		loop {
-			if filled == self.bytes.len() {
+	/// Starts the next body.
+	fn clear(&mut self) {
+		self.filled = 0;
+	}
+
+	/// The body read so far.
+	fn received(&mut self) -> &mut [u8] {
+		&mut self.bytes[..self.filled]
+	}
+
+	/// Reads what has arrived of body `id`, waiting for more until `wait_until`;
+	/// returns how far it got and the bytes it read.
+	fn read(&mut self, id: sp_core::offchain::HttpRequestId, wait_until: Timestamp) -> (BodyRead, usize) {
+		let before = self.filled;
+		let read = loop {
+			if self.filled == self.bytes.len() {
 				let grown = (self.bytes.len() * 2).min(MAX_BODY_BYTES + 1);
 				if grown == self.bytes.len() {
-					return Err(ChunkFate::Failed(ErrorKind::Encoding));
+					break BodyRead::Failed(ChunkFate::Failed(ErrorKind::Encoding));
 				}
 				self.bytes.resize(grown, 0);
 			}
-			match sp_io::offchain::http_response_read_body(id, &mut self.bytes[filled..], Some(deadline)) {
-				Ok(0) if filled > MAX_BODY_BYTES => return Err(ChunkFate::Failed(ErrorKind::Encoding)),
-				Ok(0) => return Ok(&mut self.bytes[..filled]),
-				Ok(n) => filled += n as usize,
-				Err(sp_core::offchain::HttpError::DeadlineReached) => return Err(ChunkFate::TimedOut),
-				Err(_) => return Err(ChunkFate::Failed(ErrorKind::Unreachable)),
+			match sp_io::offchain::http_response_read_body(id, &mut self.bytes[self.filled..], Some(wait_until)) {
+				Ok(0) if self.filled > MAX_BODY_BYTES => break BodyRead::Failed(ChunkFate::Failed(ErrorKind::Encoding)),
+				Ok(0) => break BodyRead::Complete,
+				Ok(n) => self.filled += n as usize,
+				Err(sp_core::offchain::HttpError::DeadlineReached) => break BodyRead::Waiting,
+				Err(_) => break BodyRead::Failed(ChunkFate::Failed(ErrorKind::Unreachable)),
 			}
-		}
+		};
+		(read, self.filled - before)
 	}
 }
 

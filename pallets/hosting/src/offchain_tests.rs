@@ -585,6 +585,36 @@ fn all_requests_of_a_run_share_one_deadline() {
 }
 
 #[test]
+fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
+	let mut n = two_attestors();
+	let (feed, fast, slow) = n.ext.execute_with(|| {
+		let (feed, feed_id, fast) = registered("Dave");
+		assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+		let slow = NextRequestId::<Test>::get() - 1;
+		assert!(assigned(fast).contains(&"Alice") && assigned(slow).contains(&"Alice"));
+		(feed, fast, slow)
+	});
+	n.ext.execute_with(|| {
+		script(&n.net, &feed, fast, |i| ok(&feed, fast, i, 10, 4));
+		script(&n.net, &feed, slow, |i| ok(&feed, slow, i, 300, 4));
+		Hosting::offchain_worker(1);
+	});
+	let ratings: HashMap<RequestId, RatingOutcome> =
+		submitted(&n.pool).into_iter().map(|(r, _)| (r.request_id, r.outcome)).collect();
+	let figures = |id| match ratings[&id] {
+		RatingOutcome::Normal { latency_ms, bandwidth, bytes, .. } => (latency_ms, bandwidth, bytes),
+		other => panic!("request {id}: expected Normal, got {other:?}"),
+	};
+	let (fast_latency, fast_bandwidth, fast_bytes) = figures(fast);
+	assert_eq!(fast_latency, 10);
+	// The fast bodies were read and verified while the slow headers were awaited:
+	// its transfer window is its own 4 ms (observed within the 2 ms poll), not
+	// the ~290 ms until the slow benchmark's headers came.
+	assert!(fast_bandwidth >= fast_bytes * 1000 / (4 + POLL_MS), "{fast_bandwidth} B/s for {fast_bytes} bytes");
+	assert_eq!(figures(slow).0, 300);
+}
+
+#[test]
 fn ratings_beyond_the_batch_limit_go_in_several_transactions() {
 	let max = <<Test as Config>::MaxRatingsPerBatch as Get<u32>>::get() as usize;
 	let mut n = node(&[("Alice", "eu")]);
