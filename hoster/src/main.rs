@@ -384,7 +384,7 @@ async fn run(cli: Cli) -> Result<()> {
 			};
 			let contact = contact_key(&cli.data)?;
 			let hoster = Hoster::new(&cli.data, contact.clone(), account)?;
-			let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+			let listener = hoster::server::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
 			eprintln!(
 				"serving {} on http://{} (contact key {})",
 				cli.data.display(),

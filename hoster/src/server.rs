@@ -306,6 +306,27 @@ async fn metrics(State(h): State<Arc<Hoster>>) -> Response {
 	([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], prometheus(&h.stats())).into_response()
 }
 
+/// Connections the kernel may queue for [`bind`]'s listener before they are
+/// accepted (capped by `net.core.somaxconn`).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listener on `addr` that queues up to [`LISTEN_BACKLOG`] connections. One
+/// off-chain run of an attestor opens one connection per chunk, hundreds at
+/// once; with tokio's default of 128 the kernel drops the rest of the burst and
+/// those clients retry a second later, which the attestor measures as latency.
+pub async fn bind(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
+	let mut last = std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("`{addr}` names no address"));
+	for addr in tokio::net::lookup_host(addr).await? {
+		let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+		socket.set_reuseaddr(true)?;
+		match socket.bind(addr).and_then(|()| socket.listen(LISTEN_BACKLOG)) {
+			Ok(listener) => return Ok(listener),
+			Err(e) => last = e,
+		}
+	}
+	Err(last)
+}
+
 /// Serves until the listener fails or `shutdown` resolves; refreshes feeds every 2 s.
 pub async fn serve(
 	hoster: Arc<Hoster>,

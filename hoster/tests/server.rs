@@ -34,7 +34,7 @@ impl Drop for Running {
 async fn start(data: &Path) -> Running {
 	let contact = SigningKey::from_bytes(&[9u8; 32]);
 	let hoster = Hoster::new(data, contact, Some([5u8; 32])).unwrap();
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let listener = hoster::server::bind("127.0.0.1:0").await.unwrap();
 	let url = format!("http://{}", listener.local_addr().unwrap());
 	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
 	tokio::spawn(serve(hoster.clone(), listener, async move {
@@ -276,4 +276,33 @@ async fn import_copies_a_feed_and_refuses_a_corrupted_block() {
 	// An unknown feed is a clear error too.
 	let err = import(&store, &s.url, &[0xee; 32], |_, _| {}).await.unwrap_err();
 	assert!(format!("{err:#}").contains("404"), "{err:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_hundreds_of_connections_is_queued_not_dropped() {
+	// Nothing accepts: every connection of the burst must wait in the kernel's
+	// queue. Past a full queue the kernel drops the handshake and the client
+	// would only get in on its retransmission, a second or more later.
+	let listener = hoster::server::bind("127.0.0.1:0").await.unwrap();
+	let addr = listener.local_addr().unwrap();
+	let connects = (0..600).map(|_| {
+		tokio::time::timeout(std::time::Duration::from_millis(900), tokio::net::TcpStream::connect(addr))
+	});
+	let results = futures_join_all(connects).await;
+	let queued = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
+	assert_eq!(queued, 600, "connections queued by the listener");
+	drop(listener);
+}
+
+/// Awaits all futures concurrently (a small stand-in for `futures::future::join_all`).
+async fn futures_join_all<F: std::future::Future + Send + 'static>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+	F::Output: Send,
+{
+	let handles: Vec<_> = futures.map(tokio::spawn).collect();
+	let mut out = Vec::with_capacity(handles.len());
+	for h in handles {
+		out.push(h.await.unwrap());
+	}
+	out
 }
