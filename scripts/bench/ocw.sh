@@ -5,16 +5,18 @@
 # all benchmarks are in flight together under one 5 s deadline).
 # DELAY_MS (default 0) puts the shaping proxy (tools/shaper) between the worker
 # and the hoster with that added delay (no rate cap), as a hoster across a real
-# network. RELEASE=1 runs release builds of the node, hoster and proxy (as
+# network. CHUNK_SIZE (default 64KiB, as Hyperdrive's file blocks) sets the
+# feed's block size. RELEASE=1 runs release builds of the node, hoster and proxy (as
 # operators run them) instead of the debug builds the tests share.
 # The node logs at info, as in production; OCW_LOG=debug adds each chunk's
 # request and fate to the logs kept in $OCW_LOGS (default /tmp).
-#   [RELEASE=1] [DELAY_MS=100] [OCW_LOG=debug] scripts/bench/ocw.sh [many]
+#   [RELEASE=1] [DELAY_MS=100] [CHUNK_SIZE=4KiB] [OCW_LOG=debug] scripts/bench/ocw.sh [many]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
 MANY=${1:-100}
 DELAY_MS=${DELAY_MS:-0}
+CHUNK_SIZE=${CHUNK_SIZE:-64KiB}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 BIN=$(scripts/build-bins.sh ${RELEASE:+--release})
 client_deps
@@ -42,7 +44,7 @@ measure() {
 		--detailed-log-output -lruntime::hosting="${OCW_LOG:-info}" >"$work/node.log" 2>&1 &
 	pids+=($!)
 	head -c 1000000 /dev/urandom >"$work/in.bin"
-	key=$("$BIN/hoster" --data "$work/h" feed create "$work/in.bin" --chunk-size 64KiB 2>/dev/null)
+	key=$("$BIN/hoster" --data "$work/h" feed create "$work/in.bin" --chunk-size "$CHUNK_SIZE" 2>/dev/null)
 	"$BIN/hoster" --data "$work/h" serve --listen "127.0.0.1:$http" 2>/dev/null &
 	pids+=($!)
 	wait_rpc "$rpc" 60
@@ -82,6 +84,6 @@ stop_all() {
 }
 read -r n1 one < <(measure 1)
 read -r nm many < <(measure "$MANY")
-echo "$([ -n "${RELEASE:-}" ] && echo release || echo debug) builds, hoster behind an added delay of $DELAY_MS ms"
+echo "$([ -n "${RELEASE:-}" ] && echo release || echo debug) builds, hoster behind an added delay of $DELAY_MS ms, blocks of $CHUNK_SIZE"
 printf 'one off-chain run, %3d open request(s): %6d ms\n' "$n1" "$one" "$nm" "$many"
 python3 -c "print(f'ratio: {max($many,1) / max($one,1):.2f} (goal <= 1.5)')"

@@ -11,12 +11,12 @@
 //!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`),
 //!    then all are awaited under **one** deadline of `HttpDeadlineMs` (5 s): 100
 //!    open requests take about as long as one. While headers are still awaited,
-//!    the bodies that came are read and verified (one chunk between two looks
-//!    at the headers), so verifying overlaps waiting. Bodies are read one at a
+//!    the bodies that came are read and verified (in turns of [`BODY_TURN_MS`]
+//!    between two looks at the headers), so verifying overlaps waiting. Bodies are read one at a
 //!    time into one buffer, hashed in place, and capped at [`MAX_BODY_BYTES`].
 //! 3. **Measure** with the node's off-chain clock (resolution 1 ms): time to
 //!    response headers per chunk (polled every [`POLL_MS`] ms, so a
-//!    time-to-first-byte is known to within that, plus at most one chunk's
+//!    time-to-first-byte is known to within that, plus one turn of body
 //!    verification when bodies are being verified); the rating's latency is the
 //!    earliest of them, its bandwidth the body bytes over the transfer window
 //!    ([`crate::measure`]).
@@ -73,6 +73,10 @@ use crate::{
 pub const MAX_BODY_BYTES: usize = hypercore_verify::MAX_BLOCK_SIZE as usize + 2 * 64 * 48 + 128;
 /// How often the headers of pending chunks are polled, in milliseconds.
 pub const POLL_MS: u64 = 2;
+/// Longest stretch of reading and verifying bodies, in milliseconds, before the
+/// headers still awaited are looked at again (the clock ticks in whole
+/// milliseconds, so a turn lasts up to this plus one chunk).
+pub const BODY_TURN_MS: u64 = 1;
 /// Blocks after a claim before a still-open request is tried again (once).
 pub const RETRY_AFTER: u32 = 3;
 /// Most attempts at one request.
@@ -267,11 +271,12 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 	}
 
 	// Headers and bodies together: while some headers are still awaited, the
-	// bodies that already came are read and verified, one chunk per round, in
-	// the order their headers arrived, so the worker's own work overlaps the
-	// network's. Between two looks at the headers lies at most one chunk's
-	// verification; a round that moved nothing waits up to `POLL_MS` for headers.
+	// bodies that already came are read and verified in turns of at most
+	// `BODY_TURN_MS` between two looks at the headers, in the order their headers
+	// arrived, so the worker's own work overlaps the network's. A round that
+	// moved nothing waits up to `POLL_MS` for headers.
 	let mut body = BodyBuffer::new();
+	let mut awaited: Vec<usize> = (0..fetches.len()).filter(|&i| fetches[i].fate.is_none()).collect();
 	let mut arrived: VecDeque<usize> = VecDeque::new();
 	let mut reading: Option<usize> = None;
 	let mut progressed = false;
@@ -283,7 +288,6 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 			}
 			break;
 		}
-		let awaited = awaiting_headers(&fetches);
 		if awaited.is_empty() && reading.is_none() && arrived.is_empty() {
 			break;
 		}
@@ -308,44 +312,49 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 					HttpRequestStatus::DeadlineReached => {},
 				}
 			}
+			awaited.retain(|&i| fetches[i].fate.is_none() && fetches[i].first_byte.is_none());
 		}
-		if reading.is_none() {
-			reading = arrived.pop_front();
-			body.clear();
-		}
-		let Some(i) = reading else {
-			progressed = false;
-			continue;
-		};
-		let (Some(id), Some(first_byte)) = (fetches[i].id, fetches[i].first_byte) else {
+		progressed = false;
+		let turn_ends = sp_io::offchain::timestamp().unix_millis() + BODY_TURN_MS;
+		loop {
+			if reading.is_none() {
+				reading = arrived.pop_front();
+				body.clear();
+			}
+			let Some(i) = reading else { break };
 			// Only fetches whose headers came are queued.
+			let (Some(id), Some(first_byte)) = (fetches[i].id, fetches[i].first_byte) else {
+				reading = None;
+				continue;
+			};
+			// With no headers left to watch, wait for this body itself, so its end is timed exactly.
+			let wait_until = if awaited.is_empty() { deadline } else { sp_io::offchain::timestamp() };
+			let (read, got) = body.read(id, wait_until);
+			progressed |= got > 0 || !matches!(read, BodyRead::Waiting);
+			let fate = match read {
+				BodyRead::Waiting => break,
+				BodyRead::Failed(fate) => fate,
+				BodyRead::Complete => {
+					let done = sp_io::offchain::timestamp();
+					let received = body.received();
+					let bytes = received.len() as u64;
+					let job = &jobs[fetches[i].job];
+					judge_chunk::<T>(job, fetches[i].index, received).map_or_else(ChunkFate::Failed, |contact_proof| {
+						ChunkFate::Valid {
+							first_byte_ms: first_byte.diff(&fetches[i].sent).millis(),
+							done_ms: done.diff(&fetches[i].sent).millis(),
+							bytes,
+							contact_proof,
+						}
+					})
+				},
+			};
+			fetches[i].fate = Some(fate);
 			reading = None;
-			continue;
-		};
-		// With no headers left to watch, wait for this body itself, so its end is timed exactly.
-		let wait_until = if awaiting_headers(&fetches).is_empty() { deadline } else { sp_io::offchain::timestamp() };
-		let (read, got) = body.read(id, wait_until);
-		progressed = got > 0 || !matches!(read, BodyRead::Waiting);
-		let fate = match read {
-			BodyRead::Waiting => continue,
-			BodyRead::Failed(fate) => fate,
-			BodyRead::Complete => {
-				let done = sp_io::offchain::timestamp();
-				let received = body.received();
-				let bytes = received.len() as u64;
-				let job = &jobs[fetches[i].job];
-				judge_chunk::<T>(job, fetches[i].index, received).map_or_else(ChunkFate::Failed, |contact_proof| {
-					ChunkFate::Valid {
-						first_byte_ms: first_byte.diff(&fetches[i].sent).millis(),
-						done_ms: done.diff(&fetches[i].sent).millis(),
-						bytes,
-						contact_proof,
-					}
-				})
-			},
-		};
-		fetches[i].fate = Some(fate);
-		reading = None;
+			if !awaited.is_empty() && sp_io::offchain::timestamp().unix_millis() >= turn_ends {
+				break;
+			}
+		}
 	}
 	for f in &fetches {
 		if let Some(fate) = &f.fate {
@@ -353,11 +362,6 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 		}
 	}
 	fetches
-}
-
-/// The fetches still waiting for their response headers.
-fn awaiting_headers(fetches: &[Fetch]) -> Vec<usize> {
-	(0..fetches.len()).filter(|&i| fetches[i].fate.is_none() && fetches[i].first_byte.is_none()).collect()
 }
 
 /// How far one [`BodyBuffer::read`] got.
@@ -382,6 +386,11 @@ struct BodyBuffer {
 impl BodyBuffer {
 	/// Room for a 64 KiB block with its proof before the first growth.
 	const INITIAL: usize = 80 * 1024;
+	/// Most bytes asked of the host per read. The host copies the whole slice it
+	/// is given into its memory and back on every call, however little arrived,
+	/// and a body comes in frames of 8–32 KiB: a slice of the whole free buffer
+	/// cost about 500 KB of copying per 64 KiB chunk.
+	const READ_SLICE: usize = 16 * 1024;
 
 	fn new() -> Self {
 		Self { bytes: vec![0; Self::INITIAL], filled: 0 }
@@ -409,7 +418,8 @@ impl BodyBuffer {
 				}
 				self.bytes.resize(grown, 0);
 			}
-			match sp_io::offchain::http_response_read_body(id, &mut self.bytes[self.filled..], Some(wait_until)) {
+			let end = self.bytes.len().min(self.filled + Self::READ_SLICE);
+			match sp_io::offchain::http_response_read_body(id, &mut self.bytes[self.filled..end], Some(wait_until)) {
 				Ok(0) if self.filled > MAX_BODY_BYTES => break BodyRead::Failed(ChunkFate::Failed(ErrorKind::Encoding)),
 				Ok(0) => break BodyRead::Complete,
 				Ok(n) => self.filled += n as usize,
