@@ -285,24 +285,11 @@ async fn a_burst_of_hundreds_of_connections_is_queued_not_dropped() {
 	// would only get in on its retransmission, a second or more later.
 	let listener = hoster::server::bind("127.0.0.1:0").await.unwrap();
 	let addr = listener.local_addr().unwrap();
-	let connects = (0..600).map(|_| {
-		tokio::time::timeout(std::time::Duration::from_millis(900), tokio::net::TcpStream::connect(addr))
-	});
-	let results = futures_join_all(connects).await;
-	let queued = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
+	let mut connects = tokio::task::JoinSet::new();
+	for _ in 0..600 {
+		connects.spawn(tokio::time::timeout(std::time::Duration::from_millis(900), tokio::net::TcpStream::connect(addr)));
+	}
+	let queued = connects.join_all().await.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
 	assert_eq!(queued, 600, "connections queued by the listener");
 	drop(listener);
-}
-
-/// Awaits all futures concurrently (a small stand-in for `futures::future::join_all`).
-async fn futures_join_all<F: std::future::Future + Send + 'static>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
-where
-	F::Output: Send,
-{
-	let handles: Vec<_> = futures.map(tokio::spawn).collect();
-	let mut out = Vec::with_capacity(handles.len());
-	for h in handles {
-		out.push(h.await.unwrap());
-	}
-	out
 }

@@ -6,8 +6,8 @@
 # DELAY_MS (default 0) puts the shaping proxy (tools/shaper) between the worker
 # and the hoster with that added delay (no rate cap), as a hoster across a real
 # network. CHUNK_SIZE (default 64KiB, as Hyperdrive's file blocks) sets the
-# feed's block size. RELEASE=1 runs release builds of the node, hoster and proxy (as
-# operators run them) instead of the debug builds the tests share.
+# feed's block size. RELEASE=1 runs release builds of the node, hoster and
+# proxy (as operators run them) instead of the debug builds the tests share.
 # The node logs at info, as in production; OCW_LOG=debug adds each chunk's
 # request and fate to the logs kept in $OCW_LOGS (default /tmp).
 #   [RELEASE=1] [DELAY_MS=100] [CHUNK_SIZE=4KiB] [OCW_LOG=debug] scripts/bench/ocw.sh [many]

@@ -12,8 +12,9 @@
 //!    then all are awaited under **one** deadline of `HttpDeadlineMs` (5 s): 100
 //!    open requests take about as long as one. While headers are still awaited,
 //!    the bodies that came are read and verified (in turns of [`BODY_TURN_MS`]
-//!    between two looks at the headers), so verifying overlaps waiting. Bodies are read one at a
-//!    time into one buffer, hashed in place, and capped at [`MAX_BODY_BYTES`].
+//!    between two looks at the headers), so verifying overlaps waiting. Bodies
+//!    are read one at a time into one buffer, hashed in place, and capped at
+//!    [`MAX_BODY_BYTES`].
 //! 3. **Measure** with the node's off-chain clock (resolution 1 ms): time to
 //!    response headers per chunk (polled every [`POLL_MS`] ms, so a
 //!    time-to-first-byte is known to within that, plus one turn of body

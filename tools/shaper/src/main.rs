@@ -33,6 +33,11 @@ fn non_negative(s: &str) -> Result<f64, String> {
 	}
 }
 
+/// Connections queued before they are accepted. Hundreds arrive at once (one
+/// per chunk of an off-chain run); past tokio's default of 128 the kernel drops
+/// them and the client retries a second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
 	let cli = Cli::parse();
@@ -46,12 +51,10 @@ async fn main() -> anyhow::Result<()> {
 		bytes_per_second: (cli.rate_mbit > 0.0).then(|| cli.rate_mbit * 1_000_000.0 / 8.0),
 	};
 	let listen = SocketAddr::from(([127, 0, 0, 1], cli.listen));
-	// Hundreds of connections arrive at once (one per chunk of an off-chain run):
-	// a queue longer than tokio's default 128 keeps the kernel from dropping them.
 	let socket = tokio::net::TcpSocket::new_v4()?;
 	socket.set_reuseaddr(true)?;
 	socket.bind(listen).with_context(|| format!("listen on {listen}"))?;
-	let listener = socket.listen(4096).with_context(|| format!("listen on {listen}"))?;
+	let listener = socket.listen(LISTEN_BACKLOG).with_context(|| format!("listen on {listen}"))?;
 	tokio::select! {
 		result = shaper::serve(listener, target, link) => result,
 		_ = stop_signal() => Ok(()),
