@@ -16,11 +16,12 @@
 //!    are read one at a time into one buffer, hashed in place, and capped at
 //!    [`MAX_BODY_BYTES`].
 //! 3. **Measure** with the node's off-chain clock (resolution 1 ms): time to
-//!    response headers per chunk (polled every [`POLL_MS`] ms, so a
+//!    response headers per chunk (looked at least every [`POLL_MS`] ms, so a
 //!    time-to-first-byte is known to within that, plus one turn of body
-//!    verification when bodies are being verified); the rating's latency is the
-//!    earliest of them, its bandwidth the body bytes over the transfer window
-//!    ([`crate::measure`]).
+//!    verification when bodies are being verified; exact for the oldest
+//!    request still awaited while no body is being read); the rating's latency
+//!    is the earliest of them, its bandwidth the body bytes over the transfer
+//!    window ([`crate::measure`]).
 //! 4. **Verify** each chunk with `hypercore-verify` against the feed's tree hash
 //!    at the request's length (recorded in the request from the registered,
 //!    signed roots), and the hoster's contact proof with the contact key of its
@@ -274,8 +275,15 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 	// Headers and bodies together: while some headers are still awaited, the
 	// bodies that already came are read and verified in turns of at most
 	// `BODY_TURN_MS` between two looks at the headers, in the order their headers
-	// arrived, so the worker's own work overlaps the network's. A round that
-	// moved nothing waits up to `POLL_MS` for headers.
+	// arrived, so the worker's own work overlaps the network's. The worker sleeps
+	// only when a round moved nothing, and then on what comes next:
+	// - with a body being read, on that body (up to `POLL_MS`): the read returns
+	//   as soon as its next bytes come, where a wait for headers would sleep the
+	//   whole `POLL_MS` (the host's wait returns only when *every* request given
+	//   has answered);
+	// - with no body to read, on the oldest awaited header (up to `POLL_MS`):
+	//   one hoster answers in the order asked, so that wait ends when the next
+	//   header comes and times it exactly.
 	let mut body = BodyBuffer::new();
 	let mut awaited: Vec<usize> = (0..fetches.len()).filter(|&i| fetches[i].fate.is_none()).collect();
 	let mut arrived: VecDeque<usize> = VecDeque::new();
@@ -292,12 +300,16 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 		if awaited.is_empty() && reading.is_none() && arrived.is_empty() {
 			break;
 		}
+		let sleep_until = Timestamp::from_unix_millis(deadline.unix_millis().min(now.unix_millis() + POLL_MS));
 		if !awaited.is_empty() {
-			let wait = if progressed { now.unix_millis() } else { now.unix_millis() + POLL_MS };
-			let poll = Timestamp::from_unix_millis(deadline.unix_millis().min(wait));
 			let ids: Vec<_> = awaited.iter().filter_map(|&i| fetches[i].id).collect();
-			let statuses = sp_io::offchain::http_response_wait(&ids, Some(poll));
+			let body_to_read = reading.is_some() || !arrived.is_empty();
+			if !progressed && !body_to_read {
+				let _ = sp_io::offchain::http_response_wait(&ids[..1], Some(sleep_until));
+			}
+			let statuses = sp_io::offchain::http_response_wait(&ids, Some(sp_io::offchain::timestamp()));
 			let at = sp_io::offchain::timestamp();
+			let still_awaited = awaited.len();
 			for (&i, status) in awaited.iter().zip(statuses) {
 				match status {
 					HttpRequestStatus::Finished(200) => {
@@ -314,8 +326,10 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 				}
 			}
 			awaited.retain(|&i| fetches[i].fate.is_none() && fetches[i].first_byte.is_none());
+			progressed = awaited.len() != still_awaited;
+		} else {
+			progressed = false;
 		}
-		progressed = false;
 		let turn_ends = sp_io::offchain::timestamp().unix_millis() + BODY_TURN_MS;
 		loop {
 			if reading.is_none() {
@@ -328,8 +342,15 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 				reading = None;
 				continue;
 			};
-			// With no headers left to watch, wait for this body itself, so its end is timed exactly.
-			let wait_until = if awaited.is_empty() { deadline } else { sp_io::offchain::timestamp() };
+			// With no headers left to watch, wait for this body itself, so its end is
+			// timed exactly; with headers to watch, only while nothing else moved.
+			let wait_until = if awaited.is_empty() {
+				deadline
+			} else if progressed {
+				sp_io::offchain::timestamp()
+			} else {
+				sleep_until
+			};
 			let (read, got) = body.read(id, wait_until);
 			progressed |= got > 0 || !matches!(read, BodyRead::Waiting);
 			let fate = match read {
