@@ -304,8 +304,8 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 		if !awaited.is_empty() {
 			let ids: Vec<_> = awaited.iter().filter_map(|&i| fetches[i].id).collect();
 			let body_to_read = reading.is_some() || !arrived.is_empty();
-			if !progressed && !body_to_read {
-				let _ = sp_io::offchain::http_response_wait(&ids[..1], Some(sleep_until));
+			if let (false, false, Some(oldest)) = (progressed, body_to_read, ids.first()) {
+				let _ = sp_io::offchain::http_response_wait(core::slice::from_ref(oldest), Some(sleep_until));
 			}
 			let statuses = sp_io::offchain::http_response_wait(&ids, Some(sp_io::offchain::timestamp()));
 			let at = sp_io::offchain::timestamp();

@@ -102,9 +102,10 @@ async fn shape(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, link: Link, pace
 	// Reading goes on while earlier pieces wait out their delay.
 	let reader = tokio::spawn(async move {
 		loop {
-			// Each piece is read straight into its own allocation, passed on without a
-			// copy; only the bytes read touch memory (a zeroed 64 KiB buffer per
-			// connection cost hundreds of connections a page fault per 4 KiB).
+			// Each piece is read straight into its own allocation and passed on
+			// without a copy, so only the bytes read touch memory. (A zeroed 64 KiB
+			// buffer per connection, with hundreds of connections, made page faults
+			// the proxy's top cost.)
 			let mut piece = Vec::with_capacity(PIECE);
 			let n = from.read_buf(&mut piece).await?;
 			if n == 0 || pieces.send((Instant::now(), piece)).is_err() {
