@@ -73,7 +73,9 @@ use crate::{
 /// Largest response body read for one chunk: a block of the largest size a proof
 /// carries, its path, the other roots and the contact proof.
 pub const MAX_BODY_BYTES: usize = hypercore_verify::MAX_BLOCK_SIZE as usize + 2 * 64 * 48 + 128;
-/// How often the headers of pending chunks are polled, in milliseconds.
+/// Longest the worker sleeps on one thing (the oldest awaited header, or the
+/// body it is reading) before it looks at every awaited header again, in
+/// milliseconds.
 pub const POLL_MS: u64 = 2;
 /// Longest stretch of reading and verifying bodies, in milliseconds, before the
 /// headers still awaited are looked at again (the clock ticks in whole
