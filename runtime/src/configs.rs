@@ -148,10 +148,6 @@ impl pallet_hosting::Config for Runtime {
 	/// One attestor's ratings of one off-chain run in one transaction: up to
 	/// 128 Normal ratings, about 62 ms of a block's 2 s.
 	type MaxRatingsPerBatch = ConstU32<128>;
-	type UnixTime = Timestamp;
-	/// Half the response window (15 s, five blocks): a block reaches a node at
-	/// the tip within its 3 s slot, so anything older is being synced.
-	type MaxBlockAgeMs = ConstU64<15_000>;
 }
 
 impl frame_system::offchain::SigningTypes for Runtime {

@@ -30,8 +30,7 @@
 //!   [`runtime_api::HostingApi`] exposes it to polkadot.js apps.
 //!
 //! ## Integrating
-//! Implement [`Config`] (see its constants; `UnixTime` is `pallet_timestamp`),
-//! add `frame_system::AuthorizeCall` to
+//! Implement [`Config`] (see its constants), add `frame_system::AuthorizeCall` to
 //! the runtime's transaction extensions and implement
 //! `frame_system::offchain::CreateAuthorizedTransaction` so ratings can be
 //! submitted. Insert each attestor's sr25519 key with key type `host` into its
@@ -125,7 +124,7 @@ pub mod pallet {
 	use frame_support::{
 		dispatch::DispatchResult,
 		pallet_prelude::*,
-		traits::{Randomness, StorageVersion, UnixTime},
+		traits::{Randomness, StorageVersion},
 	};
 	use frame_system::{offchain::SigningTypes, pallet_prelude::*};
 	use hypercore_verify::{verify_feed, FeedError, SignedTree, SpIo};
@@ -202,18 +201,6 @@ pub mod pallet {
 		/// few transactions as this allows).
 		#[pallet::constant]
 		type MaxRatingsPerBatch: Get<u32>;
-		/// The time of the block being built or imported (`pallet_timestamp` in a
-		/// runtime). The off-chain worker compares it with the node's clock to
-		/// tell a new block from one being synced.
-		type UnixTime: UnixTime;
-		/// Oldest a block may be, by its timestamp against the node's clock, for
-		/// the off-chain worker to attest on it, in milliseconds. An older block
-		/// is being synced: its requests have been answered, or are about to
-		/// close, on the chain the node is catching up to, so fetching them
-		/// would only load the hosters. Keep it well under the response window's
-		/// duration, and well above how late a block reaches a node at the tip.
-		#[pallet::constant]
-		type MaxBlockAgeMs: Get<u64>;
 	}
 
 	/// The id the next published feed gets.
@@ -549,8 +536,6 @@ pub mod pallet {
 			assert!(T::MaxRequestsPerBlock::get() >= T::MaxBenchmarksPerBlock::get());
 			assert!(!T::BenchmarkPeriod::get().is_zero());
 			assert!(T::MaxRatingsPerBatch::get() >= 1);
-			// With 0 the worker would skip every block a node imports.
-			assert!(T::MaxBlockAgeMs::get() > 0);
 			// A full batch of ratings must fit in one block's normal class.
 			let full = T::MaxRatingsPerBatch::get();
 			let batch = T::WeightInfo::performance_benchmark_responses(full)

@@ -4,7 +4,7 @@
 use crate as pallet_hosting;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU32, ConstU64, Hooks, Randomness, UnixTime},
+	traits::{ConstU32, ConstU64, Hooks, Randomness},
 };
 use sp_core::{sr25519, Pair, H256};
 use sp_runtime::{
@@ -75,22 +75,6 @@ use codec::Encode;
 parameter_types! {
 	pub const Forgetting: Perbill = Perbill::from_percent(90);
 	pub const Smoothing: Perbill = Perbill::from_percent(20);
-	/// The timestamp of every block, in milliseconds (set it to make a block old).
-	pub static BlockTimeMs: u64 = BLOCK_TIMESTAMP_MS;
-}
-
-/// The timestamp blocks have unless a test sets [`BlockTimeMs`]; the off-chain
-/// tests start the node's clock there.
-pub const BLOCK_TIMESTAMP_MS: u64 = 1_700_000_000_000;
-/// Oldest block the off-chain worker attests on.
-pub const MAX_BLOCK_AGE_MS: u64 = 60_000;
-
-/// Block time from [`BlockTimeMs`].
-pub struct TestTime;
-impl UnixTime for TestTime {
-	fn now() -> core::time::Duration {
-		core::time::Duration::from_millis(BlockTimeMs::get())
-	}
 }
 
 pub const BENCHMARK_PERIOD: u64 = 10;
@@ -115,8 +99,6 @@ impl pallet_hosting::Config for Test {
 	type HttpDeadlineMs = ConstU64<5000>;
 	type RatingPriority = ConstU64<{ 1 << 20 }>;
 	type MaxRatingsPerBatch = ConstU32<8>;
-	type UnixTime = TestTime;
-	type MaxBlockAgeMs = ConstU64<MAX_BLOCK_AGE_MS>;
 }
 
 /// The sr25519 pair of a dev name (`"Alice"` → `//Alice`).

@@ -2,12 +2,6 @@
 //! node's attestor keys and returns signed ratings.
 //!
 //! ## Flow of one run (after each imported block)
-//! 0. **Only new blocks.** A block older than `MaxBlockAgeMs` (its timestamp
-//!    against the node's clock) is being synced: the worker skips it and
-//!    claims nothing, so a node catching up does not fetch from hosters for
-//!    requests that closed long ago; what is still open at the tip is measured
-//!    there. (A node whose clock runs ahead by more than that never attests;
-//!    its `debug` log says why.)
 //! 1. **Is it for me.** For every attestor key in the keystore (key type `host`),
 //!    the open requests assigned to its account that it has not answered
 //!    ([`Pallet::unanswered_requests`], a bounded scan of `BenchmarkRequests`).
@@ -55,10 +49,7 @@
 
 use alloc::{collections::VecDeque, format, string::String, vec, vec::Vec};
 use codec::{Decode, Encode};
-use frame_support::{
-	traits::{Get, UnixTime},
-	BoundedVec,
-};
+use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{AppCrypto, CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
@@ -138,32 +129,8 @@ struct Fetch {
 	fate: Option<ChunkFate>,
 }
 
-/// How old a block is by its timestamp against the node's clock, in
-/// milliseconds, when it is older than `max_age_ms` (a block being synced);
-/// `None` for a new block, or one from the node's future (a clock behind).
-pub fn synced_block_age(block_ms: u64, clock_ms: u64, max_age_ms: u64) -> Option<u64> {
-	let age = clock_ms.saturating_sub(block_ms);
-	(age > max_age_ms).then_some(age)
-}
-
 /// Runs the attestor for this block.
 pub fn run<T: Config>(now: BlockNumberFor<T>) {
-	if AppPublic::<T>::all().is_empty() {
-		// Not an attestor: nothing to look at.
-		return;
-	}
-	let block_ms = u64::try_from(T::UnixTime::now().as_millis()).unwrap_or(u64::MAX);
-	let clock_ms = sp_io::offchain::timestamp().unix_millis();
-	if let Some(age) = synced_block_age(block_ms, clock_ms, T::MaxBlockAgeMs::get()) {
-		// Nothing is claimed: a request still open when the node reaches the tip
-		// is measured then. Debug, not info: a sync imports many blocks a second.
-		log::debug!(
-			target: LOG_TARGET,
-			"block {now:?} is {age} ms old (more than {} ms): being synced, not attesting on it (check the node's clock if this goes on at the tip)",
-			T::MaxBlockAgeMs::get()
-		);
-		return;
-	}
 	let jobs = claim_jobs::<T>(now);
 	if jobs.is_empty() {
 		return;

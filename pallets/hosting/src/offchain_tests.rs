@@ -57,8 +57,7 @@ struct State {
 #[derive(Clone, Default)]
 struct Scripted(Arc<Mutex<State>>);
 
-/// The node's clock at the start of every test: the blocks' time, so they are new.
-const START_MS: u64 = BLOCK_TIMESTAMP_MS;
+const START_MS: u64 = 1_700_000_000_000;
 
 impl Scripted {
 	fn new() -> Self {
@@ -680,30 +679,3 @@ fn chunk_urls_follow_the_hoster_api() {
 }
 
 use frame_support::assert_ok;
-
-#[test]
-fn a_block_counts_as_synced_only_when_older_than_the_limit() {
-	assert_eq!(synced_block_age(10_000, 10_000, 5_000), None, "a new block");
-	assert_eq!(synced_block_age(5_000, 10_000, 5_000), None, "exactly as old as the limit");
-	assert_eq!(synced_block_age(4_999, 10_000, 5_000), Some(5_001));
-	assert_eq!(synced_block_age(20_000, 10_000, 5_000), None, "from the node's future: its clock is behind");
-	assert_eq!(synced_block_age(u64::MAX, 0, 0), None);
-	assert_eq!(synced_block_age(0, u64::MAX, 0), Some(u64::MAX));
-}
-
-#[test]
-fn a_block_being_synced_is_not_attested_on_and_its_requests_wait_for_the_tip() {
-	let mut n = two_attestors();
-	let (feed, id) = setup(&mut n);
-	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 20, 2)));
-	// The node imports an old block while it catches up.
-	BlockTimeMs::set(START_MS - MAX_BLOCK_AGE_MS - 1);
-	n.ext.execute_with(|| Hosting::offchain_worker(System::block_number()));
-	assert!(n.net.requested().is_empty(), "nothing fetched from the hoster");
-	assert!(submitted(&n.pool).is_empty(), "nothing rated");
-	// Nothing was claimed: on a new block (as old as the limit, at most) the
-	// request is measured and rated.
-	BlockTimeMs::set(START_MS - MAX_BLOCK_AGE_MS);
-	assert!(matches!(run_once(&mut n), RatingOutcome::Normal { .. }));
-	assert_eq!(n.net.requested().len(), n.ext.execute_with(|| request(id).chunks.len()));
-}
