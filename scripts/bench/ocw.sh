@@ -6,10 +6,11 @@
 # whose first byte comes 250 ms after the request: a fresh HTTP connection costs
 # two round trips (TCP handshake, then the request), and 250 ms is two round
 # trips of 125 ms, a hoster on another continent. Attestors are drawn at random
-# from all regions, so most hosters they measure are far. The shaping proxy (tools/shaper) holds
-# every response that long; DELAY_MS sets it (0: no proxy, loopback). The 100
-# requests cost a nearly constant 60-130 ms of CPU more than one on this 2-core
-# machine, so the ratio is over 1.5 for nearer hosters (README, Figures).
+# from all regions, so most hosters they measure are far. The shaping proxy
+# (tools/shaper) holds every response that long; DELAY_MS sets it (0: no proxy,
+# loopback). The 100 requests cost a nearly constant 60-130 ms of CPU more than
+# one on this 2-core machine, so the ratio is over 1.5 for nearer hosters
+# (README, Figures).
 # CHUNK_SIZE (default 64KiB, as Hyperdrive's file blocks) sets the feed's block
 # size. RELEASE=1 runs release builds of the node, hoster and proxy (as
 # operators run them) instead of the debug builds the tests share.
