@@ -16,6 +16,9 @@
 //! * [`contact`]: the hoster's proof of contact for one served block.
 //! * [`served`]: a served block decoded and hashed in place, for the attestor.
 //! * [`tree`]: building proofs from stored nodes; [`tree::MemoryTree`].
+//! * [`wire`]: the hoster ↔ attestor protocol: block request URLs and their
+//!   query, what a hoster answers and signs, what an attestor checks and what
+//!   ends up on chain.
 //!
 //! Hashing and Ed25519 go through [`Crypto`]: [`PureRust`] (feature `pure`,
 //! default) or [`SpIo`] (feature `sp-io`: host functions, for the runtime).
@@ -35,6 +38,7 @@ pub mod manifest;
 pub mod served;
 pub mod tree;
 pub mod types;
+pub mod wire;
 
 pub use block::{verify_block, verify_leaf, Anchor, BlockError};
 pub use contact::{contact_message, verify_contact_proof, ServedBlock};
