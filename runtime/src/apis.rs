@@ -1,5 +1,5 @@
 //! Runtime APIs: the standard set for an Aura + GRANDPA chain, and
-//! `HostingApi` (does_qualify, hoster_performance, open_requests_for).
+//! `HostingApi` (does_qualify, hoster_figures, open_requests_for).
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -7,7 +7,7 @@ use frame_support::{
 	weights::Weight,
 };
 use pallet_grandpa::AuthorityId as GrandpaId;
-use pallet_hosting::{PerformanceSummary, Qualification, RequestView, Requirements, Role};
+use pallet_hosting::{FiguresSummary, Qualification, RequestView, Requirements, Role};
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_core::{crypto::KeyTypeId, OpaqueMetadata};
@@ -192,8 +192,8 @@ impl_runtime_apis! {
 			Hosting::does_qualify(&who, role, &requirements)
 		}
 
-		fn hoster_performance(hoster: AccountId) -> Option<PerformanceSummary<BlockNumber>> {
-			Hosting::hoster_performance(&hoster)
+		fn hoster_figures(hoster: AccountId) -> Option<FiguresSummary<BlockNumber>> {
+			Hosting::hoster_figures(&hoster)
 		}
 
 		fn open_requests_for(attestor: AccountId) -> Vec<RequestView<AccountId, BlockNumber>> {

@@ -94,7 +94,7 @@ fn hosting_api_is_in_the_runtime_version() {
 	assert!(VERSION.apis.iter().any(|(api, _)| *api == id));
 }
 
-/// Issue goal, checked on the generated weights (not a timing): a Normal
+/// The rating-throughput goal, checked on the generated weights (not a timing): a Normal
 /// rating, with both signature checks (the authorize step) and the
 /// runtime's ParityDb database weights, lets at least 3,000 ratings fit in
 /// 1.5 s of reference time. A regenerated `weights.rs` that breaks this fails here.

@@ -21,13 +21,13 @@ try {
     'requestPerformanceBenchmark', 'performanceBenchmarkResponse', 'performanceBenchmarkResponses']) {
     assert.equal(typeof api.tx.hosting[call], 'function', `call hosting.${call}`)
   }
-  for (const item of ['feeds', 'hosters', 'attestors', 'hostings', 'benchmarkRequests', 'hosterPerformance']) {
+  for (const item of ['feeds', 'hosters', 'attestors', 'hostings', 'benchmarkRequests', 'hosterFigures', 'regionalFigures']) {
     assert.equal(typeof api.query.hosting[item], 'function', `storage hosting.${item}`)
   }
   for (const event of ['ProvidePerformanceBenchmark', 'BenchmarkRated', 'HosterActivated', 'RequestExpired']) {
     assert.ok(api.events.hosting[event], `event hosting.${event}`)
   }
-  for (const method of ['doesQualify', 'hosterPerformance', 'openRequestsFor']) {
+  for (const method of ['doesQualify', 'hosterFigures', 'openRequestsFor']) {
     assert.equal(typeof api.call.hostingApi?.[method], 'function', `runtime API hostingApi.${method}`)
   }
   console.log(`metadata: ${api.runtimeVersion.specName} v${api.runtimeVersion.specVersion}; hosting calls, storage, events and hostingApi found`)
@@ -62,9 +62,9 @@ try {
   console.log(`doesQualify: ${JSON.stringify(human)}`)
   assert.equal(answer.qualifies.isFalse, true, 'the hoster that failed its benchmarks does not qualify')
   assert.ok(answer.reasons.some((r) => r.isAvailabilityBelow), 'the reason names the availability')
-  const figures = await api.call.hostingApi.hosterPerformance(`0x${hoster}`)
+  const figures = await api.call.hostingApi.hosterFigures(`0x${hoster}`)
   assert.ok(figures.isSome && figures.unwrap().samples.toNumber() >= 4, 'the figures count every rating')
-  console.log(`hosterPerformance: ${figures.unwrap().samples} ratings, availability ${figures.unwrap().availability.toHuman()}`)
+  console.log(`hosterFigures: ${figures.unwrap().samples} ratings, availability ${figures.unwrap().availability.toHuman()}`)
   const open = await api.call.hostingApi.openRequestsFor(eve.address)
   assert.ok(Array.isArray(open.toArray()), 'openRequestsFor decodes')
 } finally {

@@ -14,7 +14,7 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use hypercore_verify::{
-	feed::{manifest_hash, manifest_signable, DEFAULT_SIGNER_NAMESPACE},
+	feed::{manifest_hash, manifest_signable},
 	flat, hashes, SpIo, MAX_LENGTH,
 };
 use sp_core::{crypto::KeyTypeId, ed25519, sr25519};
@@ -39,9 +39,7 @@ fn signed_feed(length: u64, signer: &ed25519::Public) -> ([u8; 32], Manifest, Ro
 	let roots: Vec<Node> = flat::full_roots(length)
 		.map(|index| Node { index, size: 1, hash: sp_io::hashing::blake2_256(&index.to_le_bytes()) })
 		.collect();
-	let mut manifest = vec![1u8, 0, 0, 1, 1, 0];
-	manifest.extend_from_slice(&DEFAULT_SIGNER_NAMESPACE);
-	manifest.extend_from_slice(&signer.0);
+	let manifest = hypercore_verify::wire::default_manifest(&signer.0);
 	let key = manifest_hash::<SpIo>(&manifest);
 	let tree_hash = hashes::tree::<SpIo>(&roots);
 	let mut blob = vec![1u8, 0];
@@ -118,7 +116,7 @@ fn form(contact_key: [u8; 32]) -> HosterForm {
 	HosterForm {
 		endpoint: b"https://hoster.example:8900/a/long/enough/path".to_vec().try_into().unwrap(),
 		region: b"benchmark-region".to_vec().try_into().unwrap(),
-		promised: Promise { availability: Perbill::from_percent(90), latency_ms: 1_000, bandwidth: 1 },
+		promised: Promise { availability: Perbill::from_percent(90), latency_ms: 1_000, bandwidth_bytes_per_sec: 1 },
 		capacity_bytes: u64::MAX,
 		contact_key,
 	}
@@ -177,7 +175,7 @@ where
 				hypercore_verify::contact_message(request, &r.nonce, &account_bytes(&attestor), block_index, &block_hash);
 			let outcome = RatingOutcome::Normal {
 				latency_ms: 10,
-				bandwidth: 1_000_000_000,
+				bandwidth_bytes_per_sec: 1_000_000_000,
 				bytes: 256 * 1024,
 				chunks_verified: r.chunks.len() as u32,
 				contact_proof: ContactProof { block_index, block_hash, signature: ed_sign(&contact, &message) },
@@ -445,5 +443,5 @@ mod benchmarks {
 		assert!(RequestsByDeadline::<T>::get(created.saturating_add(window)).is_empty());
 	}
 
-	impl_benchmark_test_suite!(Hosting, crate::mock::new_bench_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Hosting, crate::tests::new_bench_ext(), crate::tests::Test);
 }

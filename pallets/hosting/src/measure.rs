@@ -19,7 +19,7 @@
 
 use alloc::vec::Vec;
 
-use crate::types::{ContactProof, ErrorKind, RatingOutcome};
+use crate::types::{ContactProof, MeasurementFailure, RatingOutcome};
 
 /// What became of one chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub enum ChunkFate {
 		contact_proof: ContactProof,
 	},
 	/// Served, but wrong: an HTTP status, an undecodable body, a failed proof or contact proof.
-	Failed(ErrorKind),
+	Failed(MeasurementFailure),
 	/// No answer before the deadline.
 	TimedOut,
 }
@@ -53,6 +53,14 @@ impl core::fmt::Display for ChunkFate {
 	}
 }
 
+/// A chunk delivered valid, as the rating's arithmetic needs it.
+struct ValidChunk {
+	first_byte_ms: u64,
+	done_ms: u64,
+	bytes: u64,
+	contact_proof: ContactProof,
+}
+
 /// Turns the fates of one benchmark's chunks into its rating.
 ///
 /// A chunk that was served wrong (integrity, contact proof, encoding) makes the
@@ -61,48 +69,49 @@ impl core::fmt::Display for ChunkFate {
 /// others counting against availability. With nothing valid: an HTTP status if
 /// one came, else Unreachable if a connection failed, else Timeout.
 pub fn rate(fates: &[ChunkFate]) -> RatingOutcome {
-	let failed = |kind: fn(&ErrorKind) -> bool| {
+	let failed = |kind: fn(&MeasurementFailure) -> bool| {
 		fates.iter().find_map(|f| match f {
 			ChunkFate::Failed(k) if kind(k) => Some(*k),
 			_ => None,
 		})
 	};
 	for served_wrong in [
-		failed(|k| matches!(k, ErrorKind::Integrity)),
-		failed(|k| matches!(k, ErrorKind::ContactProof)),
-		failed(|k| matches!(k, ErrorKind::Encoding)),
+		failed(|k| matches!(k, MeasurementFailure::Integrity)),
+		failed(|k| matches!(k, MeasurementFailure::ContactProof)),
+		failed(|k| matches!(k, MeasurementFailure::Encoding)),
 	] {
 		if let Some(kind) = served_wrong {
 			return RatingOutcome::Error(kind);
 		}
 	}
-	let valid: Vec<(u64, u64, u64, ContactProof)> = fates
+	let valid: Vec<ValidChunk> = fates
 		.iter()
 		.filter_map(|f| match *f {
 			ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof } =>
-				Some((first_byte_ms, done_ms, bytes, contact_proof)),
+				Some(ValidChunk { first_byte_ms, done_ms, bytes, contact_proof }),
 			_ => None,
 		})
 		.collect();
-	if let Some(&(_, _, _, contact_proof)) = valid.first() {
-		let first_byte_ms = valid.iter().map(|v| v.0).min().unwrap_or(0);
-		let bytes: u64 = valid.iter().map(|v| v.2).sum();
-		let end = valid.iter().map(|v| v.1).max().unwrap_or(0);
+	if let Some(first) = valid.first() {
+		let contact_proof = first.contact_proof;
+		let first_byte_ms = valid.iter().map(|v| v.first_byte_ms).min().unwrap_or(0);
+		let bytes: u64 = valid.iter().map(|v| v.bytes).sum();
+		let end = valid.iter().map(|v| v.done_ms).max().unwrap_or(0);
 		return RatingOutcome::Normal {
 			latency_ms: u32::try_from(first_byte_ms).unwrap_or(u32::MAX),
-			bandwidth: bandwidth(bytes, end.saturating_sub(first_byte_ms)),
+			bandwidth_bytes_per_sec: bytes_per_sec(bytes, end.saturating_sub(first_byte_ms)),
 			bytes,
 			chunks_verified: valid.len() as u32,
 			contact_proof,
 		};
 	}
-	failed(|k| matches!(k, ErrorKind::Http(_)))
-		.or_else(|| failed(|k| matches!(k, ErrorKind::Unreachable)))
+	failed(|k| matches!(k, MeasurementFailure::Http(_)))
+		.or_else(|| failed(|k| matches!(k, MeasurementFailure::Unreachable)))
 		.map_or(RatingOutcome::Timeout, RatingOutcome::Error)
 }
 
 /// Bytes per second of `bytes` moved in `millis` (at least 1 ms: the clock's resolution).
-pub fn bandwidth(bytes: u64, millis: u64) -> u64 {
+pub fn bytes_per_sec(bytes: u64, millis: u64) -> u64 {
 	let per_second = (bytes as u128) * 1000 / (millis.max(1) as u128);
 	u64::try_from(per_second).unwrap_or(u64::MAX)
 }
@@ -126,7 +135,7 @@ mod tests {
 			RatingOutcome::Normal {
 				latency_ms: 20,
 				// 100 000 bytes from 20 ms to 220 ms.
-				bandwidth: 500_000,
+				bandwidth_bytes_per_sec: 500_000,
 				bytes: 100_000,
 				chunks_verified: 3,
 				contact_proof: PROOF,
@@ -140,12 +149,12 @@ mod tests {
 		// headers of each wait behind the bodies before it (105 ms each).
 		let fates: Vec<ChunkFate> =
 			(0..4).map(|i| valid(20 + 105 * i, 125 + 105 * i, 65_536)).collect();
-		let RatingOutcome::Normal { latency_ms, bandwidth, .. } = rate(&fates) else {
+		let RatingOutcome::Normal { latency_ms, bandwidth_bytes_per_sec, .. } = rate(&fates) else {
 			panic!("valid chunks make a Normal rating")
 		};
 		assert_eq!(latency_ms, 20);
 		// 262 144 bytes from 20 ms to 440 ms.
-		assert_eq!(bandwidth, 262_144 * 1000 / 420);
+		assert_eq!(bandwidth_bytes_per_sec, 262_144 * 1000 / 420);
 	}
 
 	#[test]
@@ -160,7 +169,7 @@ mod tests {
 
 	#[test]
 	fn serving_wrong_data_outweighs_valid_chunks() {
-		use ErrorKind::*;
+		use MeasurementFailure::*;
 		let wrong = |k| ChunkFate::Failed(k);
 		assert_eq!(rate(&[valid(1, 2, 3), wrong(Integrity)]), RatingOutcome::Error(Integrity));
 		assert_eq!(rate(&[wrong(Encoding), wrong(ContactProof), valid(1, 2, 3)]), RatingOutcome::Error(ContactProof));
@@ -170,7 +179,7 @@ mod tests {
 
 	#[test]
 	fn without_a_valid_chunk_status_beats_unreachable_beats_timeout() {
-		use ErrorKind::*;
+		use MeasurementFailure::*;
 		assert_eq!(
 			rate(&[ChunkFate::Failed(Unreachable), ChunkFate::Failed(Http(503))]),
 			RatingOutcome::Error(Http(503))
@@ -185,15 +194,15 @@ mod tests {
 	#[test]
 	fn fates_read_in_one_line() {
 		assert_eq!(valid(4, 9, 65_536).to_string(), "valid: first byte 4 ms, body done 9 ms, 65536 bytes");
-		assert_eq!(ChunkFate::Failed(ErrorKind::Http(503)).to_string(), "failed: Http(503)");
+		assert_eq!(ChunkFate::Failed(MeasurementFailure::Http(503)).to_string(), "failed: Http(503)");
 		assert_eq!(ChunkFate::TimedOut.to_string(), "timed out");
 	}
 
 	#[test]
 	fn bandwidth_is_per_second_with_a_one_millisecond_floor() {
-		assert_eq!(bandwidth(65_536, 1000), 65_536);
-		assert_eq!(bandwidth(65_536, 0), 65_536_000);
-		assert_eq!(bandwidth(0, 10), 0);
-		assert_eq!(bandwidth(u64::MAX, 1), u64::MAX);
+		assert_eq!(bytes_per_sec(65_536, 1000), 65_536);
+		assert_eq!(bytes_per_sec(65_536, 0), 65_536_000);
+		assert_eq!(bytes_per_sec(0, 10), 0);
+		assert_eq!(bytes_per_sec(u64::MAX, 1), u64::MAX);
 	}
 }

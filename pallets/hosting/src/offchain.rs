@@ -8,7 +8,8 @@
 //!    Each is *claimed* in persistent off-chain storage with a compare-and-set, so overlapping runs, re-orgs and restarts never rate a
 //!    request twice.
 //! 2. **Fetch.** Every chunk of every claimed request is requested at once
-//!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`),
+//!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`,
+//!    the protocol of [`hypercore_verify::wire`]),
 //!    then all are awaited under **one** deadline of `HttpDeadlineMs` (5 s): 100
 //!    open requests take about as long as one. While headers are still awaited,
 //!    the bodies that came are read and verified (in turns of [`BODY_TURN_MS`]
@@ -47,14 +48,18 @@
 //! Target `runtime::hosting`: `info` for each request taken, each rating sent;
 //! `debug` for each chunk's fate and skipped requests.
 
-use alloc::{collections::VecDeque, format, string::String, vec, vec::Vec};
+use alloc::{collections::VecDeque, string::String, vec, vec::Vec};
 use codec::{Decode, Encode};
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{AppCrypto, CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
 };
-use hypercore_verify::{decode_served_block, verify_contact_proof, Anchor, SpIo};
+use hypercore_verify::{
+	decode_served_block, verify_contact_proof,
+	wire::{block_url, Challenge},
+	Anchor, SpIo,
+};
 use sp_core::offchain::{Duration, HttpRequestStatus, Timestamp};
 use sp_runtime::{
 	offchain::storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
@@ -63,9 +68,9 @@ use sp_runtime::{
 };
 
 use crate::{
-	account_bytes,
 	measure::{rate, ChunkFate},
 	pallet::*,
+	requests::RequestOf,
 	types::*,
 	LOG_TARGET,
 };
@@ -102,21 +107,28 @@ pub fn claim_key<AccountId: Encode>(request: RequestId, attestor: &AccountId) ->
 	key
 }
 
-type Request<T> = BenchmarkRequest<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, <T as Config>::AttestorsPerRequest>;
 type AppPublic<T> =
 	<<T as Config>::AuthorityId as AppCrypto<<T as frame_system::offchain::SigningTypes>::Public, <T as frame_system::offchain::SigningTypes>::Signature>>::RuntimeAppPublic;
 
 /// One request to measure, with what it takes to judge and sign.
 struct Job<T: Config> {
 	id: RequestId,
-	request: Request<T>,
+	request: RequestOf<T>,
 	attestor: T::AccountId,
 	/// The attestor's key, as the runtime's signer type.
 	public: T::Public,
 	/// The feed's key; `None` when the feed is gone.
 	feed_key: Option<[u8; 32]>,
-	/// (endpoint, contact key); `None` when the hoster is gone.
-	hoster: Option<(Vec<u8>, [u8; 32])>,
+	/// Where and as whom the hoster answers; `None` when the hoster is gone.
+	hoster: Option<HosterContact>,
+}
+
+/// What the worker needs of a hoster's registration form.
+struct HosterContact {
+	/// Base URL of its HTTP API.
+	endpoint: Vec<u8>,
+	/// The Ed25519 key its contact proofs are signed with.
+	contact_key: [u8; 32],
 }
 
 /// One chunk fetch in flight.
@@ -144,7 +156,7 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 			let fates: Vec<ChunkFate> = fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate).collect();
 			let outcome = if job.hoster.is_none() || job.feed_key.is_none() {
 				// The hoster or the feed left the chain: there is nothing to fetch as asked.
-				RatingOutcome::Error(ErrorKind::Unreachable)
+				RatingOutcome::Error(MeasurementFailure::Unreachable)
 			} else {
 				rate(&fates)
 			};
@@ -162,7 +174,7 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 		let public: T::Public = generic.into();
 		let attestor = public.clone().into_account();
 		// Oldest first (storage order is by hash): logs and batches follow request ids.
-		let mut open: Vec<(RequestId, Request<T>)> = Pallet::<T>::unanswered_requests(&attestor).collect();
+		let mut open: Vec<(RequestId, RequestOf<T>)> = Pallet::<T>::unanswered_requests(&attestor).collect();
 		open.sort_by_key(|(id, _)| *id);
 		for (id, request) in open {
 			if !claim::<T>(id, &attestor, now, request.deadline) {
@@ -170,13 +182,14 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 				continue;
 			}
 			let feed = Feeds::<T>::get(request.feed);
-			let hoster = Hosters::<T>::get(&request.hoster).map(|h| (h.form.endpoint.into_inner(), h.form.contact_key));
+			let hoster = Hosters::<T>::get(&request.hoster)
+				.map(|h| HosterContact { endpoint: h.form.endpoint.into_inner(), contact_key: h.form.contact_key });
 			log::info!(
 				target: LOG_TARGET,
 				"request {id}: attestor {:?} measures hoster {:?} ({}) on feed {} at length {}, chunks {:?}",
 				attestor,
 				request.hoster,
-				hoster.as_ref().map(|h| String::from_utf8_lossy(&h.0).into_owned()).unwrap_or_default(),
+				hoster.as_ref().map(|h| String::from_utf8_lossy(&h.endpoint).into_owned()).unwrap_or_default(),
 				request.feed,
 				request.length,
 				request.chunks
@@ -223,52 +236,22 @@ pub fn claim<T: Config>(
 	}
 }
 
-/// `GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`.
-pub fn chunk_url(endpoint: &[u8], feed_key: &[u8; 32], index: u64, length: u64, request: RequestId, nonce: &[u8; 32], attestor: &[u8; 32]) -> String {
-	let base = String::from_utf8_lossy(endpoint);
-	format!(
-		"{}/feeds/{}/blocks/{}?length={}&request={}&nonce={}&attestor={}",
-		base.trim_end_matches('/'),
-		hex(feed_key),
-		index,
-		length,
-		request,
-		hex(nonce),
-		hex(attestor)
-	)
-}
-
-fn hex(bytes: &[u8]) -> String {
-	const DIGITS: &[u8; 16] = b"0123456789abcdef";
-	let mut out = String::with_capacity(bytes.len() * 2);
-	for b in bytes {
-		out.push(DIGITS[(b >> 4) as usize] as char);
-		out.push(DIGITS[(b & 15) as usize] as char);
-	}
-	out
-}
-
 /// Sends every chunk request of every job, then waits for all under one deadline.
 fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 	let mut fetches = Vec::new();
 	for (n, job) in jobs.iter().enumerate() {
-		let (Some((endpoint, _)), Some(feed_key)) = (&job.hoster, &job.feed_key) else { continue };
+		let (Some(hoster), Some(feed_key)) = (&job.hoster, &job.feed_key) else { continue };
+		let endpoint = String::from_utf8_lossy(&hoster.endpoint);
 		for &index in job.request.chunks.iter() {
-			let url = chunk_url(
-				endpoint,
-				feed_key,
-				index,
-				job.request.length,
-				job.id,
-				&job.request.nonce,
-				&account_bytes(&job.attestor),
-			);
+			let challenge =
+				Challenge { request: job.id, nonce: job.request.nonce, attestor: account_bytes(&job.attestor) };
+			let url = block_url(&endpoint, feed_key, index, job.request.length, Some(&challenge));
 			let sent = sp_io::offchain::timestamp();
 			let id = sp_io::offchain::http_request_start("GET", &url, &[]).ok().filter(|id| {
 				// An empty body finishes the request: it is sent now.
 				sp_io::offchain::http_request_write_body(*id, &[], Some(deadline)).is_ok()
 			});
-			let fate = if id.is_none() { Some(ChunkFate::Failed(ErrorKind::Unreachable)) } else { None };
+			let fate = if id.is_none() { Some(ChunkFate::Failed(MeasurementFailure::Unreachable)) } else { None };
 			log::debug!(target: LOG_TARGET, "request {}: GET {url}", job.id);
 			fetches.push(Fetch { job: n, index, sent, id, first_byte: None, fate });
 		}
@@ -320,10 +303,10 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 					},
 					HttpRequestStatus::Finished(code) => {
 						fetches[i].first_byte = Some(at);
-						fetches[i].fate = Some(ChunkFate::Failed(ErrorKind::Http(code)));
+						fetches[i].fate = Some(ChunkFate::Failed(MeasurementFailure::Http(code)));
 					},
 					HttpRequestStatus::IoError | HttpRequestStatus::Invalid =>
-						fetches[i].fate = Some(ChunkFate::Failed(ErrorKind::Unreachable)),
+						fetches[i].fate = Some(ChunkFate::Failed(MeasurementFailure::Unreachable)),
 					HttpRequestStatus::DeadlineReached => {},
 				}
 			}
@@ -438,17 +421,17 @@ impl BodyBuffer {
 			if self.filled == self.bytes.len() {
 				let grown = (self.bytes.len() * 2).min(MAX_BODY_BYTES + 1);
 				if grown == self.bytes.len() {
-					break BodyRead::Failed(ChunkFate::Failed(ErrorKind::Encoding));
+					break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Encoding));
 				}
 				self.bytes.resize(grown, 0);
 			}
 			let end = self.bytes.len().min(self.filled + Self::READ_SLICE);
 			match sp_io::offchain::http_response_read_body(id, &mut self.bytes[self.filled..end], Some(wait_until)) {
-				Ok(0) if self.filled > MAX_BODY_BYTES => break BodyRead::Failed(ChunkFate::Failed(ErrorKind::Encoding)),
+				Ok(0) if self.filled > MAX_BODY_BYTES => break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Encoding)),
 				Ok(0) => break BodyRead::Complete,
 				Ok(n) => self.filled += n as usize,
 				Err(sp_core::offchain::HttpError::DeadlineReached) => break BodyRead::Waiting,
-				Err(_) => break BodyRead::Failed(ChunkFate::Failed(ErrorKind::Unreachable)),
+				Err(_) => break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Unreachable)),
 			}
 		};
 		(read, self.filled - before)
@@ -457,18 +440,18 @@ impl BodyBuffer {
 
 /// Decodes and verifies one served chunk; returns its contact proof. The body is
 /// hashed in place (see [`hypercore_verify::served`]), so it is scratch afterwards.
-fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &mut [u8]) -> Result<ContactProof, ErrorKind> {
-	let served = decode_served_block::<SpIo>(body).map_err(|_| ErrorKind::Encoding)?;
+fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &mut [u8]) -> Result<ContactProof, MeasurementFailure> {
+	let served = decode_served_block::<SpIo>(body).map_err(|_| MeasurementFailure::Encoding)?;
 	if served.index != index {
-		return Err(ErrorKind::Integrity);
+		return Err(MeasurementFailure::Integrity);
 	}
 	// Anchored at the request's length and the tree hash the feed's signature covered then.
 	let anchor = Anchor::TreeHash(&job.request.tree_hash);
-	let block_hash = served.verify::<SpIo>(anchor, job.request.length).map_err(|_| ErrorKind::Integrity)?;
-	let (_, contact_key) = job.hoster.as_ref().ok_or(ErrorKind::Unreachable)?;
-	let signature = served.contact_signature.ok_or(ErrorKind::ContactProof)?;
+	let block_hash = served.verify::<SpIo>(anchor, job.request.length).map_err(|_| MeasurementFailure::Integrity)?;
+	let hoster = job.hoster.as_ref().ok_or(MeasurementFailure::Unreachable)?;
+	let signature = served.contact_signature.ok_or(MeasurementFailure::ContactProof)?;
 	let valid = verify_contact_proof::<SpIo>(
-		contact_key,
+		&hoster.contact_key,
 		job.id,
 		&job.request.nonce,
 		&account_bytes(&job.attestor),
@@ -477,7 +460,7 @@ fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &mut [u8]) -> Result<C
 		&signature,
 	);
 	if !valid {
-		return Err(ErrorKind::ContactProof);
+		return Err(MeasurementFailure::ContactProof);
 	}
 	Ok(ContactProof { block_index: index, block_hash, signature })
 }

@@ -1,27 +1,53 @@
-//! `does_qualify` as plain functions of the stored figures: which requirements
-//! an account meets, and for each one it misses, measured against required.
+//! Qualification: [`Pallet::does_qualify`] and the plain functions it rests
+//! on, which judge the stored figures: which requirements an account meets,
+//! and for each one it misses, measured against required.
 
 use alloc::vec::Vec;
+use frame_system::pallet_prelude::BlockNumberFor;
 
 use crate::{
-	performance::Performance,
-	types::{Attestor, AttestorStatus, HosterStatus, Qualification, Reason, Region, Requirements},
+	figures::Figures,
+	pallet::*,
+	types::{Attestor, AttestorStatus, HosterStatus, Qualification, Reason, Region, Requirements, Role},
 };
+
+impl<T: Config> Pallet<T> {
+	/// Whether `who` qualifies for `role` under `requirements`, with every
+	/// reason it does not. Reads O(1) storage items: two for a hoster (its
+	/// record and its figures, overall or for the required region), one for
+	/// an attestor.
+	pub fn does_qualify(who: &T::AccountId, role: Role, requirements: &Requirements) -> Qualification {
+		match role {
+			Role::Hoster => {
+				let Some(hoster) = Hosters::<T>::get(who) else {
+					return judge_hoster::<BlockNumberFor<T>>(None, requirements);
+				};
+				let figures = match &requirements.region {
+					Some(region) => RegionalFigures::<T>::get(who, region),
+					None => HosterFigures::<T>::get(who).map(|r| r.overall),
+				};
+				judge_hoster(Some(HosterView { status: hoster.status, figures: figures.as_ref() }), requirements)
+			},
+			Role::Attestor => judge_attestor(Attestors::<T>::get(who).as_ref(), requirements),
+		}
+	}
+}
 
 /// What is known of a hoster when judging it.
 pub struct HosterView<'a, BlockNumber> {
 	/// Its status.
 	pub status: HosterStatus,
 	/// The figures to judge: overall, or as measured from the required region.
-	pub performance: Option<&'a Performance<BlockNumber>>,
+	pub figures: Option<&'a Figures<BlockNumber>>,
 }
 
 fn verdict(reasons: Vec<Reason>) -> Qualification {
 	Qualification { qualifies: reasons.is_empty(), reasons }
 }
 
-/// Judges a hoster (or `None`: not registered) against `requirements`.
-/// `region` is the required region when the figures were looked up for one.
+/// Judges a hoster (or `None`: not registered) against `requirements`. When
+/// the requirements name a region, `hoster.figures` are the ones measured
+/// from it, and their absence means no attestor there has measured it.
 pub fn judge_hoster<BlockNumber>(
 	hoster: Option<HosterView<'_, BlockNumber>>,
 	requirements: &Requirements,
@@ -31,7 +57,7 @@ pub fn judge_hoster<BlockNumber>(
 	if hoster.status != HosterStatus::Active {
 		reasons.push(Reason::NotActive);
 	}
-	let Some(p) = hoster.performance else {
+	let Some(p) = hoster.figures else {
 		if let Some(region) = &requirements.region {
 			reasons.push(Reason::RegionNotServed { region: region.clone() });
 		} else if let Some(required) = requirements.min_samples.filter(|n| *n > 0) {
@@ -63,10 +89,11 @@ pub fn judge_hoster<BlockNumber>(
 			reasons.push(Reason::LatencyAbove { measured_ms, required_ms });
 		}
 	}
-	if let Some(required) = requirements.min_bandwidth {
-		let measured = if p.bandwidth.count == 0 { 0 } else { p.bandwidth.mean_units() };
-		if measured < required {
-			reasons.push(Reason::BandwidthBelow { measured, required });
+	if let Some(required_bytes_per_sec) = requirements.min_bandwidth_bytes_per_sec {
+		let bandwidth = &p.bandwidth_bytes_per_sec;
+		let measured_bytes_per_sec = if bandwidth.count == 0 { 0 } else { bandwidth.mean_units() };
+		if measured_bytes_per_sec < required_bytes_per_sec {
+			reasons.push(Reason::BandwidthBelow { measured_bytes_per_sec, required_bytes_per_sec });
 		}
 	}
 	verdict(reasons)
@@ -110,16 +137,16 @@ fn clamp_u32(v: u64) -> u32 {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::performance::{Beta, Ewmv, ONE};
+	use crate::figures::{Beta, Ewmv, ONE};
 	use sp_runtime::Perbill;
 
-	fn figures(availability: u64, latency_ms: u64, bandwidth: u64, samples: u32) -> Performance<u32> {
+	fn figures(availability: u64, latency_ms: u64, bandwidth_bytes_per_sec: u64, samples: u32) -> Figures<u32> {
 		let ewmv = |v: u64| Ewmv { mean: v as u128 * 1000, variance: 0, count: samples };
-		Performance {
+		Figures {
 			availability: Beta { alpha: availability * ONE / 100, beta: (100 - availability) * ONE / 100 },
 			reliability: Beta { alpha: ONE, beta: 0 },
 			latency_ms: ewmv(latency_ms),
-			bandwidth: ewmv(bandwidth),
+			bandwidth_bytes_per_sec: ewmv(bandwidth_bytes_per_sec),
 			samples,
 			last_update: 7,
 		}
@@ -130,7 +157,7 @@ mod tests {
 			min_availability: Some(Perbill::from_percent(90)),
 			min_reliability: None,
 			max_latency_ms: Some(100),
-			min_bandwidth: Some(1_000_000),
+			min_bandwidth_bytes_per_sec: Some(1_000_000),
 			min_samples: Some(3),
 			region: None,
 		}
@@ -139,14 +166,14 @@ mod tests {
 	#[test]
 	fn a_good_active_hoster_qualifies() {
 		let p = figures(95, 50, 2_000_000, 5);
-		let q = judge_hoster(Some(HosterView { status: HosterStatus::Active, performance: Some(&p) }), &needs());
+		let q = judge_hoster(Some(HosterView { status: HosterStatus::Active, figures: Some(&p) }), &needs());
 		assert_eq!(q, Qualification { qualifies: true, reasons: Vec::new() });
 	}
 
 	#[test]
 	fn every_missed_requirement_is_a_reason_with_its_figures() {
 		let p = figures(80, 150, 500_000, 2);
-		let q = judge_hoster(Some(HosterView { status: HosterStatus::Suspended, performance: Some(&p) }), &needs());
+		let q = judge_hoster(Some(HosterView { status: HosterStatus::Suspended, figures: Some(&p) }), &needs());
 		assert!(!q.qualifies);
 		assert_eq!(
 			q.reasons,
@@ -155,7 +182,7 @@ mod tests {
 				Reason::TooFewSamples { measured: 2, required: 3 },
 				Reason::AvailabilityBelow { measured: Perbill::from_percent(80), required: Perbill::from_percent(90) },
 				Reason::LatencyAbove { measured_ms: 150, required_ms: 100 },
-				Reason::BandwidthBelow { measured: 500_000, required: 1_000_000 },
+				Reason::BandwidthBelow { measured_bytes_per_sec: 500_000, required_bytes_per_sec: 1_000_000 },
 			]
 		);
 	}
@@ -165,18 +192,18 @@ mod tests {
 		assert_eq!(judge_hoster::<u32>(None, &needs()).reasons, alloc::vec![Reason::NotRegistered]);
 		let region: Region = b"eu-west".to_vec().try_into().unwrap();
 		let q = judge_hoster::<u32>(
-			Some(HosterView { status: HosterStatus::Active, performance: None }),
+			Some(HosterView { status: HosterStatus::Active, figures: None }),
 			&Requirements { region: Some(region.clone()), ..needs() },
 		);
 		assert_eq!(q.reasons, alloc::vec![Reason::RegionNotServed { region }]);
-		let q = judge_hoster::<u32>(Some(HosterView { status: HosterStatus::Pending, performance: None }), &needs());
+		let q = judge_hoster::<u32>(Some(HosterView { status: HosterStatus::Pending, figures: None }), &needs());
 		assert_eq!(q.reasons, alloc::vec![Reason::NotActive, Reason::TooFewSamples { measured: 0, required: 3 }]);
 	}
 
 	#[test]
 	fn no_requirements_means_registered_and_active() {
 		let q = judge_hoster::<u32>(
-			Some(HosterView { status: HosterStatus::Active, performance: None }),
+			Some(HosterView { status: HosterStatus::Active, figures: None }),
 			&Requirements::default(),
 		);
 		assert!(q.qualifies);

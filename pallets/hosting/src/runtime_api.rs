@@ -3,7 +3,7 @@
 
 use alloc::vec::Vec;
 
-use crate::types::{PerformanceSummary, Qualification, RequestView, Requirements, Role};
+use crate::types::{FiguresSummary, Qualification, RequestView, Requirements, Role};
 
 sp_api::decl_runtime_apis! {
 	/// Queries of the hosting pallet.
@@ -15,7 +15,7 @@ sp_api::decl_runtime_apis! {
 		/// Whether `who` qualifies for `role` under `requirements`, and every reason it does not.
 		fn does_qualify(who: AccountId, role: Role, requirements: Requirements) -> Qualification;
 		/// A hoster's status and figures in plain units (`None` if not registered).
-		fn hoster_performance(hoster: AccountId) -> Option<PerformanceSummary<BlockNumber>>;
+		fn hoster_figures(hoster: AccountId) -> Option<FiguresSummary<BlockNumber>>;
 		/// Open benchmark requests assigned to `attestor` that it has not answered.
 		fn open_requests_for(attestor: AccountId) -> Vec<RequestView<AccountId, BlockNumber>>;
 	}

@@ -1,5 +1,6 @@
-//! Types stored by the pallet and passed to its calls. Every stored type is
-//! bounded (`MaxEncodedLen`); names are what users see in polkadot.js apps.
+//! Types stored by the pallet and passed to its calls, and the checks of
+//! user-supplied names. Every stored type is bounded (`MaxEncodedLen`); names
+//! are what users see in polkadot.js apps.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::ConstU32, BoundedVec};
@@ -8,7 +9,7 @@ use sp_runtime::Perbill;
 
 pub use hypercore_verify::{KeyMode, Node, Roots};
 
-use crate::performance::Performance;
+use crate::figures::{Beta, Figures};
 
 /// Identifier of a published feed (sequential).
 pub type FeedId = u32;
@@ -26,6 +27,26 @@ pub type Manifest = BoundedVec<u8, ConstU32<512>>;
 pub type ContactKey = [u8; 32];
 /// Block numbers of a feed sampled by one benchmark.
 pub type Chunks = BoundedVec<u64, ConstU32<{ crate::MAX_CHUNKS_PER_BENCHMARK }>>;
+
+/// Whether `url` is an `http://` or `https://` URL with a host, printable ASCII, no spaces.
+pub fn is_valid_endpoint(url: &[u8]) -> bool {
+	let rest = url.strip_prefix(b"http://").or_else(|| url.strip_prefix(b"https://"));
+	match rest {
+		Some(rest) => !rest.is_empty() && rest[0] != b'/' && url.iter().all(|c| (0x21..=0x7e).contains(c)),
+		None => false,
+	}
+}
+
+/// Whether `region` is a non-empty printable ASCII name.
+pub fn is_valid_region(region: &[u8]) -> bool {
+	!region.is_empty() && region.iter().all(|c| (0x20..=0x7e).contains(c))
+}
+
+/// `account` as the 32 bytes a contact proof names: its encoding when that is
+/// 32 bytes (`AccountId32`, sr25519 keys), else the BLAKE2b-256 of it.
+pub fn account_bytes<AccountId: Encode>(account: &AccountId) -> [u8; 32] {
+	account.using_encoded(|bytes| <[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes)))
+}
 
 /// A feed published on chain: its key and its state at `length`, signed by its owner.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
@@ -62,7 +83,7 @@ pub struct Promise {
 	/// Highest time to first byte, in milliseconds.
 	pub latency_ms: u32,
 	/// Lowest transfer rate, in bytes per second.
-	pub bandwidth: u64,
+	pub bandwidth_bytes_per_sec: u64,
 }
 
 /// A hoster's registration form.
@@ -127,7 +148,7 @@ pub struct Attestor<BlockNumber> {
 	/// Where it stands.
 	pub status: AttestorStatus,
 	/// Decayed share of its assigned requests it answered in time.
-	pub reliability: crate::performance::Beta,
+	pub reliability: Beta,
 	/// Requests answered in time.
 	pub answered: u32,
 	/// Requests it let expire.
@@ -136,6 +157,15 @@ pub struct Attestor<BlockNumber> {
 	pub consecutive_misses: u32,
 	/// When it registered.
 	pub registered_at: BlockNumber,
+}
+
+/// A hosting's record: when it started and its slot in the periodic schedule.
+#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct HostingInfo<BlockNumber> {
+	/// When the hosting started.
+	pub since: BlockNumber,
+	/// Its slot in the periodic schedule.
+	pub slot: u32,
 }
 
 /// Why a benchmark was requested.
@@ -235,11 +265,11 @@ impl core::fmt::Debug for ContactProof {
 	}
 }
 
-/// What went wrong when an attestor measured a hoster.
+/// Why an attestor's measurement of a hoster failed.
 #[derive(
 	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub enum ErrorKind {
+pub enum MeasurementFailure {
 	/// No connection could be made.
 	Unreachable,
 	/// The hoster answered with this HTTP status.
@@ -263,7 +293,7 @@ pub enum RatingOutcome {
 		/// (see [`crate::measure`] for why not the mean).
 		latency_ms: u32,
 		/// Body bytes per second of transfer time.
-		bandwidth: u64,
+		bandwidth_bytes_per_sec: u64,
 		/// Body bytes received.
 		bytes: u64,
 		/// Chunks delivered and valid within the deadline.
@@ -273,8 +303,8 @@ pub enum RatingOutcome {
 	},
 	/// The deadline passed with nothing valid (the "default" rating).
 	Timeout,
-	/// The benchmark failed.
-	Error(ErrorKind),
+	/// The measurement failed.
+	Error(MeasurementFailure),
 }
 
 /// A signed attestor's rating of one benchmark request.
@@ -355,7 +385,7 @@ pub struct Requirements {
 	/// Highest mean latency, in milliseconds.
 	pub max_latency_ms: Option<u32>,
 	/// Lowest mean bandwidth, in bytes per second.
-	pub min_bandwidth: Option<u64>,
+	pub min_bandwidth_bytes_per_sec: Option<u64>,
 	/// Fewest ratings the figures must rest on.
 	pub min_samples: Option<u32>,
 	/// Judge the hoster by what attestors in this region measured.
@@ -393,9 +423,9 @@ pub enum Reason {
 	/// Mean bandwidth below the requirement.
 	BandwidthBelow {
 		/// Measured, in bytes per second.
-		measured: u64,
+		measured_bytes_per_sec: u64,
 		/// Required, in bytes per second.
-		required: u64,
+		required_bytes_per_sec: u64,
 	},
 	/// The figures rest on too few ratings.
 	TooFewSamples {
@@ -424,21 +454,21 @@ pub struct RatingRecord<AccountId, BlockNumber> {
 	pub at: BlockNumber,
 }
 
-/// A hoster's overall figures and the rating that last changed them, kept in
-/// one storage item so that recording a rating costs one write for both (the
-/// rating path has to absorb 500 ratings per second).
+/// A hoster's overall figures and the rating that last changed them (storage
+/// `HosterFigures`), kept in one storage item so that recording a rating costs
+/// one write for both (ratings are the busiest path of the pallet).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
-pub struct HosterFigures<AccountId, BlockNumber> {
-	/// Availability, reliability, latency, bandwidth, samples.
-	pub figures: Performance<BlockNumber>,
+pub struct FiguresRecord<AccountId, BlockNumber> {
+	/// Availability, reliability, latency, bandwidth, samples over all ratings.
+	pub overall: Figures<BlockNumber>,
 	/// The last rating recorded.
 	pub last_rating: Option<RatingRecord<AccountId, BlockNumber>>,
 }
 
 /// No ratings yet (no bound on `AccountId`, unlike a derived `Default`).
-impl<AccountId, BlockNumber: Default> Default for HosterFigures<AccountId, BlockNumber> {
+impl<AccountId, BlockNumber: Default> Default for FiguresRecord<AccountId, BlockNumber> {
 	fn default() -> Self {
-		HosterFigures { figures: Performance::default(), last_rating: None }
+		FiguresRecord { overall: Figures::default(), last_rating: None }
 	}
 }
 
@@ -451,9 +481,9 @@ pub struct Qualification {
 	pub reasons: alloc::vec::Vec<Reason>,
 }
 
-/// A hoster's figures in plain units (runtime API `hoster_performance`).
+/// A hoster's figures in plain units (runtime API `hoster_figures`).
 #[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
-pub struct PerformanceSummary<BlockNumber> {
+pub struct FiguresSummary<BlockNumber> {
 	/// Where the hoster stands.
 	pub status: HosterStatus,
 	/// Decayed share of chunks served valid and in time.
@@ -465,13 +495,13 @@ pub struct PerformanceSummary<BlockNumber> {
 	/// Standard deviation of latency, milliseconds.
 	pub latency_stddev_ms: u32,
 	/// Mean bandwidth, bytes per second.
-	pub bandwidth: u64,
+	pub bandwidth_bytes_per_sec: u64,
 	/// Standard deviation of bandwidth, bytes per second.
-	pub bandwidth_stddev: u64,
+	pub bandwidth_stddev_bytes_per_sec: u64,
 	/// Ratings received.
 	pub samples: u32,
 	/// Block of the last rating.
 	pub last_update: BlockNumber,
 	/// The raw figures.
-	pub raw: Performance<BlockNumber>,
+	pub raw: Figures<BlockNumber>,
 }

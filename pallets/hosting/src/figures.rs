@@ -1,5 +1,7 @@
-//! Performance figures, updated in O(1) time and storage per rating, with
-//! fixed-point arithmetic only (no floats):
+//! A hoster's figures, updated in O(1) time and storage per rating, with
+//! fixed-point arithmetic only (no floats). Pure math: nothing here reads
+//! storage or knows about ratings; [`crate::ratings`] reduces a rating to a
+//! [`Sample`] and records it here.
 //!
 //! * availability and reliability as a beta reputation with forgetting factor λ:
 //!   a rating with success share `s` does `α ← λα + s`, `β ← λβ + (1 − s)`, and the
@@ -15,8 +17,6 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
-
-use crate::types::{Promise, RatingOutcome};
 
 /// 1.0 in the beta parameters' fixed point.
 pub const ONE: u64 = 1_000_000_000;
@@ -122,19 +122,28 @@ pub struct Params {
 #[derive(
 	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub struct Performance<BlockNumber> {
+pub struct Figures<BlockNumber> {
 	/// Chunks served valid and in time.
 	pub availability: Beta,
 	/// Ratings that met the hoster's promise.
 	pub reliability: Beta,
 	/// Time to first byte, milliseconds (Normal ratings only).
 	pub latency_ms: Ewmv,
-	/// Bytes per second (Normal ratings only).
-	pub bandwidth: Ewmv,
+	/// Bandwidth in bytes per second (Normal ratings only).
+	pub bandwidth_bytes_per_sec: Ewmv,
 	/// Ratings recorded.
 	pub samples: u32,
 	/// Block of the last rating.
 	pub last_update: BlockNumber,
+}
+
+/// Latency and bandwidth of one rating that delivered verified chunks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Speed {
+	/// Time to first byte, in milliseconds.
+	pub latency_ms: u32,
+	/// Transfer rate, in bytes per second.
+	pub bandwidth_bytes_per_sec: u64,
 }
 
 /// One rating reduced to what the figures need.
@@ -142,38 +151,21 @@ pub struct Performance<BlockNumber> {
 pub struct Sample {
 	/// Share of the requested chunks delivered valid in time.
 	pub success: Perbill,
-	/// Latency and bandwidth, for Normal ratings.
-	pub speed: Option<(u32, u64)>,
+	/// Latency and bandwidth, when chunks were delivered (Normal ratings).
+	pub speed: Option<Speed>,
 	/// Whether the rating met the hoster's promise.
 	pub met_promise: bool,
 }
 
-impl Sample {
-	/// Reduces an outcome of a benchmark of `chunks_asked` chunks, judged against `promise`.
-	pub fn from_outcome(outcome: &RatingOutcome, chunks_asked: u32, promise: &Promise) -> Self {
-		match *outcome {
-			RatingOutcome::Normal { latency_ms, bandwidth, chunks_verified, .. } => {
-				let success = Perbill::from_rational(chunks_verified.min(chunks_asked), chunks_asked.max(1));
-				let met_promise = success >= promise.availability &&
-					latency_ms <= promise.latency_ms &&
-					bandwidth >= promise.bandwidth;
-				Sample { success, speed: Some((latency_ms, bandwidth)), met_promise }
-			},
-			RatingOutcome::Timeout | RatingOutcome::Error(_) =>
-				Sample { success: Perbill::zero(), speed: None, met_promise: false },
-		}
-	}
-}
-
-impl<BlockNumber: Copy> Performance<BlockNumber> {
+impl<BlockNumber: Copy> Figures<BlockNumber> {
 	/// Records one rating: O(1).
 	pub fn record(&mut self, sample: &Sample, params: &Params, now: BlockNumber) {
 		self.availability.record(params.forgetting, sample.success);
 		let met = if sample.met_promise { Perbill::one() } else { Perbill::zero() };
 		self.reliability.record(params.forgetting, met);
-		if let Some((latency_ms, bandwidth)) = sample.speed {
-			self.latency_ms.record(latency_ms as u64, params.smoothing);
-			self.bandwidth.record(bandwidth, params.smoothing);
+		if let Some(speed) = sample.speed {
+			self.latency_ms.record(speed.latency_ms as u64, params.smoothing);
+			self.bandwidth_bytes_per_sec.record(speed.bandwidth_bytes_per_sec, params.smoothing);
 		}
 		self.samples = self.samples.saturating_add(1);
 		self.last_update = now;
@@ -187,7 +179,7 @@ mod tests {
 	const PARAMS: Params = Params { forgetting: Perbill::from_percent(90), smoothing: Perbill::from_percent(20) };
 
 	fn ok() -> Sample {
-		Sample { success: Perbill::one(), speed: Some((40, 1_000_000)), met_promise: true }
+		Sample { success: Perbill::one(), speed: Some(Speed { latency_ms: 40, bandwidth_bytes_per_sec: 1_000_000 }), met_promise: true }
 	}
 	fn fail() -> Sample {
 		Sample { success: Perbill::zero(), speed: None, met_promise: false }
@@ -195,7 +187,7 @@ mod tests {
 
 	#[test]
 	fn availability_stays_in_range_whatever_happens() {
-		let mut p = Performance::<u32>::default();
+		let mut p = Figures::<u32>::default();
 		assert_eq!(p.availability.mean(), Perbill::zero());
 		for i in 0..10_000u32 {
 			let s = if (i * 7919) % 13 < 6 { ok() } else { fail() };
@@ -214,7 +206,7 @@ mod tests {
 
 	#[test]
 	fn success_raises_and_failure_lowers_availability() {
-		let mut p = Performance::<u32>::default();
+		let mut p = Figures::<u32>::default();
 		p.record(&fail(), &PARAMS, 1);
 		let mut last = p.availability.mean();
 		for n in 0..20 {
@@ -233,7 +225,7 @@ mod tests {
 
 	#[test]
 	fn old_ratings_fade() {
-		let mut p = Performance::<u32>::default();
+		let mut p = Figures::<u32>::default();
 		for n in 0..50 {
 			p.record(&fail(), &PARAMS, n);
 		}
@@ -302,27 +294,5 @@ mod tests {
 			assert!(r * r <= n);
 			assert!((r + 1).checked_mul(r + 1).map_or(true, |sq| sq > n), "{n}");
 		}
-	}
-
-	#[test]
-	fn samples_judge_the_promise() {
-		let promise = Promise { availability: Perbill::from_percent(75), latency_ms: 100, bandwidth: 1_000 };
-		let proof = crate::types::ContactProof { block_index: 0, block_hash: [0; 32], signature: [0; 64] };
-		let normal = |chunks_verified, latency_ms, bandwidth| RatingOutcome::Normal {
-			latency_ms,
-			bandwidth,
-			bytes: 1,
-			chunks_verified,
-			contact_proof: proof,
-		};
-		assert!(Sample::from_outcome(&normal(4, 100, 1_000), 4, &promise).met_promise);
-		assert!(Sample::from_outcome(&normal(3, 100, 1_000), 4, &promise).met_promise);
-		assert!(!Sample::from_outcome(&normal(2, 100, 1_000), 4, &promise).met_promise);
-		assert!(!Sample::from_outcome(&normal(4, 101, 1_000), 4, &promise).met_promise);
-		assert!(!Sample::from_outcome(&normal(4, 100, 999), 4, &promise).met_promise);
-		// More verified chunks than asked cannot push the share above 1.
-		assert_eq!(Sample::from_outcome(&normal(9, 1, 1), 4, &promise).success, Perbill::one());
-		let timeout = Sample::from_outcome(&RatingOutcome::Timeout, 4, &promise);
-		assert_eq!((timeout.success, timeout.speed, timeout.met_promise), (Perbill::zero(), None, false));
 	}
 }

@@ -1,0 +1,94 @@
+//! Feeds: publishing a feed's signed Merkle tree state, verified on chain, and
+//! updating it to a longer one.
+
+use frame_support::pallet_prelude::*;
+use hypercore_verify::{verify_feed, FeedError, SignedTree, SpIo, VerifiedFeed};
+
+use crate::{pallet::*, types::*};
+
+impl<T: Config> Pallet<T> {
+	/// Publishes a verified feed (the `publish_feed` call and genesis).
+	pub(crate) fn do_publish(
+		who: T::AccountId,
+		key: [u8; 32],
+		manifest: Option<Manifest>,
+		length: u64,
+		fork: u64,
+		roots: Roots,
+		signature: FeedSignature,
+	) -> Result<FeedId, Error<T>> {
+		ensure!(length > 0, Error::<T>::EmptyFeed);
+		ensure!(!FeedByKey::<T>::contains_key(key), Error::<T>::FeedAlreadyPublished);
+		let verified = Self::verify_signed_state(&key, manifest.as_ref().map(|m| &m[..]), length, fork, &roots, &signature)?;
+		let id = NextFeedId::<T>::get();
+		let mode = if manifest.is_some() { KeyMode::Manifest } else { KeyMode::Compat };
+		Feeds::<T>::insert(
+			id,
+			Feed {
+				key,
+				signer: verified.signer,
+				mode,
+				manifest,
+				length,
+				fork,
+				roots,
+				signature,
+				publisher: who.clone(),
+				updated_at: frame_system::Pallet::<T>::block_number(),
+			},
+		);
+		FeedByKey::<T>::insert(key, id);
+		NextFeedId::<T>::put(id.saturating_add(1));
+		Self::deposit_event(Event::FeedPublished { feed: id, key, publisher: who, length });
+		Ok(id)
+	}
+
+	/// Moves a feed to a longer state signed by the same key; publisher only.
+	pub(crate) fn do_update_feed(
+		who: T::AccountId,
+		feed: FeedId,
+		length: u64,
+		fork: u64,
+		roots: Roots,
+		signature: FeedSignature,
+	) -> DispatchResult {
+		let mut record = Feeds::<T>::get(feed).ok_or(Error::<T>::UnknownFeed)?;
+		ensure!(record.publisher == who, Error::<T>::NotPublisher);
+		ensure!(length > record.length, Error::<T>::FeedNotLonger);
+		ensure!(fork >= record.fork, Error::<T>::ForkWentBack);
+		let verified =
+			Self::verify_signed_state(&record.key, record.manifest.as_ref().map(|m| &m[..]), length, fork, &roots, &signature)?;
+		ensure!(verified.signer == record.signer, Error::<T>::InvalidFeedSignature);
+		record.length = length;
+		record.fork = fork;
+		record.roots = roots;
+		record.signature = signature;
+		record.updated_at = frame_system::Pallet::<T>::block_number();
+		Feeds::<T>::insert(feed, record);
+		Self::deposit_event(Event::FeedUpdated { feed, length, fork });
+		Ok(())
+	}
+
+	/// Verifies a feed's signed state with `hypercore-verify` (hashing and
+	/// Ed25519 through host functions); maps its errors to the pallet's.
+	fn verify_signed_state(
+		key: &[u8; 32],
+		manifest: Option<&[u8]>,
+		length: u64,
+		fork: u64,
+		roots: &Roots,
+		signature: &FeedSignature,
+	) -> Result<VerifiedFeed, Error<T>> {
+		let mode = if manifest.is_some() { KeyMode::Manifest } else { KeyMode::Compat };
+		let tree = SignedTree { key, mode, manifest, length, fork, roots, signature };
+		verify_feed::<SpIo>(&tree).map_err(|e| match e {
+			FeedError::LengthTooLarge | FeedError::WrongRoots => Error::<T>::InvalidFeedRoots,
+			FeedError::MissingManifest |
+			FeedError::UnexpectedManifest |
+			FeedError::KeyMismatch |
+			FeedError::Malformed |
+			FeedError::Unsupported(_) => Error::<T>::InvalidManifest,
+			FeedError::SignatureLength | FeedError::BadSignature => Error::<T>::InvalidFeedSignature,
+		})
+	}
+}

@@ -1,0 +1,29 @@
+//! The relations between the pallet's constants that a runtime must keep,
+//! checked by `integrity_test` when the runtime is tested.
+
+use frame_support::{dispatch::DispatchClass, traits::Get};
+use sp_runtime::traits::Zero;
+
+use crate::{pallet::*, WeightInfo, MAX_CHUNKS_PER_BENCHMARK};
+
+impl<T: Config> Pallet<T> {
+	/// Panics with the broken relation if the constants do not fit together.
+	pub fn check_constants() {
+		assert!(T::ChunksPerBenchmark::get() >= 1 && T::ChunksPerBenchmark::get() <= MAX_CHUNKS_PER_BENCHMARK);
+		assert!(T::AttestorsPerRequest::get() >= 1);
+		assert!(T::MaxRequestsPerBlock::get() >= T::MaxBenchmarksPerBlock::get());
+		assert!(!T::BenchmarkPeriod::get().is_zero());
+		assert!(T::MaxRatingsPerBatch::get() >= 1);
+		// A full batch of ratings must fit in one block's normal class.
+		let full = T::MaxRatingsPerBatch::get();
+		let batch = T::WeightInfo::performance_benchmark_responses(full)
+			.saturating_add(T::WeightInfo::authorize_performance_benchmark_responses(full));
+		let limits = <T as frame_system::Config>::BlockWeights::get();
+		if let Some(max) = limits.get(DispatchClass::Normal).max_extrinsic {
+			assert!(
+				batch.all_lte(max),
+				"MaxRatingsPerBatch ({full}) weighs {batch:?}, above the largest extrinsic {max:?}"
+			);
+		}
+	}
+}

@@ -1,0 +1,262 @@
+//! Hosters: registration, status, hostings, leaving.
+
+use super::*;
+use frame_support::{assert_noop, assert_ok};
+use sp_runtime::Perbill;
+
+#[test]
+fn register_hoster_creates_a_pending_hoster_and_its_registration_benchmark() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, feed_id, id) = registered("Dave");
+		let hoster = Hosters::<Test>::get(account("Dave")).unwrap();
+		assert_eq!((hoster.status, hoster.hostings, hoster.registration_feed), (HosterStatus::Pending, 1, feed_id));
+		assert!(Hostings::<Test>::contains_key(account("Dave"), feed_id));
+		let r = request(id);
+		assert_eq!((r.kind, r.length, r.feed, r.deadline), (BenchmarkKind::Registration, 9, feed_id, 1 + RESPONSE_WINDOW));
+		assert!(!r.chunks.is_empty() && r.chunks.iter().all(|c| *c < 9));
+		assert_eq!(r.attestors.len(), 2);
+		// Regions are diverse: Bob (us) and one of Alice / Charlie (eu).
+		assert!(assigned(id).contains(&"Bob"));
+		for a in &r.attestors {
+			assert!(Hosting::unanswered_requests(a).any(|(i, _)| i == id));
+		}
+		System::assert_has_event(
+			Event::ProvidePerformanceBenchmark {
+				request: id,
+				hoster: account("Dave"),
+				feed: feed_id,
+				feed_key: feed.key,
+				endpoint: form("Dave").endpoint,
+				length: 9,
+				chunks: r.chunks.clone(),
+				nonce: r.nonce,
+				attestors: r.attestors.to_vec(),
+				deadline: r.deadline,
+				kind: BenchmarkKind::Registration,
+			}
+			.into(),
+		);
+		System::assert_last_event(
+			Event::HosterRegistered { hoster: account("Dave"), region: form("Dave").region, feed: feed_id }.into(),
+		);
+	});
+}
+
+#[test]
+fn register_hoster_rejects_bad_forms_and_changes_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		let feed = TestFeed::new(7, 9).publish("Eve");
+		let dave = || RuntimeOrigin::signed(account("Dave"));
+		for endpoint in [&b"ftp://host"[..], b"http://", b"http:///path", b"http://with space", b"127.0.0.1:8900"] {
+			let mut f = form("Dave");
+			f.endpoint = endpoint.to_vec().try_into().unwrap();
+			assert_noop!(Hosting::register_hoster(dave(), f, feed), Error::<Test>::InvalidEndpoint);
+		}
+		let mut f = form("Dave");
+		f.region = Default::default();
+		assert_noop!(Hosting::register_hoster(dave(), f, feed), Error::<Test>::InvalidRegion);
+		assert_noop!(Hosting::register_hoster(dave(), form("Dave"), 42), Error::<Test>::UnknownFeed);
+		assert_ok!(Hosting::register_hoster(dave(), form("Dave"), feed));
+		assert_noop!(Hosting::register_hoster(dave(), form("Dave"), feed), Error::<Test>::AlreadyHoster);
+	});
+}
+
+#[test]
+fn registration_without_an_attestor_fails_whole() {
+	ExtBuilder::default().attestors(&[("Dave", "eu")]).build_and_execute(|| {
+		let feed = TestFeed::new(7, 9).publish("Eve");
+		// The only attestor is the hoster itself: nobody can measure it.
+		assert_noop!(
+			Hosting::register_hoster(RuntimeOrigin::signed(account("Dave")), form("Dave"), feed),
+			Error::<Test>::NoAttestorAvailable
+		);
+		assert!(Hosters::<Test>::get(account("Dave")).is_none());
+		assert_eq!(HostingCount::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn a_rating_that_meets_the_promise_activates_the_hoster() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, _, id) = registered("Dave");
+		let attestor = assigned(id)[0];
+		assert_ok!(rate(attestor, id, normal(&feed, "Dave", id, attestor, 80, 1_000_000)));
+		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
+		System::assert_has_event(Event::HosterActivated { hoster: account("Dave") }.into());
+		let p = HosterFigures::<Test>::get(account("Dave")).unwrap().overall;
+		assert_eq!((p.samples, p.availability.mean(), p.latency_ms.mean_units()), (1, Perbill::one(), 80));
+		// Recorded for the attestor's region too.
+		let region = Attestors::<Test>::get(account(attestor)).unwrap().region;
+		assert_eq!(RegionalFigures::<Test>::get(account("Dave"), region).unwrap().samples, 1);
+		// The attestor's answer counts for it; its open entry is gone; the request waits for the other.
+		let a = Attestors::<Test>::get(account(attestor)).unwrap();
+		assert_eq!((a.answered, a.reliability.mean()), (1, Perbill::one()));
+		assert!(!Hosting::unanswered_requests(&account(attestor)).any(|(i, _)| i == id));
+		assert_eq!(request(id).answered.to_vec(), vec![account(attestor)]);
+		// The second answer closes it.
+		let other = assigned(id)[1];
+		assert_ok!(rate(other, id, normal(&feed, "Dave", id, other, 90, 900_000)));
+		assert!(BenchmarkRequests::<Test>::get(id).is_none());
+	});
+}
+
+#[test]
+fn a_registration_rating_below_the_promise_leaves_the_hoster_pending() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, _, id) = registered("Dave");
+		let attestor = assigned(id)[0];
+		// Latency 500 ms against a promised 200 ms.
+		assert_ok!(rate(attestor, id, normal(&feed, "Dave", id, attestor, 500, 1_000_000)));
+		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Pending);
+		System::assert_has_event(Event::RegistrationBenchmarkFailed { hoster: account("Dave"), request: id }.into());
+		// Pending hosters cannot offer hosting.
+		let other = TestFeed::new(9, 3).publish("Eve");
+		assert_noop!(
+			Hosting::offer_hosting(RuntimeOrigin::signed(account("Dave")), other),
+			Error::<Test>::HosterNotActive
+		);
+	});
+}
+
+#[test]
+fn timeouts_and_errors_lower_availability_and_status_follows_it() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, feed_id, id) = registered("Dave");
+		let a = assigned(id)[0];
+		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		let before = HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean();
+		for (n, outcome) in [
+			RatingOutcome::Timeout,
+			RatingOutcome::Error(MeasurementFailure::Unreachable),
+			RatingOutcome::Error(MeasurementFailure::Integrity),
+		]
+		.into_iter()
+		.enumerate()
+		{
+			run_to_block(2 + n as u64);
+			assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+			let id = NextRequestId::<Test>::get() - 1;
+			let a = assigned(id)[0];
+			assert_ok!(rate(a, id, outcome));
+			assert_eq!(HosterFigures::<Test>::get(account("Dave")).unwrap().last_rating.unwrap().outcome, outcome);
+		}
+		let p = HosterFigures::<Test>::get(account("Dave")).unwrap().overall;
+		assert!(p.availability.mean() < before);
+		assert_eq!(p.latency_ms.count, 1, "only Normal ratings carry speed figures");
+		// Availability (≈ 27%) fell below the promised 75% after 4 ratings: suspended.
+		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Suspended);
+		// Suspended at the third rating (SuspensionMinSamples), with the figure measured then.
+		let suspended: Vec<Perbill> = System::events()
+			.into_iter()
+			.filter_map(|r| match r.event {
+				RuntimeEvent::Hosting(Event::HosterSuspended { hoster, availability, promised }) => {
+					assert_eq!((hoster, promised), (account("Dave"), Perbill::from_percent(75)));
+					Some(availability)
+				},
+				_ => None,
+			})
+			.collect();
+		// α = 0.81, β = 1.9 after one success and two failures at λ = 0.9.
+		assert_eq!(suspended, vec![Perbill::from_rational(810u32, 2710u32)]);
+		// Good ratings bring it back once availability is above the promise again.
+		let mut block = 10;
+		while Hosters::<Test>::get(account("Dave")).unwrap().status != HosterStatus::Active {
+			block += 1;
+			assert!(block < 40, "recovers within a bounded number of good ratings");
+			run_to_block(block);
+			assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+			let id = NextRequestId::<Test>::get() - 1;
+			let a = assigned(id)[0];
+			assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		}
+		assert!(HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean() >= Perbill::from_percent(75));
+	});
+}
+
+#[test]
+fn update_registration_makes_the_hoster_pending_and_rebenchmarks() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, _, id) = registered("Dave");
+		let a = assigned(id)[0];
+		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		let mut f = form("Dave");
+		f.promised.latency_ms = 20;
+		assert_ok!(Hosting::update_registration(RuntimeOrigin::signed(account("Dave")), f.clone()));
+		let h = Hosters::<Test>::get(account("Dave")).unwrap();
+		assert_eq!((h.status, h.form), (HosterStatus::Pending, f));
+		assert_eq!(request(NextRequestId::<Test>::get() - 1).kind, BenchmarkKind::Registration);
+		let mut bad = form("Dave");
+		bad.endpoint = b"nope".to_vec().try_into().unwrap();
+		assert_noop!(Hosting::update_registration(RuntimeOrigin::signed(account("Dave")), bad), Error::<Test>::InvalidEndpoint);
+		assert_noop!(
+			Hosting::update_registration(RuntimeOrigin::signed(account("Ferdie")), form("Ferdie")),
+			Error::<Test>::NotHoster
+		);
+	});
+}
+
+#[test]
+fn unregister_hoster_removes_everything_it_owned() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, feed_id, id) = registered("Dave");
+		let a = assigned(id)[0];
+		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		let other = TestFeed::new(3, 4).publish("Eve");
+		assert_ok!(Hosting::offer_hosting(RuntimeOrigin::signed(account("Dave")), other));
+		// Ferdie hosts too, so the schedule has a slot to move.
+		assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account("Ferdie")), form("Ferdie"), feed_id));
+		assert_eq!(HostingCount::<Test>::get(), 3);
+		assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))));
+		assert!(Hosters::<Test>::get(account("Dave")).is_none());
+		assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
+		assert_eq!(RegionalFigures::<Test>::iter_prefix(account("Dave")).count(), 0);
+		assert_eq!(Hostings::<Test>::iter_prefix(account("Dave")).count(), 0);
+		// Ferdie's hosting moved into a freed slot and is still found there.
+		assert_eq!(HostingCount::<Test>::get(), 1);
+		let info = Hostings::<Test>::get(account("Ferdie"), feed_id).unwrap();
+		assert_eq!(HostingSchedule::<Test>::get(info.slot), Some((account("Ferdie"), feed_id)));
+		System::assert_last_event(Event::HosterUnregistered { hoster: account("Dave") }.into());
+		assert_noop!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))), Error::<Test>::NotHoster);
+	});
+}
+
+#[test]
+fn offer_and_stop_hosting() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, feed_id, id) = registered("Dave");
+		let dave = || RuntimeOrigin::signed(account("Dave"));
+		assert_noop!(Hosting::offer_hosting(RuntimeOrigin::signed(account("Ferdie")), feed_id), Error::<Test>::NotHoster);
+		let a = assigned(id)[0];
+		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		assert_noop!(Hosting::offer_hosting(dave(), feed_id), Error::<Test>::AlreadyHosting);
+		assert_noop!(Hosting::offer_hosting(dave(), 77), Error::<Test>::UnknownFeed);
+		let f2 = TestFeed::new(4, 3).publish("Eve");
+		let f3 = TestFeed::new(5, 3).publish("Eve");
+		let f4 = TestFeed::new(6, 3).publish("Eve");
+		assert_ok!(Hosting::offer_hosting(dave(), f2));
+		System::assert_last_event(Event::HostingOffered { hoster: account("Dave"), feed: f2 }.into());
+		assert_ok!(Hosting::offer_hosting(dave(), f3));
+		assert_noop!(Hosting::offer_hosting(dave(), f4), Error::<Test>::TooManyHostings);
+		assert_ok!(Hosting::stop_hosting(dave(), f2));
+		System::assert_last_event(Event::HostingStopped { hoster: account("Dave"), feed: f2 }.into());
+		assert_noop!(Hosting::stop_hosting(dave(), f2), Error::<Test>::NotHosting);
+		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().hostings, 2);
+		// Every remaining hosting sits in the slot it records.
+		for (hoster, feed, info) in Hostings::<Test>::iter() {
+			assert_eq!(HostingSchedule::<Test>::get(info.slot), Some((hoster, feed)));
+		}
+		assert_eq!(HostingCount::<Test>::get(), 2);
+	});
+}
+
+#[test]
+fn endpoint_and_region_validation() {
+	assert!(is_valid_endpoint(b"http://127.0.0.1:8900"));
+	assert!(is_valid_endpoint(b"https://hoster.example/api/"));
+	for bad in [&b""[..], b"http://", b"https://", b"http:///x", b"ws://a", b"http://a b", b"http://a\n"] {
+		assert!(!is_valid_endpoint(bad), "{:?}", core::str::from_utf8(bad));
+	}
+	assert!(is_valid_region(b"eu-west 1"));
+	assert!(!is_valid_region(b""));
+	assert!(!is_valid_region(b"\xffx"));
+}

@@ -1,0 +1,180 @@
+//! A scripted off-chain externality for the attestor's tests: HTTP, the
+//! clock and persistent storage. Its canned responses say when headers
+//! arrive, how long the body takes, which status comes back, or that the host
+//! is unreachable or never answers. Its clock only moves when the worker
+//! waits, as the real one would have, so measured latency and bandwidth are
+//! exact and timeouts are reached by advancing the clock past the deadline.
+
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+};
+
+use sp_core::{
+	offchain::{
+		DbExternalities, Externalities, HttpError, HttpRequestId, HttpRequestStatus, OpaqueNetworkState, StorageKind,
+		Timestamp,
+	},
+	OpaquePeerId,
+};
+
+/// How a scripted host answers one URL.
+#[derive(Clone, Debug)]
+pub(super) enum Reply {
+	/// Headers after `first_byte_ms`, then the body over `body_ms`.
+	Serve { status: u16, body: Vec<u8>, first_byte_ms: u64, body_ms: u64 },
+	/// The connection fails at once.
+	Unreachable,
+	/// Nothing ever comes back.
+	Silent,
+}
+
+#[derive(Default)]
+pub(super) struct State {
+	pub(super) now: u64,
+	pub(super) routes: HashMap<String, Reply>,
+	/// Requests started: (url, sent at, reply, bytes read).
+	pub(super) requests: Vec<(String, u64, Reply, usize)>,
+	/// Each `http_response_wait`: the number of requests passed, its deadline,
+	/// and how many requests had been started by then.
+	pub(super) waits: Vec<(usize, Option<u64>, usize)>,
+	/// Deadlines given to `http_request_write_body`.
+	pub(super) send_deadlines: Vec<Option<u64>>,
+	pub(super) storage: HashMap<Vec<u8>, Vec<u8>>,
+}
+
+/// A scripted off-chain externality (HTTP, clock, persistent storage).
+#[derive(Clone, Default)]
+pub(super) struct Scripted(pub(super) Arc<Mutex<State>>);
+
+pub(super) const START_MS: u64 = 1_700_000_000_000;
+
+impl Scripted {
+	pub(super) fn new() -> Self {
+		let s = Self::default();
+		s.0.lock().unwrap().now = START_MS;
+		s
+	}
+	pub(super) fn route(&self, url: String, reply: Reply) {
+		self.0.lock().unwrap().routes.insert(url, reply);
+	}
+	pub(super) fn requested(&self) -> Vec<String> {
+		self.0.lock().unwrap().requests.iter().map(|r| r.0.clone()).collect()
+	}
+	pub(super) fn elapsed(&self) -> u64 {
+		self.0.lock().unwrap().now - START_MS
+	}
+	fn ready_at(reply: &Reply, sent: u64) -> Option<u64> {
+		match reply {
+			Reply::Serve { first_byte_ms, .. } => Some(sent + first_byte_ms),
+			Reply::Unreachable => Some(sent),
+			Reply::Silent => None,
+		}
+	}
+}
+
+impl Externalities for Scripted {
+	fn is_validator(&self) -> bool {
+		true
+	}
+	fn network_state(&self) -> Result<OpaqueNetworkState, ()> {
+		Err(())
+	}
+	fn timestamp(&mut self) -> Timestamp {
+		Timestamp::from_unix_millis(self.0.lock().unwrap().now)
+	}
+	fn sleep_until(&mut self, deadline: Timestamp) {
+		let mut s = self.0.lock().unwrap();
+		s.now = s.now.max(deadline.unix_millis());
+	}
+	fn random_seed(&mut self) -> [u8; 32] {
+		[4; 32]
+	}
+	fn http_request_start(&mut self, method: &str, uri: &str, _meta: &[u8]) -> Result<HttpRequestId, ()> {
+		assert_eq!(method, "GET");
+		let mut s = self.0.lock().unwrap();
+		// A URL nobody scripted has no server behind it.
+		let reply = s.routes.get(uri).cloned().unwrap_or(Reply::Unreachable);
+		let now = s.now;
+		s.requests.push((uri.to_string(), now, reply, 0));
+		Ok(HttpRequestId((s.requests.len() - 1) as u16))
+	}
+	fn http_request_add_header(&mut self, _: HttpRequestId, _: &str, _: &str) -> Result<(), ()> {
+		Ok(())
+	}
+	fn http_request_write_body(&mut self, _: HttpRequestId, _: &[u8], deadline: Option<Timestamp>) -> Result<(), HttpError> {
+		self.0.lock().unwrap().send_deadlines.push(deadline.map(|d| d.unix_millis()));
+		Ok(())
+	}
+	/// Returns when every request is answered or at the deadline, like the node's.
+	fn http_response_wait(&mut self, ids: &[HttpRequestId], deadline: Option<Timestamp>) -> Vec<HttpRequestStatus> {
+		let mut s = self.0.lock().unwrap();
+		let started = s.requests.len();
+		s.waits.push((ids.len(), deadline.map(|d| d.unix_millis()), started));
+		let ready: Vec<Option<u64>> =
+			ids.iter().map(|id| Self::ready_at(&s.requests[id.0 as usize].2, s.requests[id.0 as usize].1)).collect();
+		let all_ready = ready.iter().try_fold(0u64, |m, r| r.map(|r| m.max(r)));
+		let until = match (all_ready, deadline.map(|d| d.unix_millis())) {
+			(Some(a), Some(d)) => a.min(d),
+			(Some(a), None) => a,
+			(None, Some(d)) => d,
+			(None, None) => panic!("waiting forever on a silent host"),
+		};
+		s.now = s.now.max(until);
+		ids.iter()
+			.zip(ready)
+			.map(|(id, ready)| match (&s.requests[id.0 as usize].2, ready) {
+				(Reply::Unreachable, _) => HttpRequestStatus::IoError,
+				(Reply::Serve { status, .. }, Some(r)) if r <= s.now => HttpRequestStatus::Finished(*status),
+				_ => HttpRequestStatus::DeadlineReached,
+			})
+			.collect()
+	}
+	fn http_response_headers(&mut self, _: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
+		Vec::new()
+	}
+	fn http_response_read_body(
+		&mut self,
+		id: HttpRequestId,
+		buffer: &mut [u8],
+		deadline: Option<Timestamp>,
+	) -> Result<usize, HttpError> {
+		let mut s = self.0.lock().unwrap();
+		let (_, sent, reply, read) = s.requests[id.0 as usize].clone();
+		let Reply::Serve { body, first_byte_ms, body_ms, .. } = reply else { return Err(HttpError::IoError) };
+		let done = sent + first_byte_ms + body_ms;
+		if s.now < done {
+			if let Some(d) = deadline.map(|d| d.unix_millis()).filter(|d| *d < done) {
+				s.now = s.now.max(d);
+				return Err(HttpError::DeadlineReached);
+			}
+			s.now = done;
+		}
+		let n = buffer.len().min(body.len() - read);
+		buffer[..n].copy_from_slice(&body[read..read + n]);
+		s.requests[id.0 as usize].3 += n;
+		Ok(n)
+	}
+	fn set_authorized_nodes(&mut self, _: Vec<OpaquePeerId>, _: bool) {}
+}
+
+impl DbExternalities for Scripted {
+	fn local_storage_set(&mut self, kind: StorageKind, key: &[u8], value: &[u8]) {
+		assert_eq!(kind, StorageKind::PERSISTENT);
+		self.0.lock().unwrap().storage.insert(key.to_vec(), value.to_vec());
+	}
+	fn local_storage_clear(&mut self, _: StorageKind, key: &[u8]) {
+		self.0.lock().unwrap().storage.remove(key);
+	}
+	fn local_storage_compare_and_set(&mut self, _: StorageKind, key: &[u8], old: Option<&[u8]>, new: &[u8]) -> bool {
+		let mut s = self.0.lock().unwrap();
+		if s.storage.get(key).map(|v| v.as_slice()) != old {
+			return false;
+		}
+		s.storage.insert(key.to_vec(), new.to_vec());
+		true
+	}
+	fn local_storage_get(&mut self, _: StorageKind, key: &[u8]) -> Option<Vec<u8>> {
+		self.0.lock().unwrap().storage.get(key).cloned()
+	}
+}

@@ -1,0 +1,89 @@
+//! The invariants between the pallet's storage items, checked by the
+//! `try_state` hook on `try-runtime` builds and after every test of the mock
+//! runtime:
+//!
+//! * the periodic schedule: slots `0..HostingCount` are filled, each with a
+//!   hosting whose record names that slot, and no slot beyond; every hosting
+//!   has its slot; each hoster's `hostings` counts its hostings;
+//! * attestors: `ActiveAttestors` holds exactly the Active attestors, once
+//!   each, with their registered region;
+//! * requests: every open request is listed under its deadline in
+//!   `RequestsByDeadline`, every listed id is either closed or open with that
+//!   deadline, and only assigned attestors have answered.
+
+use alloc::{collections::BTreeMap, vec::Vec};
+use frame_support::ensure;
+use sp_runtime::TryRuntimeError;
+
+use crate::{pallet::*, types::*};
+
+impl<T: Config> Pallet<T> {
+	/// Checks every invariant; the first broken one is the error.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		Self::check_schedule()?;
+		Self::check_attestors()?;
+		Self::check_requests()
+	}
+
+	fn check_schedule() -> Result<(), TryRuntimeError> {
+		let count = HostingCount::<T>::get();
+		for slot in 0..count {
+			let (hoster, feed) = HostingSchedule::<T>::get(slot).ok_or("a schedule slot below HostingCount is empty")?;
+			let info = Hostings::<T>::get(&hoster, feed).ok_or("a schedule slot names no hosting")?;
+			ensure!(info.slot == slot, "a hosting's slot differs from the schedule's");
+		}
+		ensure!(
+			HostingSchedule::<T>::iter_keys().all(|slot| slot < count),
+			"a schedule slot at or beyond HostingCount is filled"
+		);
+		let mut per_hoster: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
+		let mut hostings = 0u32;
+		for (hoster, _, info) in Hostings::<T>::iter() {
+			ensure!(info.slot < count, "a hosting's slot is beyond HostingCount");
+			hostings += 1;
+			*per_hoster.entry(codec::Encode::encode(&hoster)).or_default() += 1;
+		}
+		ensure!(hostings == count, "HostingCount differs from the number of hostings");
+		for (who, hoster) in Hosters::<T>::iter() {
+			let counted = per_hoster.get(&codec::Encode::encode(&who)).copied().unwrap_or(0);
+			ensure!(hoster.hostings == counted, "a hoster's hostings count differs from its hostings");
+		}
+		Ok(())
+	}
+
+	fn check_attestors() -> Result<(), TryRuntimeError> {
+		let active = ActiveAttestors::<T>::get();
+		for (i, (who, region)) in active.iter().enumerate() {
+			ensure!(!active[..i].iter().any(|(earlier, _)| earlier == who), "an attestor is active twice");
+			let attestor = Attestors::<T>::get(who).ok_or("an active attestor is not registered")?;
+			ensure!(attestor.status == AttestorStatus::Active, "a listed attestor is not Active");
+			ensure!(attestor.region == *region, "an active attestor's region differs from its record");
+		}
+		for (who, attestor) in Attestors::<T>::iter() {
+			let listed = active.iter().any(|(a, _)| *a == who);
+			ensure!(listed == (attestor.status == AttestorStatus::Active), "an Active attestor is not in ActiveAttestors");
+		}
+		Ok(())
+	}
+
+	fn check_requests() -> Result<(), TryRuntimeError> {
+		for (id, request) in BenchmarkRequests::<T>::iter() {
+			ensure!(
+				RequestsByDeadline::<T>::get(request.deadline).contains(&id),
+				"an open request is not listed under its deadline"
+			);
+			ensure!(
+				request.answered.iter().all(|a| request.attestors.contains(a)),
+				"a request was answered by an attestor not assigned to it"
+			);
+		}
+		for (deadline, ids) in RequestsByDeadline::<T>::iter() {
+			for id in ids {
+				if let Some(request) = BenchmarkRequests::<T>::get(id) {
+					ensure!(request.deadline == deadline, "a request is listed under another deadline than its own");
+				}
+			}
+		}
+		Ok(())
+	}
+}
