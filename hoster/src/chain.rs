@@ -1,19 +1,88 @@
 //! `hoster chain ...`: the hoster's calls to the hosting chain through subxt,
 //! with dynamic payloads checked against the node's metadata at run time.
-//! Pallet errors are shown by name with their doc text.
+//! Pallet errors are shown by name with their doc text. The report of
+//! [`Chain::status`] is rendered by [`crate::render`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context, Result};
 use subxt::{
 	dynamic::{self, Value},
 	error::DispatchError,
-	ext::{frame_decode::runtime_apis::IntoEncodableValues, scale_decode::DecodeAsType, scale_encode::EncodeAsType, scale_value::At},
+	ext::{
+		frame_decode::runtime_apis::IntoEncodableValues, scale_decode::DecodeAsType, scale_encode::EncodeAsType,
+		scale_value::At,
+	},
 	OnlineClient, PolkadotConfig,
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
-use crate::store::FeedState;
+use crate::{
+	render::{num, render_status, variant_name},
+	store::FeedState,
+};
+
+/// What went wrong talking to the chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	/// The key file could not be read.
+	#[error("cannot read key file {}", .path.display())]
+	KeyFile {
+		/// The file.
+		path: PathBuf,
+		/// Why.
+		source: std::io::Error,
+	},
+	/// Both `--suri` and `--key-file` were given.
+	#[error("give either --suri or --key-file, not both")]
+	TwoKeys,
+	/// Neither `--suri` nor `--key-file` was given.
+	#[error("give the account's key with --suri //Alice or --key-file FILE")]
+	NoKey,
+	/// The secret URI does not parse.
+	#[error("not a secret URI or phrase: {0}")]
+	BadSecretUri(String),
+	/// No key derives from the secret URI.
+	#[error("cannot derive the key: {0}")]
+	Derivation(String),
+	/// The node could not be reached.
+	#[error("cannot connect to {url}: {message}")]
+	Connect {
+		/// The RPC endpoint.
+		url: String,
+		/// Why, as [`describe`] tells it.
+		message: String,
+	},
+	/// A call, runtime API call or query failed; a pallet error by name and doc text ([`describe`]).
+	#[error("{call}: {message}")]
+	Call {
+		/// The call or runtime API method.
+		call: String,
+		/// Why.
+		message: String,
+	},
+	/// Reading the chain failed ([`describe`]).
+	#[error("{0}")]
+	Node(String),
+	/// A published feed that cannot be found right after.
+	#[error("the feed was not found after publishing")]
+	NotFoundAfterPublishing,
+	/// An update of a feed that is not published.
+	#[error("the feed is not published; use `chain publish`")]
+	NotPublished,
+	/// A benchmark request that opened no request.
+	#[error("the request was included but the chain emitted no ProvidePerformanceBenchmark event")]
+	NoRequestEvent,
+}
+
+impl ChainError {
+	fn node(e: &(dyn std::error::Error + 'static)) -> Self {
+		ChainError::Node(describe(e))
+	}
+
+	fn call(call: &str, e: &(dyn std::error::Error + 'static)) -> Self {
+		ChainError::Call { call: call.into(), message: describe(e) }
+	}
+}
 
 /// A connected client and the signing key.
 pub struct Chain {
@@ -43,7 +112,7 @@ pub struct ChainPromise {
 	/// Milliseconds.
 	pub latency_ms: u32,
 	/// Bytes per second.
-	pub bandwidth: u64,
+	pub bandwidth_bytes_per_sec: u64,
 }
 
 /// `HosterForm`.
@@ -77,21 +146,21 @@ pub struct OpenedRequest {
 
 /// Reads a signing key: a secret URI (`//Alice`, a phrase, `0x` seed) from
 /// `--suri`, or from the first line of `--key-file`.
-pub fn signer(suri: Option<&str>, key_file: Option<&Path>) -> Result<Keypair> {
+pub fn signer(suri: Option<&str>, key_file: Option<&Path>) -> Result<Keypair, ChainError> {
 	let uri = match (suri, key_file) {
 		(Some(s), None) => s.to_string(),
 		(None, Some(f)) => std::fs::read_to_string(f)
-			.with_context(|| format!("cannot read key file {}", f.display()))?
+			.map_err(|source| ChainError::KeyFile { path: f.to_path_buf(), source })?
 			.lines()
 			.next()
 			.unwrap_or("")
 			.trim()
 			.to_string(),
-		(Some(_), Some(_)) => bail!("give either --suri or --key-file, not both"),
-		(None, None) => bail!("give the account's key with --suri //Alice or --key-file FILE"),
+		(Some(_), Some(_)) => return Err(ChainError::TwoKeys),
+		(None, None) => return Err(ChainError::NoKey),
 	};
-	let uri: SecretUri = uri.parse().map_err(|e| anyhow!("not a secret URI or phrase: {e}"))?;
-	Keypair::from_uri(&uri).map_err(|e| anyhow!("cannot derive the key: {e}"))
+	let uri: SecretUri = uri.parse().map_err(|e| ChainError::BadSecretUri(format!("{e}")))?;
+	Keypair::from_uri(&uri).map_err(|e| ChainError::Derivation(format!("{e}")))
 }
 
 /// Describes an error from the chain: a pallet error by name and doc text.
@@ -117,10 +186,10 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
 
 impl Chain {
 	/// Connects to a node's RPC endpoint (`ws://127.0.0.1:9944`).
-	pub async fn connect(url: &str, signer: Keypair) -> Result<Self> {
+	pub async fn connect(url: &str, signer: Keypair) -> Result<Self, ChainError> {
 		let api = OnlineClient::<PolkadotConfig>::from_url(url)
 			.await
-			.map_err(|e| anyhow!("cannot connect to {url}: {}", describe(&e)))?;
+			.map_err(|e| ChainError::Connect { url: url.into(), message: describe(&e) })?;
 		Ok(Chain { api, signer })
 	}
 
@@ -130,7 +199,7 @@ impl Chain {
 	}
 
 	/// Submits a `Hosting` call signed by the signer and waits for finality.
-	async fn submit(&self, call: &str, fields: impl subxt::ext::scale_encode::EncodeAsFields) -> Result<()> {
+	async fn submit(&self, call: &str, fields: impl subxt::ext::scale_encode::EncodeAsFields) -> Result<(), ChainError> {
 		self.submit_for_events(call, fields).await.map(|_| ())
 	}
 
@@ -139,27 +208,27 @@ impl Chain {
 		&self,
 		call: &str,
 		fields: impl subxt::ext::scale_encode::EncodeAsFields,
-	) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>> {
+	) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, ChainError> {
 		let payload = dynamic::transaction("Hosting", call, fields);
-		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
+		let at = self.api.at_current_block().await.map_err(|e| ChainError::node(&e))?;
 		let mut transactions = at.transactions();
 		let progress = transactions
 			.sign_and_submit_then_watch_default(&payload, &self.signer)
 			.await
-			.map_err(|e| anyhow!("{call}: {}", describe(&e)))?;
-		progress.wait_for_finalized_success().await.map_err(|e| anyhow!("{call}: {}", describe(&e)))
+			.map_err(|e| ChainError::call(call, &e))?;
+		progress.wait_for_finalized_success().await.map_err(|e| ChainError::call(call, &e))
 	}
 
 	/// The id of a published feed.
-	pub async fn feed_id(&self, key: &[u8; 32]) -> Result<Option<u32>> {
-		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
+	pub async fn feed_id(&self, key: &[u8; 32]) -> Result<Option<u32>, ChainError> {
+		let at = self.api.at_current_block().await.map_err(|e| ChainError::node(&e))?;
 		let addr = dynamic::storage::<([u8; 32],), u32>("Hosting", "FeedByKey");
-		let value = at.storage().try_fetch(addr, (*key,)).await.map_err(|e| anyhow!(describe(&e)))?;
-		value.map(|v| v.decode().map_err(|e| anyhow!(describe(&e)))).transpose()
+		let value = at.storage().try_fetch(addr, (*key,)).await.map_err(|e| ChainError::node(&e))?;
+		value.map(|v| v.decode().map_err(|e| ChainError::node(&e))).transpose()
 	}
 
 	/// Publishes a feed's signed state.
-	pub async fn publish(&self, state: &FeedState) -> Result<u32> {
+	pub async fn publish(&self, state: &FeedState) -> Result<u32, ChainError> {
 		self.submit(
 			"publish_feed",
 			(
@@ -172,63 +241,63 @@ impl Chain {
 			),
 		)
 		.await?;
-		self.feed_id(&state.key).await?.ok_or_else(|| anyhow!("the feed was not found after publishing"))
+		self.feed_id(&state.key).await?.ok_or(ChainError::NotFoundAfterPublishing)
 	}
 
 	/// Updates a published feed to its longer signed state.
-	pub async fn update(&self, state: &FeedState) -> Result<u32> {
-		let id = self.feed_id(&state.key).await?.ok_or_else(|| anyhow!("the feed is not published; use `chain publish`"))?;
+	pub async fn update(&self, state: &FeedState) -> Result<u32, ChainError> {
+		let id = self.feed_id(&state.key).await?.ok_or(ChainError::NotPublished)?;
 		self.submit("update_feed", (id, state.length, state.fork, nodes(state), state.signature.clone())).await?;
 		Ok(id)
 	}
 
 	/// Registers the signer as a hoster with `form`, benchmarked on `feed`.
-	pub async fn register(&self, form: ChainForm, feed: u32) -> Result<()> {
+	pub async fn register(&self, form: ChainForm, feed: u32) -> Result<(), ChainError> {
 		self.submit("register_hoster", (form, feed)).await
 	}
 
 	/// Asks for a benchmark of `hoster` on `feed`; returns the request the
 	/// chain opened (from its `ProvidePerformanceBenchmark` event).
-	pub async fn request(&self, hoster: [u8; 32], feed: u32) -> Result<OpenedRequest> {
+	pub async fn request(&self, hoster: [u8; 32], feed: u32) -> Result<OpenedRequest, ChainError> {
 		let events = self.submit_for_events("request_performance_benchmark", (hoster, feed)).await?;
 		for event in events.iter() {
-			let event = event.map_err(|e| anyhow!(describe(&e)))?;
+			let event = event.map_err(|e| ChainError::node(&e))?;
 			if event.pallet_name() == "Hosting" && event.event_name() == "ProvidePerformanceBenchmark" {
-				return event.decode_fields_unchecked_as::<OpenedRequest>().map_err(|e| anyhow!(describe(&e)));
+				return event.decode_fields_unchecked_as::<OpenedRequest>().map_err(|e| ChainError::node(&e));
 			}
 		}
-		bail!("the request was included but the chain emitted no ProvidePerformanceBenchmark event")
+		Err(ChainError::NoRequestEvent)
 	}
 
 	/// Offers to host a published feed.
-	pub async fn offer(&self, feed: u32) -> Result<()> {
+	pub async fn offer(&self, feed: u32) -> Result<(), ChainError> {
 		self.submit("offer_hosting", (feed,)).await
 	}
 
 	/// A runtime API call of `HostingApi`, decoded as a value for display.
-	async fn hosting_api(&self, method: &str, args: impl IntoEncodableValues) -> Result<Value> {
-		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
+	async fn hosting_api(&self, method: &str, args: impl IntoEncodableValues) -> Result<Value, ChainError> {
+		let at = self.api.at_current_block().await.map_err(|e| ChainError::node(&e))?;
 		let payload = dynamic::runtime_api_call::<_, Value>("HostingApi", method, args);
-		at.runtime_apis().call(payload).await.map_err(|e| anyhow!("{method}: {}", describe(&e)))
+		at.runtime_apis().call(payload).await.map_err(|e| ChainError::call(method, &e))
 	}
 
 	/// A storage value of the pallet, for display.
-	async fn storage_value(&self, entry: &str, who: [u8; 32]) -> Result<Option<Value>> {
-		let at = self.api.at_current_block().await.map_err(|e| anyhow!(describe(&e)))?;
+	async fn storage_value(&self, entry: &str, who: [u8; 32]) -> Result<Option<Value>, ChainError> {
+		let at = self.api.at_current_block().await.map_err(|e| ChainError::node(&e))?;
 		let addr = dynamic::storage::<([u8; 32],), Value>("Hosting", entry);
-		let value = at.storage().try_fetch(addr, (who,)).await.map_err(|e| anyhow!(describe(&e)))?;
-		value.map(|v| v.decode().map_err(|e| anyhow!(describe(&e)))).transpose()
+		let value = at.storage().try_fetch(addr, (who,)).await.map_err(|e| ChainError::node(&e))?;
+		value.map(|v| v.decode().map_err(|e| ChainError::node(&e))).transpose()
 	}
 
 	/// The hoster's status, figures, last rating and `does_qualify` answer
 	/// against its own promise, as text.
-	pub async fn status(&self, who: [u8; 32]) -> Result<String> {
+	pub async fn status(&self, who: [u8; 32]) -> Result<String, ChainError> {
 		let Some(hoster) = self.storage_value("Hosters", who).await? else {
 			return Ok(format!("{} is not a registered hoster", hex::encode(who)));
 		};
-		let performance = self.hosting_api("hoster_performance", (who,)).await?;
-		// `HosterPerformance` keeps the last rating next to the figures.
-		let last = self.storage_value("HosterPerformance", who).await?.and_then(|record| {
+		let figures = self.hosting_api("hoster_figures", (who,)).await?;
+		// `HosterFigures` keeps the last rating next to the overall figures.
+		let last = self.storage_value("HosterFigures", who).await?.and_then(|record| {
 			let last = record.at("last_rating")?;
 			(variant_name(last) == "Some").then(|| last.at(0).cloned()).flatten()
 		});
@@ -238,128 +307,13 @@ impl Chain {
 			("min_availability", option(field("availability").map(|v| Value::unnamed_composite([Value::u128(v)])))),
 			("min_reliability", option(None)),
 			("max_latency_ms", option(field("latency_ms").map(Value::u128))),
-			("min_bandwidth", option(field("bandwidth").map(Value::u128))),
+			("min_bandwidth_bytes_per_sec", option(field("bandwidth_bytes_per_sec").map(Value::u128))),
 			("min_samples", option(Some(Value::u128(1)))),
 			("region", option(None)),
 		]);
 		let verdict = self.hosting_api("does_qualify", (who, Value::unnamed_variant("Hoster", []), requirements)).await?;
-		Ok(render_status(&who, &hoster, &performance, last.as_ref(), &verdict))
+		Ok(render_status(&who, &hoster, &figures, last.as_ref(), &verdict))
 	}
-}
-
-/// A number at a path of named fields; single-field wrappers (Perbill) are looked through.
-fn num(v: &Value, path: &[&str]) -> Option<u128> {
-	let mut at = v;
-	for name in path {
-		at = at.at(*name)?;
-	}
-	at.as_u128().or_else(|| at.at(0).and_then(|inner| inner.as_u128()))
-}
-
-fn variant_name(v: &Value) -> String {
-	match &v.value {
-		subxt::ext::scale_value::ValueDef::Variant(var) => var.name.clone(),
-		_ => v.to_string(),
-	}
-}
-
-fn text(v: Option<&Value>) -> String {
-	let bytes: Vec<u8> = v
-		.map(|v| {
-			let inner = v.at(0).filter(|i| i.at(0).is_some()).unwrap_or(v);
-			(0..).map_while(|i| inner.at(i).and_then(|b| b.as_u128())).map(|b| b as u8).collect()
-		})
-		.unwrap_or_default();
-	String::from_utf8_lossy(&bytes).into_owned()
-}
-
-fn percent(parts: Option<u128>) -> String {
-	parts.map(|p| format!("{:.1}%", p as f64 / 10_000_000.0)).unwrap_or_else(|| "?".into())
-}
-
-fn opt(n: Option<u128>) -> String {
-	n.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
-}
-
-/// One reason of `does_qualify`, with Perbill figures as percentages.
-fn render_reason(reason: &Value) -> String {
-	let name = variant_name(reason);
-	let as_pct = name.contains("Availability") || name.contains("Reliability");
-	let field = |f: &str| {
-		let n = num(reason, &[f]);
-		if as_pct {
-			percent(n)
-		} else {
-			opt(n)
-		}
-	};
-	match name.as_str() {
-		"NotRegistered" | "NotActive" => name,
-		"RegionNotServed" => format!("{name} ({})", text(reason.at("region"))),
-		_ => format!("{name} (measured {}, required {})", field("measured").replace("?", &field("measured_ms")), field("required").replace("?", &field("required_ms"))),
-	}
-}
-
-/// The status report of `hoster chain status`.
-pub fn render_status(who: &[u8; 32], hoster: &Value, performance: &Value, last: Option<&Value>, verdict: &Value) -> String {
-	let perf = performance.at(0).unwrap_or(performance);
-	let form = hoster.at("form");
-	let mut out = String::new();
-	out.push_str(&format!("hoster       {}\n", hex::encode(who)));
-	out.push_str(&format!(
-		"status       {} (registered at block {}, hosting {} feed(s))\n",
-		hoster.at("status").map(variant_name).unwrap_or_default(),
-		opt(num(hoster, &["registered_at"])),
-		opt(num(hoster, &["hostings"]))
-	));
-	out.push_str(&format!(
-		"endpoint     {} (region {})\n",
-		text(form.and_then(|f| f.at("endpoint"))),
-		text(form.and_then(|f| f.at("region")))
-	));
-	out.push_str(&format!(
-		"promised     availability {}, latency <= {} ms, bandwidth >= {} B/s\n",
-		percent(num(hoster, &["form", "promised", "availability"])),
-		opt(num(hoster, &["form", "promised", "latency_ms"])),
-		opt(num(hoster, &["form", "promised", "bandwidth"]))
-	));
-	out.push_str(&format!(
-		"measured     availability {}, reliability {}, latency {} ms (sd {}), bandwidth {} B/s (sd {}), {} rating(s), last at block {}\n",
-		percent(num(perf, &["availability"])),
-		percent(num(perf, &["reliability"])),
-		opt(num(perf, &["latency_ms"])),
-		opt(num(perf, &["latency_stddev_ms"])),
-		opt(num(perf, &["bandwidth"])),
-		opt(num(perf, &["bandwidth_stddev"])),
-		opt(num(perf, &["samples"])),
-		opt(num(perf, &["last_update"]))
-	));
-	let last = last.map(|l| {
-		let outcome = l.at("outcome");
-		let kind = outcome.map(variant_name).unwrap_or_default();
-		let detail = match (kind.as_str(), outcome) {
-			("Normal", Some(o)) => format!(
-				" {} ms, {} B/s, {} chunk(s) verified",
-				opt(num(o, &["latency_ms"])),
-				opt(num(o, &["bandwidth"])),
-				opt(num(o, &["chunks_verified"]))
-			),
-			("Error", Some(o)) => format!(" {}", o.at(0).map(|e| e.to_string()).unwrap_or_default()),
-			_ => String::new(),
-		};
-		format!("request {} at block {}: {kind}{detail}", opt(num(l, &["request"])), opt(num(l, &["at"])))
-	});
-	out.push_str(&format!("last rating  {}\n", last.unwrap_or_else(|| "none yet".into())));
-	let qualifies = verdict.at("qualifies").and_then(|q| q.as_bool()).unwrap_or(false);
-	let reasons: Vec<String> = verdict
-		.at("reasons")
-		.map(|r| (0..).map_while(|i| r.at(i)).map(render_reason).collect())
-		.unwrap_or_default();
-	out.push_str(&format!(
-		"qualifies    {} (against its own promise)\n",
-		if qualifies { "yes".to_string() } else { format!("no: {}", reasons.join("; ")) }
-	));
-	out
 }
 
 fn option(v: Option<Value>) -> Value {

@@ -3,23 +3,24 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
 use ed25519_dalek::SigningKey;
 
-use crate::store::{hex32, write_secret};
+use crate::store::{hex32, random_seed, write_secret, StoreError};
 
 /// Loads the contact key, creating it on first use.
-pub fn contact_key(data: &Path) -> Result<SigningKey> {
-	std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+pub fn contact_key(data: &Path) -> Result<SigningKey, StoreError> {
+	std::fs::create_dir_all(data).map_err(|source| StoreError::CreateDir { path: data.to_path_buf(), source })?;
 	let path = data.join("contact.key");
 	match std::fs::read_to_string(&path) {
-		Ok(s) => Ok(SigningKey::from_bytes(&hex32(s.trim()).context("contact.key is damaged")?)),
+		Ok(s) => {
+			let seed = hex32(s.trim()).map_err(|source| StoreError::DamagedKey { file: "contact.key", source })?;
+			Ok(SigningKey::from_bytes(&seed))
+		},
 		Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-			let mut seed = [0u8; 32];
-			getrandom::getrandom(&mut seed).map_err(|e| anyhow!("no randomness: {e}"))?;
+			let seed = random_seed()?;
 			write_secret(&path, &seed)?;
 			Ok(SigningKey::from_bytes(&seed))
 		},
-		Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+		Err(source) => Err(StoreError::ReadFile { path, source }),
 	}
 }

@@ -1,9 +1,17 @@
 //! The hoster: stores Hypercore feeds and serves every block with its Merkle
 //! proof and a proof of contact over HTTP, keeps traffic statistics, and talks
 //! to the hosting chain. See `hoster --help`.
+//!
+//! * [`store`]: the feeds on disk: blocks, tree nodes, signed state;
+//! * [`server`]: the HTTP API (the protocol is [`hypercore_verify::wire`]);
+//! * [`import`]: copying a feed from another hoster, every block verified;
+//! * [`keys`]: the contact key that signs proofs of contact;
+//! * [`chain`]: the client of the hosting chain; [`render`]: its reports as text.
+#![deny(missing_docs)]
 
 pub mod chain;
 pub mod import;
 pub mod keys;
+pub mod render;
 pub mod server;
 pub mod store;

@@ -6,13 +6,14 @@ use std::{
 	process::ExitCode,
 };
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use hoster::{
+	chain::{Chain, ChainForm, ChainPromise},
 	import::import,
 	keys::contact_key,
-	server::{serve, Hoster},
-	store::{chunks, hex32, mode_name, parse_size, Store},
+	server::{self, Hoster},
+	store::{chunks, export_vector, hex32, mode_name, parse_size, Feed, FeedState, Store},
 };
 use hypercore_verify::KeyMode;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -213,7 +214,7 @@ fn progress_bar(total: u64, what: &str) -> ProgressBar {
 }
 
 /// Appends the blocks of `path`'s files to `feed`.
-fn append_files(feed: &mut hoster::store::Feed, path: &Path, chunk_size: usize) -> Result<()> {
+fn append_files(feed: &mut Feed, path: &Path, chunk_size: usize) -> Result<()> {
 	let files = files_of(path)?;
 	let total: u64 = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).sum();
 	if total == 0 {
@@ -230,181 +231,6 @@ fn append_files(feed: &mut hoster::store::Feed, path: &Path, chunk_size: usize) 
 	Ok(())
 }
 
-async fn run(cli: Cli) -> Result<()> {
-	match cli.command {
-		Command::Feed(FeedCommand::Create { path, chunk_size, mode }) => {
-			let store = Store::open(&cli.data)?;
-			// Read the input before creating anything, so bad input leaves nothing behind.
-			files_of(&path)?;
-			let mode = match mode {
-				Mode::Compat => KeyMode::Compat,
-				Mode::Manifest => KeyMode::Manifest,
-			};
-			let mut feed = store.create(mode)?;
-			let key = feed.state().key;
-			if let Err(e) = append_files(&mut feed, &path, chunk_size) {
-				store.remove(&key)?;
-				return Err(e);
-			}
-			eprintln!(
-				"stored {} blocks ({} bytes) in {} mode",
-				feed.state().length,
-				feed.byte_length()?,
-				mode_name(mode)
-			);
-			println!("{}", hex::encode(key));
-		},
-		Command::Feed(FeedCommand::Append { key, path, chunk_size }) => {
-			let store = Store::open(&cli.data)?;
-			let key = hex32(&key)?;
-			let Some(mut feed) = store.feed(&key)? else { bail!("no feed {} in {}", hex::encode(key), cli.data.display()) };
-			append_files(&mut feed, &path, chunk_size)?;
-			println!("{} {}", hex::encode(key), feed.state().length);
-		},
-		Command::Feed(FeedCommand::List) => {
-			let store = Store::open(&cli.data)?;
-			let keys = store.keys()?;
-			if keys.is_empty() {
-				eprintln!("no feeds in {}", cli.data.display());
-			}
-			for key in keys {
-				if let Some(feed) = store.feed(&key)? {
-					let s = feed.state();
-					println!(
-						"{}  {:8}  length {:>8}  {:>12} bytes  {}",
-						hex::encode(key),
-						mode_name(s.mode),
-						s.length,
-						feed.byte_length()?,
-						if feed.writable() { "writable" } else { "copy" }
-					);
-				}
-			}
-		},
-		Command::Feed(FeedCommand::Import { from, key }) => {
-			let store = Store::open(&cli.data)?;
-			let key = hex32(&key)?;
-			let bar = progress_bar(0, "importing");
-			let state = import(&store, &from, &key, |done, total| {
-				bar.set_length(total);
-				bar.set_position(done);
-			})
-			.await?;
-			bar.finish_and_clear();
-			eprintln!("imported {} blocks, every one verified", state.length);
-			println!("{}", hex::encode(key));
-		},
-		Command::Feed(FeedCommand::ExportVector { key }) => {
-			let store = Store::open(&cli.data)?;
-			let key = hex32(&key)?;
-			let Some(feed) = store.feed(&key)? else { bail!("no feed {}", hex::encode(key)) };
-			println!("{}", serde_json::to_string_pretty(&hoster::store::export_vector(&feed)?)?);
-		},
-		Command::Chain(args) => {
-			let signer = hoster::chain::signer(args.suri.as_deref(), args.key_file.as_deref())?;
-			let chain = hoster::chain::Chain::connect(&args.url, signer).await?;
-			let store = Store::open(&cli.data)?;
-			let stored = |key: &str| -> Result<hoster::store::FeedState> {
-				let key = hex32(key)?;
-				let feed = store.feed(&key)?.ok_or_else(|| anyhow::anyhow!("no feed {} in {}", hex::encode(key), cli.data.display()))?;
-				if feed.state().length == 0 {
-					bail!("feed {} has no blocks yet", hex::encode(key));
-				}
-				Ok(feed.state().clone())
-			};
-			match args.command {
-				ChainCommand::Register {
-					endpoint,
-					region,
-					promise_latency,
-					promise_bandwidth,
-					promise_availability,
-					capacity,
-					feed,
-				} => {
-					let key = hex32(&feed)?;
-					let id = chain.feed_id(&key).await?.ok_or_else(|| anyhow::anyhow!("feed {feed} is not published; run `hoster chain publish {feed}` first"))?;
-					let contact = contact_key(&cli.data)?.verifying_key().to_bytes();
-					let form = hoster::chain::ChainForm {
-						endpoint: endpoint.into_bytes(),
-						region: region.into_bytes(),
-						promised: hoster::chain::ChainPromise {
-							availability: promise_availability,
-							latency_ms: promise_latency,
-							bandwidth: promise_bandwidth,
-						},
-						capacity_bytes: capacity,
-						contact_key: contact,
-					};
-					chain.register(form, id).await?;
-					std::fs::write(cli.data.join("account"), hex::encode(chain.account()))?;
-					println!("registered {} as a Pending hoster; its registration benchmark is under way", hex::encode(chain.account()));
-				},
-				ChainCommand::Publish { feed } => {
-					let id = chain.publish(&stored(&feed)?).await?;
-					println!("published feed {feed} as feed {id}");
-				},
-				ChainCommand::Update { feed } => {
-					let state = stored(&feed)?;
-					let id = chain.update(&state).await?;
-					println!("feed {id} updated to length {}", state.length);
-				},
-				ChainCommand::Offer { feed } => {
-					let key = hex32(&feed)?;
-					let id = chain.feed_id(&key).await?.ok_or_else(|| anyhow::anyhow!("feed {feed} is not published"))?;
-					chain.offer(id).await?;
-					println!("offered to host feed {id}");
-				},
-				ChainCommand::Request { hoster, feed } => {
-					let key = hex32(&feed)?;
-					let id = chain.feed_id(&key).await?.ok_or_else(|| anyhow::anyhow!("feed {feed} is not published"))?;
-					let opened = chain.request(hex32(&hoster)?, id).await?;
-					let attestors: Vec<String> = opened.attestors.iter().map(hex::encode).collect();
-					println!(
-						"request {} opened: benchmark of {hoster} on feed {id}, attestors {}, deadline block {}",
-						opened.request,
-						attestors.join(","),
-						opened.deadline
-					);
-				},
-				ChainCommand::Status { account } => {
-					let who = match account {
-						Some(a) => hex32(&a)?,
-						None => chain.account(),
-					};
-					print!("{}", chain.status(who).await?);
-				},
-			}
-		},
-		Command::Serve { listen, account } => {
-			let account = match account {
-				Some(a) => Some(hex32(&a).context("--account")?),
-				// The account `chain register` saved, if any.
-				None => std::fs::read_to_string(cli.data.join("account")).ok().and_then(|a| hex32(a.trim()).ok()),
-			};
-			let contact = contact_key(&cli.data)?;
-			let hoster = Hoster::new(&cli.data, contact.clone(), account)?;
-			let listener = hoster::server::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-			eprintln!(
-				"serving {} on http://{} (contact key {})",
-				cli.data.display(),
-				listener.local_addr()?,
-				hex::encode(contact.verifying_key().to_bytes())
-			);
-			let shutdown = async {
-				let ctrl_c = tokio::signal::ctrl_c();
-				let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-				tokio::select! {
-					_ = ctrl_c => {},
-					_ = async { match term.as_mut() { Some(t) => { t.recv().await; }, None => std::future::pending::<()>().await } } => {},
-				}
-			};
-			serve(hoster, listener, shutdown).await?;
-		},
-	}
-	Ok(())
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
 	match run(Cli::parse()).await {
@@ -414,4 +240,217 @@ async fn main() -> ExitCode {
 			ExitCode::FAILURE
 		},
 	}
+}
+
+async fn run(cli: Cli) -> Result<()> {
+	match cli.command {
+		Command::Feed(command) => feed(&cli.data, command).await,
+		Command::Chain(args) => chain(&cli.data, args).await,
+		Command::Serve { listen, account } => serve(&cli.data, &listen, account.as_deref()).await,
+	}
+}
+
+/// `hoster feed ...`.
+async fn feed(data: &Path, command: FeedCommand) -> Result<()> {
+	let store = Store::open(data)?;
+	match command {
+		FeedCommand::Create { path, chunk_size, mode } => feed_create(&store, &path, chunk_size, mode),
+		FeedCommand::Append { key, path, chunk_size } => feed_append(&store, data, &key, &path, chunk_size),
+		FeedCommand::List => feed_list(&store, data),
+		FeedCommand::Import { from, key } => feed_import(&store, &from, &key).await,
+		FeedCommand::ExportVector { key } => feed_export_vector(&store, &key),
+	}
+}
+
+fn feed_create(store: &Store, path: &Path, chunk_size: usize, mode: Mode) -> Result<()> {
+	// Read the input before creating anything, so bad input leaves nothing behind.
+	files_of(path)?;
+	let mode = match mode {
+		Mode::Compat => KeyMode::Compat,
+		Mode::Manifest => KeyMode::Manifest,
+	};
+	let mut feed = store.create(mode)?;
+	let key = feed.state().key;
+	if let Err(e) = append_files(&mut feed, path, chunk_size) {
+		store.remove(&key)?;
+		return Err(e);
+	}
+	eprintln!("stored {} blocks ({} bytes) in {} mode", feed.state().length, feed.byte_length()?, mode_name(mode));
+	println!("{}", hex::encode(key));
+	Ok(())
+}
+
+fn feed_append(store: &Store, data: &Path, key: &str, path: &Path, chunk_size: usize) -> Result<()> {
+	let key = hex32(key)?;
+	let Some(mut feed) = store.feed(&key)? else { bail!("no feed {} in {}", hex::encode(key), data.display()) };
+	append_files(&mut feed, path, chunk_size)?;
+	println!("{} {}", hex::encode(key), feed.state().length);
+	Ok(())
+}
+
+fn feed_list(store: &Store, data: &Path) -> Result<()> {
+	let keys = store.keys()?;
+	if keys.is_empty() {
+		eprintln!("no feeds in {}", data.display());
+	}
+	for key in keys {
+		if let Some(feed) = store.feed(&key)? {
+			let state = feed.state();
+			println!(
+				"{}  {:8}  length {:>8}  {:>12} bytes  {}",
+				hex::encode(key),
+				mode_name(state.mode),
+				state.length,
+				feed.byte_length()?,
+				if feed.writable() { "writable" } else { "copy" }
+			);
+		}
+	}
+	Ok(())
+}
+
+async fn feed_import(store: &Store, from: &str, key: &str) -> Result<()> {
+	let key = hex32(key)?;
+	let bar = progress_bar(0, "importing");
+	let state = import(store, from, &key, |done, total| {
+		bar.set_length(total);
+		bar.set_position(done);
+	})
+	.await?;
+	bar.finish_and_clear();
+	eprintln!("imported {} blocks, every one verified", state.length);
+	println!("{}", hex::encode(key));
+	Ok(())
+}
+
+fn feed_export_vector(store: &Store, key: &str) -> Result<()> {
+	let key = hex32(key)?;
+	let Some(feed) = store.feed(&key)? else { bail!("no feed {}", hex::encode(key)) };
+	println!("{}", serde_json::to_string_pretty(&export_vector(&feed)?)?);
+	Ok(())
+}
+
+/// `hoster chain ...`.
+async fn chain(data: &Path, args: ChainArgs) -> Result<()> {
+	let signer = hoster::chain::signer(args.suri.as_deref(), args.key_file.as_deref())?;
+	let chain = Chain::connect(&args.url, signer).await?;
+	let store = Store::open(data)?;
+	match args.command {
+		ChainCommand::Register {
+			endpoint,
+			region,
+			promise_latency,
+			promise_bandwidth,
+			promise_availability,
+			capacity,
+			feed,
+		} => {
+			let promised = ChainPromise {
+				availability: promise_availability,
+				latency_ms: promise_latency,
+				bandwidth_bytes_per_sec: promise_bandwidth,
+			};
+			chain_register(&chain, data, endpoint, region, promised, capacity, &feed).await
+		},
+		ChainCommand::Publish { feed } => chain_publish(&chain, &signed_state(&store, data, &feed)?, &feed).await,
+		ChainCommand::Update { feed } => chain_update(&chain, &signed_state(&store, data, &feed)?).await,
+		ChainCommand::Offer { feed } => chain_offer(&chain, &feed).await,
+		ChainCommand::Request { hoster, feed } => chain_request(&chain, &hoster, &feed).await,
+		ChainCommand::Status { account } => chain_status(&chain, account.as_deref()).await,
+	}
+}
+
+/// The signed state of a stored feed that has blocks, for the chain.
+fn signed_state(store: &Store, data: &Path, key: &str) -> Result<FeedState> {
+	let key = hex32(key)?;
+	let feed = store.feed(&key)?.ok_or_else(|| anyhow!("no feed {} in {}", hex::encode(key), data.display()))?;
+	if feed.state().length == 0 {
+		bail!("feed {} has no blocks yet", hex::encode(key));
+	}
+	Ok(feed.state().clone())
+}
+
+/// The id of a published feed, given its key.
+async fn published_feed(chain: &Chain, feed: &str, not_published: &str) -> Result<u32> {
+	chain.feed_id(&hex32(feed)?).await?.ok_or_else(|| anyhow!("feed {feed} is not published{not_published}"))
+}
+
+async fn chain_register(
+	chain: &Chain,
+	data: &Path,
+	endpoint: String,
+	region: String,
+	promised: ChainPromise,
+	capacity_bytes: u64,
+	feed: &str,
+) -> Result<()> {
+	let id = published_feed(chain, feed, &format!("; run `hoster chain publish {feed}` first")).await?;
+	let contact_key = contact_key(data)?.verifying_key().to_bytes();
+	let form =
+		ChainForm { endpoint: endpoint.into_bytes(), region: region.into_bytes(), promised, capacity_bytes, contact_key };
+	chain.register(form, id).await?;
+	std::fs::write(data.join("account"), hex::encode(chain.account()))?;
+	println!("registered {} as a Pending hoster; its registration benchmark is under way", hex::encode(chain.account()));
+	Ok(())
+}
+
+async fn chain_publish(chain: &Chain, state: &FeedState, feed: &str) -> Result<()> {
+	let id = chain.publish(state).await?;
+	println!("published feed {feed} as feed {id}");
+	Ok(())
+}
+
+async fn chain_update(chain: &Chain, state: &FeedState) -> Result<()> {
+	let id = chain.update(state).await?;
+	println!("feed {id} updated to length {}", state.length);
+	Ok(())
+}
+
+async fn chain_offer(chain: &Chain, feed: &str) -> Result<()> {
+	let id = published_feed(chain, feed, "").await?;
+	chain.offer(id).await?;
+	println!("offered to host feed {id}");
+	Ok(())
+}
+
+async fn chain_request(chain: &Chain, hoster: &str, feed: &str) -> Result<()> {
+	let id = published_feed(chain, feed, "").await?;
+	let opened = chain.request(hex32(hoster)?, id).await?;
+	let attestors: Vec<String> = opened.attestors.iter().map(hex::encode).collect();
+	println!(
+		"request {} opened: benchmark of {hoster} on feed {id}, attestors {}, deadline block {}",
+		opened.request,
+		attestors.join(","),
+		opened.deadline
+	);
+	Ok(())
+}
+
+async fn chain_status(chain: &Chain, account: Option<&str>) -> Result<()> {
+	let who = match account {
+		Some(account) => hex32(account)?,
+		None => chain.account(),
+	};
+	print!("{}", chain.status(who).await?);
+	Ok(())
+}
+
+/// `hoster serve`: until Ctrl-C or SIGTERM.
+async fn serve(data: &Path, listen: &str, account: Option<&str>) -> Result<()> {
+	let account = match account {
+		Some(account) => Some(hex32(account).context("--account")?),
+		// The account `chain register` saved, if any.
+		None => std::fs::read_to_string(data.join("account")).ok().and_then(|a| hex32(a.trim()).ok()),
+	};
+	let contact = contact_key(data)?;
+	let hoster = Hoster::new(data, contact.clone(), account)?;
+	let listener = server::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+	eprintln!(
+		"serving {} on http://{} (contact key {})",
+		data.display(),
+		listener.local_addr()?,
+		hex::encode(contact.verifying_key().to_bytes())
+	);
+	server::serve(hoster, listener, server::shutdown_signal()).await?;
+	Ok(())
 }

@@ -1,0 +1,288 @@
+//! `hoster serve`: the HTTP API attestors and other hosters use.
+//!
+//! | route | answer |
+//! | --- | --- |
+//! | `GET /feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=` | SCALE `ServedBlock`: the block, its proof anchored at `length` (default: stored length), and with `request`/`nonce`/`attestor` the contact proof |
+//! | `GET /feeds/{key}` | the feed's signed state (JSON) |
+//! | `GET /feeds` | keys of the hosted feeds (JSON) |
+//! | `GET /hello` | the hosting extension's greeting: account, contact key, feeds, signed (JSON) |
+//! | `GET /stats` | uploaded blocks and bytes, request counts, per feed and per peer (JSON) |
+//! | `GET /metrics` | the same in Prometheus text format |
+//!
+//! The block route is the protocol of [`hypercore_verify::wire`], which defines
+//! the URL, the query's rules, the answer and the contact proof. Bad input gets
+//! an [`ApiError`]: a JSON error with a fitting status: malformed key, index or
+//! query 400, unknown feed 404, `index ≥ length` or `length` beyond the stored
+//! length 416. Keys are parsed as hex before anything touches the disk, so no
+//! request reads outside the data directory.
+//!
+//! Requests never list the data directory: the feeds are loaded when the server
+//! starts and reloaded by a timer every [`REFRESH_EVERY`] (new feeds, and feeds
+//! that grew), on a blocking thread.
+
+mod error;
+mod stats;
+
+use std::{
+	collections::HashMap,
+	future::Future,
+	net::SocketAddr,
+	sync::{Arc, Mutex, PoisonError, RwLock},
+	time::{Duration, SystemTime},
+};
+
+use axum::{
+	extract::{ConnectInfo, Path, RawQuery, State},
+	http::header,
+	response::{IntoResponse, Response},
+	routing::get,
+	Json, Router,
+};
+use codec::Encode;
+use ed25519_dalek::{Signer, SigningKey};
+use hypercore_verify::{contact_message, wire::parse_block_query, ServedBlock};
+use serde_json::json;
+
+pub use error::ApiError;
+pub use stats::{prometheus, Stats, Traffic};
+
+use crate::store::{hex32, Feed, Store, StoreError};
+
+/// How often the served feeds are reloaded from the data directory.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+/// Identifies one written version of a `header.json`. Every write is a rename of
+/// a new file, so the inode changes even when the clock (whose file timestamps
+/// advance in kernel ticks) does not.
+type HeaderVersion = (u64, u64, Option<SystemTime>);
+
+fn header_version(path: &std::path::Path) -> Option<HeaderVersion> {
+	use std::os::unix::fs::MetadataExt;
+	let metadata = std::fs::metadata(path).ok()?;
+	Some((metadata.ino(), metadata.len(), metadata.modified().ok()))
+}
+
+/// The server's shared state.
+pub struct Hoster {
+	store: Store,
+	feeds: RwLock<HashMap<[u8; 32], (Arc<Feed>, HeaderVersion)>>,
+	contact: SigningKey,
+	account: Option<[u8; 32]>,
+	stats: Mutex<Stats>,
+}
+
+impl Hoster {
+	/// A server over `data`, proving contact with `contact`, announcing `account`.
+	pub fn new(data: &std::path::Path, contact: SigningKey, account: Option<[u8; 32]>) -> Result<Arc<Self>, StoreError> {
+		let hoster = Arc::new(Hoster {
+			store: Store::open(data)?,
+			feeds: RwLock::new(HashMap::new()),
+			contact,
+			account,
+			stats: Mutex::new(Stats::default()),
+		});
+		hoster.refresh()?;
+		Ok(hoster)
+	}
+
+	/// Loads new feeds and feeds whose header changed (they grew). Lists the
+	/// data directory: [`serve`] calls it from a timer, never from a request.
+	pub fn refresh(&self) -> Result<(), StoreError> {
+		for key in self.store.keys()? {
+			let Some(version) = header_version(&self.store.header_path(&key)) else { continue };
+			if self.feeds.read().unwrap_or_else(PoisonError::into_inner).get(&key).map(|f| f.1) == Some(version) {
+				continue;
+			}
+			if let Some(feed) = self.store.feed(&key)? {
+				self.feeds.write().unwrap_or_else(PoisonError::into_inner).insert(key, (Arc::new(feed), version));
+			}
+		}
+		Ok(())
+	}
+
+	/// A loaded feed.
+	fn feed(&self, key: &[u8; 32]) -> Option<Arc<Feed>> {
+		self.feeds.read().unwrap_or_else(PoisonError::into_inner).get(key).map(|f| f.0.clone())
+	}
+
+	/// Keys of the loaded feeds, sorted.
+	fn feed_keys(&self) -> Vec<[u8; 32]> {
+		let mut keys: Vec<[u8; 32]> = self.feeds.read().unwrap_or_else(PoisonError::into_inner).keys().copied().collect();
+		keys.sort();
+		keys
+	}
+
+	fn count(&self, feed: &str, peer: &str, blocks: u64, bytes: u64) {
+		self.stats.lock().unwrap_or_else(PoisonError::into_inner).count(feed, peer, blocks, bytes);
+	}
+
+	/// A snapshot of the statistics.
+	pub fn stats(&self) -> Stats {
+		self.stats.lock().unwrap_or_else(PoisonError::into_inner).clone()
+	}
+
+	/// The routes. The block route reads the peer's address from
+	/// [`ConnectInfo`]: serve with `into_make_service_with_connect_info`.
+	pub fn router(self: &Arc<Self>) -> Router {
+		Router::new()
+			.route("/feeds", get(list_feeds))
+			.route("/feeds/{key}", get(feed_state))
+			.route("/feeds/{key}/blocks/{index}", get(block))
+			.route("/hello", get(hello))
+			.route("/stats", get(stats))
+			.route("/metrics", get(metrics))
+			.fallback(|| async { ApiError::NoRoute })
+			.with_state(self.clone())
+	}
+}
+
+fn parse_key(key: &str) -> Result<[u8; 32], ApiError> {
+	hex32(key).map_err(|_| ApiError::BadKey)
+}
+
+/// `GET /feeds/{key}/blocks/{index}`: a [`ServedBlock`], with a contact proof when the query names a challenge.
+async fn block(
+	State(hoster): State<Arc<Hoster>>,
+	Path((key, index)): Path<(String, String)>,
+	RawQuery(query): RawQuery,
+	ConnectInfo(remote): ConnectInfo<SocketAddr>,
+) -> Result<Response, ApiError> {
+	let key = parse_key(&key)?;
+	let index: u64 = index.parse().map_err(|_| ApiError::BadIndex)?;
+	let query = parse_block_query(query.as_deref().unwrap_or(""))?;
+	let feed = hoster.feed(&key).ok_or(ApiError::UnknownFeed)?;
+	let key_hex = hex::encode(key);
+	let peer = query.challenge.map_or_else(|| remote.ip().to_string(), |c| hex::encode(c.attestor));
+	let stored = feed.state().length;
+	let length = query.length.unwrap_or(stored);
+	let proof = feed.proof(index, length).map_err(|e| {
+		hoster.count(&key_hex, &peer, 0, 0);
+		ApiError::serving(e, index, length, stored)
+	})?;
+	// The leaf hash is stored in the tree: the contact proof costs no re-hash of the block.
+	let contact_signature = match query.challenge {
+		Some(c) => {
+			let leaf = feed.node(2 * index).ok_or_else(|| ApiError::Storage("leaf node missing".into()))?;
+			let message = contact_message(c.request, &c.nonce, &c.attestor, index, &leaf.hash);
+			Some(hoster.contact.sign(&message).to_bytes())
+		},
+		None => None,
+	};
+	hoster.count(&key_hex, &peer, 1, proof.value.len() as u64);
+	let body = ServedBlock { proof, contact_signature }.encode();
+	Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response())
+}
+
+/// `GET /feeds/{key}`: the feed's signed state, once it has blocks.
+async fn feed_state(State(hoster): State<Arc<Hoster>>, Path(key): Path<String>) -> Result<Response, ApiError> {
+	let key = parse_key(&key)?;
+	match hoster.feed(&key) {
+		Some(feed) if feed.state().length > 0 => Ok(Json(feed.state().to_json()).into_response()),
+		_ => Err(ApiError::UnknownFeed),
+	}
+}
+
+/// `GET /feeds`: the keys of the served feeds.
+async fn list_feeds(State(hoster): State<Arc<Hoster>>) -> Json<serde_json::Value> {
+	let keys: Vec<String> = hoster.feed_keys().iter().map(hex::encode).collect();
+	Json(json!({ "feeds": keys }))
+}
+
+/// The greeting's signed message: context, account (32 zero bytes if none), contact key, feed keys.
+pub fn hello_message(account: &[u8; 32], contact_key: &[u8; 32], feeds: &[[u8; 32]]) -> Vec<u8> {
+	let mut message = b"hosting/hello/v1".to_vec();
+	message.extend_from_slice(account);
+	message.extend_from_slice(contact_key);
+	(feeds.len() as u32).encode_to(&mut message);
+	for feed in feeds {
+		message.extend_from_slice(feed);
+	}
+	message
+}
+
+/// `GET /hello`: account, contact key and feeds, signed with the contact key ([`hello_message`]).
+async fn hello(State(hoster): State<Arc<Hoster>>) -> Json<serde_json::Value> {
+	let feeds = hoster.feed_keys();
+	let account = hoster.account.unwrap_or([0; 32]);
+	let contact_key = hoster.contact.verifying_key().to_bytes();
+	let signature = hoster.contact.sign(&hello_message(&account, &contact_key, &feeds));
+	Json(json!({
+		"account": hoster.account.map(hex::encode),
+		"contact_key": hex::encode(contact_key),
+		"feeds": feeds.iter().map(hex::encode).collect::<Vec<_>>(),
+		"signature": hex::encode(signature.to_bytes()),
+	}))
+}
+
+/// `GET /stats`.
+async fn stats(State(hoster): State<Arc<Hoster>>) -> Json<Stats> {
+	Json(hoster.stats())
+}
+
+/// `GET /metrics`.
+async fn metrics(State(hoster): State<Arc<Hoster>>) -> impl IntoResponse {
+	([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], prometheus(&hoster.stats()))
+}
+
+/// Connections the kernel may queue for [`bind`]'s listener before they are
+/// accepted (capped by `net.core.somaxconn`).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listener on `addr` that queues up to [`LISTEN_BACKLOG`] connections. One
+/// off-chain run of an attestor opens one connection per chunk, hundreds at
+/// once; with tokio's default of 128 the kernel drops the rest of the burst and
+/// those clients retry a second later, which the attestor measures as latency.
+pub async fn bind(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
+	let mut last = std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("`{addr}` names no address"));
+	for addr in tokio::net::lookup_host(addr).await? {
+		let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+		socket.set_reuseaddr(true)?;
+		match socket.bind(addr).and_then(|()| socket.listen(LISTEN_BACKLOG)) {
+			Ok(listener) => return Ok(listener),
+			Err(e) => last = e,
+		}
+	}
+	Err(last)
+}
+
+/// Resolves on Ctrl-C or SIGTERM: what `hoster serve` stops on.
+pub async fn shutdown_signal() {
+	let interrupt = tokio::signal::ctrl_c();
+	let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+	let terminated = async {
+		match terminate.as_mut() {
+			Some(signal) => {
+				signal.recv().await;
+			},
+			None => std::future::pending::<()>().await,
+		}
+	};
+	tokio::select! {
+		_ = interrupt => {},
+		_ = terminated => {},
+	}
+}
+
+/// Serves until the listener fails or `shutdown` resolves (e.g. [`shutdown_signal`]);
+/// reloads the feeds every [`REFRESH_EVERY`] on a blocking thread.
+pub async fn serve(
+	hoster: Arc<Hoster>,
+	listener: tokio::net::TcpListener,
+	shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+	let refresher = {
+		let hoster = hoster.clone();
+		tokio::spawn(async move {
+			loop {
+				tokio::time::sleep(REFRESH_EVERY).await;
+				let hoster = hoster.clone();
+				// A feed that cannot be read now is tried again on the next tick.
+				let _ = tokio::task::spawn_blocking(move || hoster.refresh()).await;
+			}
+		})
+	};
+	let app = hoster.router().into_make_service_with_connect_info::<SocketAddr>();
+	let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+	refresher.abort();
+	result
+}
