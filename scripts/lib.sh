@@ -1,24 +1,209 @@
-# Helpers shared by the scripts (source it).
+# shellcheck shell=bash
+# Helpers shared by the scripts. Source it from the repository root (each
+# script does `cd` there first); it starts nothing by itself.
+#
+# Output and failure
+#   say TEXT                  a progress line on stderr: [script hh:mm:ss] TEXT
+#   fail TEXT                 say "FAIL: TEXT" and exit 1
+# Processes (each in the background, its output in $WORK/NAME.log)
+#   start_work NAME           a work directory $WORK and the traps that, on any
+#                             exit (pass, failure, Ctrl-C), stop every process
+#                             started below; on failure they print the end of
+#                             each log and keep the logs in $E2E_LOGS
+#                             (default /tmp/hosting-e2e-logs); KEEP_WORK=1
+#                             keeps $WORK itself instead
+#   start_process NAME CMD... any command
+#   start_node NAME ARGS...   $BIN/hosting-node ARGS
+#   start_dev_node NAME RPC_PORT [ARGS...]
+#                             a `--dev --tmp` node on loopback, waited for
+#   start_hoster NAME DATA PORT [ARGS...]
+#                             `hoster serve` of DATA on 127.0.0.1:PORT, waited for
+#   running NAME              whether it still runs
+#   stop NAME [SIGNAL]        stops one (TERM by default; KILL after 20 s), waits for it
+# The chain
+#   free_port                 a free TCP port on loopback
+#   wait_rpc PORT [SECONDS] [NAME]
+#                             waits until a node answers JSON-RPC on PORT
+#   rpc PORT METHOD [PARAMS]  one JSON-RPC call; prints its result as JSON
+#   client_deps               installs the @polkadot/api client (scripts/client)
+#   account_of SURI...        account ids (64 hex) of secret URIs such as //Dave
+#   facts PORT WHAT...        scripts/client/chain-facts.mjs against the node on PORT
+#   hoster_is PORT ACCOUNT STATUS
+#                             whether the hoster's status on chain is STATUS
+#   request_benchmark PORT SURI HOSTER FEED_ID
+#                             requestPerformanceBenchmark signed by SURI; prints
+#                             "request N attestors A,.. deadline D block B"
+#   hoster_chain DATA PORT SURI ARGS...
+#                             `hoster --data DATA chain ... ARGS`
+#   register_hoster DATA PORT SURI FEED_KEY ENDPOINT REGION LATENCY_MS BANDWIDTH AVAILABILITY_PCT CAPACITY
+#                             publishes the feed and registers SURI as its
+#                             hoster with that promise
+#   wait_for TRIES SECONDS CMD...
+#                             runs CMD until it succeeds, at most TRIES times
+#   field KEY                 the word after KEY on each input line
+# BIN (the directory of hosting-node, hoster and shaper) comes from
+# scripts/build-bins.sh: `BIN=$(scripts/build-bins.sh)`.
 
-# A free TCP port on loopback.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+SCRIPT_NAME=${SCRIPT_NAME:-$(basename "$0" .sh)}
+WORK=""
+declare -A PIDS=()
 
-# Waits up to $2 seconds (default 120) until a node answers JSON-RPC on port $1.
-wait_rpc() {
-	local port=$1 tries=${2:-120}
-	for _ in $(seq 1 "$tries"); do
-		curl -sf -H 'Content-Type: application/json' \
-			-d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' "http://127.0.0.1:$port" >/dev/null && return 0
-		sleep 1
-	done
-	echo "no node answered on port $port" >&2
-	return 1
+say() { printf '[%s %s] %s\n' "$SCRIPT_NAME" "$(date +%T)" "$*" >&2; }
+fail() {
+	say "FAIL: $*"
+	exit 1
 }
 
-# The word after the word $1 on each input line ("best 5 finalized 3" | field finalized → 3).
-field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+start_work() {
+	WORK=$(mktemp -d -t "hosting-$1.XXXXXX")
+	trap finish EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
 
-# Installs the @polkadot/api client's npm packages (scripts/client) if missing.
+# The EXIT trap of start_work.
+finish() {
+	local status=$?
+	trap - EXIT INT TERM
+	stop_all
+	if [ -n "${KEEP_WORK:-}" ]; then
+		say "stopped every process it started; logs in $WORK"
+	elif [ "$status" -ne 0 ]; then
+		keep_logs
+		rm -rf "$WORK"
+	else
+		rm -rf "$WORK"
+	fi
+	exit "$status"
+}
+
+# After a failure: the end of each log on stderr, every log copied to $E2E_LOGS.
+keep_logs() {
+	local dir=${E2E_LOGS:-/tmp/hosting-e2e-logs} log
+	for log in "$WORK"/*.log; do
+		[ -e "$log" ] || continue
+		echo "--- $(basename "$log"), last lines" >&2
+		{ grep -E "hosting|ERROR|WARN|error" "$log" || cat "$log"; } | tail -n 15 >&2
+	done
+	mkdir -p "$dir"
+	cp "$WORK"/*.log "$dir/" 2>/dev/null || true
+	echo "--- logs kept in $dir" >&2
+}
+
+start_process() {
+	local name=$1
+	shift
+	"$@" >>"$WORK/$name.log" 2>&1 &
+	PIDS[$name]=$!
+}
+
+start_node() {
+	local name=$1
+	shift
+	start_process "$name" "$BIN/hosting-node" "$@"
+}
+
+start_dev_node() {
+	local name=$1 port=$2
+	shift 2
+	start_node "$name" --dev --tmp --rpc-port "$port" --port "$(free_port)" \
+		--no-prometheus --no-telemetry --no-mdns "$@"
+	wait_rpc "$port" 90 "$name"
+}
+
+start_hoster() {
+	local name=$1 data=$2 port=$3
+	shift 3
+	start_process "$name" "$BIN/hoster" --data "$data" serve --listen "127.0.0.1:$port" "$@"
+	for _ in $(seq 1 50); do
+		curl -sf "http://127.0.0.1:$port/hello" >/dev/null && return 0
+		running "$name" || break
+		sleep 0.2
+	done
+	fail "the hoster $name did not answer on port $port (log: $WORK/$name.log)"
+}
+
+running() { [ -n "${PIDS[$1]:-}" ] && kill -0 "${PIDS[$1]}" 2>/dev/null; }
+
+stop() {
+	local name=$1 pid=${PIDS[$1]:-}
+	[ -n "$pid" ] || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null || true
+	# 20 s to exit, then SIGKILL.
+	for _ in $(seq 1 200); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	unset "PIDS[$name]"
+}
+
+stop_all() {
+	local name
+	for name in "${!PIDS[@]}"; do kill "${PIDS[$name]}" 2>/dev/null || true; done
+	for name in "${!PIDS[@]}"; do stop "$name"; done
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_rpc() {
+	local port=$1 tries=${2:-120} name=${3:-}
+	for _ in $(seq 1 "$tries"); do
+		rpc "$port" system_health >/dev/null 2>&1 && return 0
+		if [ -n "$name" ] && ! running "$name"; then
+			fail "$name exited before answering on port $port (log: $WORK/$name.log)"
+		fi
+		sleep 1
+	done
+	fail "no node answered on port $port within $tries s"
+}
+
+rpc() {
+	local port=$1 method=$2 params=${3:-[]}
+	curl -sf -H 'Content-Type: application/json' \
+		-d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$method\",\"params\":$params}" "http://127.0.0.1:$port" |
+		python3 -c 'import json, sys; a = json.load(sys.stdin); sys.exit(a["error"]) if "error" in a else print(json.dumps(a["result"]))'
+}
+
 client_deps() {
 	[ -d scripts/client/node_modules/@polkadot/api ] || (cd scripts/client && npm ci --no-audit --no-fund --loglevel=error)
 }
+
+account_of() { node scripts/client/account.mjs "$@"; }
+
+facts() {
+	local port=$1
+	shift
+	node scripts/client/chain-facts.mjs "ws://127.0.0.1:$port" "$@"
+}
+
+hoster_is() { [ "$(facts "$1" hoster "$2" | field status)" = "$3" ]; }
+
+request_benchmark() { node scripts/client/request.mjs "ws://127.0.0.1:$1" "$2" "$3" "$4"; }
+
+hoster_chain() {
+	local data=$1 port=$2 suri=$3
+	shift 3
+	"$BIN/hoster" --data "$data" chain --url "ws://127.0.0.1:$port" --suri "$suri" "$@"
+}
+
+register_hoster() {
+	local data=$1 port=$2 suri=$3 key=$4 endpoint=$5 region=$6
+	hoster_chain "$data" "$port" "$suri" publish "$key"
+	hoster_chain "$data" "$port" "$suri" register --endpoint "$endpoint" --region "$region" \
+		--promise-latency "$7" --promise-bandwidth "$8" --promise-availability "$9" --capacity "${10}" --feed "$key"
+}
+
+wait_for() {
+	local tries=$1 delay=$2
+	shift 2
+	for _ in $(seq 1 "$tries"); do
+		"$@" && return 0
+		sleep "$delay"
+	done
+	return 1
+}
+
+# "best 5 finalized 3" | field finalized → 3
+field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }

@@ -9,44 +9,37 @@
 #
 # Each grid point is measured REPEAT times (default 3); the table shows the
 # median and whether every repetition met the goal. Each measurement is keyed
-# on the request id `hoster chain request` prints, and read from that
-# request's own BenchmarkRated event, so a rating measured under an earlier
-# configuration can never be taken for the current one.
-#   scripts/bench/accuracy.sh ["0 20 50 150"] ["5 20 100"]
+# on the id of the request the script itself makes (its ProvidePerformanceBenchmark
+# event, scripts/client/request.mjs), and read from that request's own
+# BenchmarkRated event, so a rating measured under an earlier configuration can
+# never be taken for the current one.
+#   [HOSTING_BIN_DIR=DIR] [REPEAT=3] scripts/bench/accuracy.sh ["0 20 50 150"] ["5 20 100"]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 DELAYS=${1:-"0 20 50 150"}
 RATES=${2:-"5 20 100"}
 REPEAT=${REPEAT:-3}
 BIN=$(scripts/build-bins.sh)
 client_deps
-work=$(mktemp -d)
-pids=()
-SHAPER_PID=""
-cleanup() { for p in "${pids[@]}" $SHAPER_PID; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+start_work accuracy
 
 RPC=$(free_port); HTTP=$(free_port); PROXY=$(free_port)
-"$BIN/hosting-node" --dev --tmp --rpc-port "$RPC" --port "$(free_port)" --no-prometheus --no-telemetry --no-mdns >"$work/node.log" 2>&1 &
-pids+=($!)
-head -c 4194304 /dev/urandom >"$work/in.bin"
-KEY=$("$BIN/hoster" --data "$work/h" feed create "$work/in.bin" --chunk-size 64KiB 2>/dev/null)
-"$BIN/hoster" --data "$work/h" serve --listen "127.0.0.1:$HTTP" 2>/dev/null &
-pids+=($!)
-wait_rpc "$RPC" 90
+DATA=$WORK/hoster
+DAVE=$(account_of //Dave)
+start_dev_node node "$RPC"
+head -c 4194304 /dev/urandom >"$WORK/in.bin"
+KEY=$("$BIN/hoster" --data "$DATA" feed create "$WORK/in.bin" --chunk-size 64KiB 2>/dev/null)
+start_hoster hoster "$DATA" "$HTTP"
 shaper() { # delay rate
-	[ -n "$SHAPER_PID" ] && { kill "$SHAPER_PID" 2>/dev/null || true; wait "$SHAPER_PID" 2>/dev/null || true; }
-	"$BIN/shaper" --listen "$PROXY" --target "127.0.0.1:$HTTP" --delay-ms "$1" --rate-mbit "$2" &
-	SHAPER_PID=$!
+	stop shaper
+	start_process shaper "$BIN/shaper" --listen "$PROXY" --target "127.0.0.1:$HTTP" --delay-ms "$1" --rate-mbit "$2"
 	sleep 0.5
 }
-CHAIN=("$BIN/hoster" --data "$work/h" chain --url "ws://127.0.0.1:$RPC" --suri //Dave)
 shaper 0 0
-"${CHAIN[@]}" publish "$KEY" >/dev/null
-"${CHAIN[@]}" register --endpoint "http://127.0.0.1:$PROXY" --region local --promise-latency 5000 \
-	--promise-bandwidth 1 --promise-availability 1 --capacity 1 --feed "$KEY" >/dev/null
-DAVE=$(cat "$work/h/account")
+register_hoster "$DATA" "$RPC" //Dave "$KEY" "http://127.0.0.1:$PROXY" local 5000 1 1 1 >/dev/null
+FEED=$(facts "$RPC" feed "$KEY" | field id)
 
 # One benchmark under the current shaping: prints "latency_ms bandwidth_Bps"
 # ("nan nan" when the rating is not Normal or does not come). The worker
@@ -57,12 +50,12 @@ DAVE=$(cat "$work/h/account")
 measure() {
 	local line id from events rated others
 	for _ in 1 2 3; do
-		line=$("${CHAIN[@]}" request --hoster "$DAVE" --feed "$KEY")
-		id=$(awk '{ print $2 }' <<<"$line")
-		from=$(($(field block <<<"$line") - 10))
+		line=$(request_benchmark "$RPC" //Dave "$DAVE" "$FEED")
+		id=$(field request <<<"$line")
+		from=$(field block <<<"$line")
 		rated=""
 		for _ in $(seq 1 30); do
-			events=$(node scripts/client/chain-facts.mjs "ws://127.0.0.1:$RPC" events "$from")
+			events=$(facts "$RPC" events "$from")
 			rated=$(awk -v id="$id" '$1 == "rated" && $2 == id' <<<"$events")
 			[ -n "$rated" ] && break
 			sleep 1
@@ -83,7 +76,6 @@ measure() {
 	done
 	echo "nan nan"
 }
-shaper 0 0
 sleep 6
 # The base is the median of REPEAT unshaped runs: one run can be an outlier
 # (the node's first runs of the worker are slower), and every point is read

@@ -2,7 +2,7 @@
 # Throughput of `hoster serve` (64 KiB blocks with Merkle proofs, and with
 # contact proofs) against nginx serving the same blocks as static files, both
 # on loopback under the same wrk load. Goal: hoster >= 0.5 x nginx.
-#   scripts/bench/hoster.sh [seconds] [connections]
+#   [HOSTING_BIN_DIR=DIR] scripts/bench/hoster.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -13,16 +13,13 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 for tool in nginx wrk; do
 	command -v "$tool" >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq nginx wrk >/dev/null; }
 done
-cargo build --quiet --release -p hoster
-HOSTER="$CARGO_TARGET_DIR/release/hoster"
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+BIN=$(scripts/build-bins.sh --release)
+start_work hoster-bench
+work=$WORK
+DATA=$WORK/data
 
 head -c $((BLOCKS * 65536)) /dev/urandom >"$work/input.bin"
-KEY=$("$HOSTER" --data "$work/data" feed create "$work/input.bin" --chunk-size 64KiB 2>/dev/null)
+KEY=$("$BIN/hoster" --data "$DATA" feed create "$work/input.bin" --chunk-size 64KiB 2>/dev/null)
 # The same blocks as static files for nginx.
 mkdir -p "$work/www/feeds/$KEY/blocks"
 python3 - "$work/input.bin" "$work/www/feeds/$KEY/blocks" <<'PY'
@@ -35,8 +32,7 @@ PY
 # nginx's workers run as an unprivileged user: let them read the files.
 chmod -R a+rX "$work"
 HPORT=$(free_port); NPORT=$(free_port)
-"$HOSTER" --data "$work/data" serve --listen "127.0.0.1:$HPORT" 2>/dev/null &
-pids+=($!)
+start_hoster hoster "$DATA" "$HPORT"
 cat >"$work/nginx.conf" <<CONF
 worker_processes auto;
 daemon off;
@@ -53,8 +49,7 @@ http {
 	}
 }
 CONF
-nginx -c "$work/nginx.conf" -p "$work" &
-pids+=($!)
+start_process nginx nginx -c "$work/nginx.conf" -p "$work"
 sleep 1
 
 cat >"$work/random.lua" <<LUA
@@ -70,8 +65,8 @@ run() { # url query -> "requests/s MB/s"
 CHALLENGE="?length=$BLOCKS&request=1&nonce=$(printf '01%.0s' {1..32})&attestor=$(printf '02%.0s' {1..32})"
 # Both must serve whole blocks, or the comparison means nothing.
 for url in "http://127.0.0.1:$NPORT/feeds/$KEY/blocks/3" "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/3"; do
-	size=$(curl -sf -o /dev/null -w '%{size_download}' "$url") || { echo "cannot fetch $url" >&2; exit 1; }
-	[ "$size" -ge 65536 ] || { echo "$url answered $size bytes" >&2; exit 1; }
+	size=$(curl -sf -o /dev/null -w '%{size_download}' "$url") || fail "cannot fetch $url"
+	[ "$size" -ge 65536 ] || fail "$url answered $size bytes"
 done
 read -r n_rps n_tp < <(run "http://127.0.0.1:$NPORT/feeds/$KEY/blocks/" "")
 read -r h_rps h_tp < <(run "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/" "")
