@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for building and testing: protoc (for
-# sc-network), the wasm targets and rust-src (for the runtime's wasm), Node.js
-# packages for the test vectors. Safe to run again: it skips what is present.
+# sc-network), the wasm targets and rust-src (for the runtime's wasm), rustfmt
+# and clippy (the test gates), Node.js packages for the test vectors. Safe to
+# run again: it skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -24,7 +25,10 @@ installed_targets=$(rustup target list --installed)
 for target in wasm32-unknown-unknown wasm32v1-none; do
 	grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
 done
-rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+installed_components=$(rustup component list --installed)
+for component in rust-src rustfmt clippy; do
+	grep -q "^$component" <<<"$installed_components" || rustup component add "$component"
+done
 
 if [ ! -d scripts/vectors/node_modules/hypercore ]; then
 	(cd scripts/vectors && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the workspace's unit and integration tests
-# (including the node smoke test in node/tests), the pallet benchmarks as tests,
-# the no_std build of hypercore-verify, the check that RocksDB stays out of the
-# build, the JS test vectors (reproducible; hoster feeds verify with the JS
-# reference), and the end-to-end run with a real node and hoster.
+# Runs every test of the project: the formatting and lint gates, the workspace's
+# unit and integration tests (including the node smoke test in node/tests), the
+# pallet benchmarks as tests, the no_std build of hypercore-verify, the check
+# that RocksDB stays out of the build, the JS test vectors (reproducible; hoster
+# feeds verify with the JS reference), and the end-to-end runs with real nodes
+# and hosters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
@@ -18,6 +19,13 @@ if cargo tree --workspace -i librocksdb-sys >/dev/null 2>&1; then
 	exit 1
 fi
 echo "ok: librocksdb-sys is not a dependency"
+
+stage "Formatting (cargo fmt --check with .rustfmt.toml)"
+cargo fmt --all -- --check
+
+stage "Lints (cargo clippy, every target, warnings are errors)"
+# The runtime's wasm is built by the test stage; clippy checks its Rust as native code.
+SKIP_WASM_BUILD=1 cargo clippy --quiet --workspace --all-targets -- -D warnings
 
 stage "hypercore-verify builds without std for wasm32v1-none"
 cargo build --quiet -p hypercore-verify --no-default-features --features pure --target wasm32v1-none
