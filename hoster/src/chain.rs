@@ -9,8 +9,8 @@ use subxt::{
 	dynamic::{self, Value},
 	error::DispatchError,
 	ext::{
-		frame_decode::runtime_apis::IntoEncodableValues, scale_decode::DecodeAsType, scale_encode::EncodeAsType,
-		scale_value::At,
+		frame_decode::runtime_apis::IntoEncodableValues, scale_decode::DecodeAsType,
+		scale_encode::EncodeAsType, scale_value::At,
 	},
 	OnlineClient, PolkadotConfig,
 };
@@ -170,7 +170,12 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
 		if let Some(DispatchError::Module(module)) = err.downcast_ref::<DispatchError>() {
 			if let Ok(details) = module.details() {
 				let docs = details.variant.docs.join(" ");
-				return format!("{}::{}: {}", details.pallet.name(), details.variant.name, docs.trim());
+				return format!(
+					"{}::{}: {}",
+					details.pallet.name(),
+					details.variant.name,
+					docs.trim()
+				);
 			}
 		}
 		source = err.source();
@@ -199,7 +204,11 @@ impl Chain {
 	}
 
 	/// Submits a `Hosting` call signed by the signer and waits for finality.
-	async fn submit(&self, call: &str, fields: impl subxt::ext::scale_encode::EncodeAsFields) -> Result<(), ChainError> {
+	async fn submit(
+		&self,
+		call: &str,
+		fields: impl subxt::ext::scale_encode::EncodeAsFields,
+	) -> Result<(), ChainError> {
 		self.submit_for_events(call, fields).await.map(|_| ())
 	}
 
@@ -216,14 +225,18 @@ impl Chain {
 			.sign_and_submit_then_watch_default(&payload, &self.signer)
 			.await
 			.map_err(|e| ChainError::call(call, &e))?;
-		progress.wait_for_finalized_success().await.map_err(|e| ChainError::call(call, &e))
+		progress
+			.wait_for_finalized_success()
+			.await
+			.map_err(|e| ChainError::call(call, &e))
 	}
 
 	/// The id of a published feed.
 	pub async fn feed_id(&self, key: &[u8; 32]) -> Result<Option<u32>, ChainError> {
 		let at = self.api.at_current_block().await.map_err(|e| ChainError::node(&e))?;
 		let addr = dynamic::storage::<([u8; 32],), u32>("Hosting", "FeedByKey");
-		let value = at.storage().try_fetch(addr, (*key,)).await.map_err(|e| ChainError::node(&e))?;
+		let value =
+			at.storage().try_fetch(addr, (*key,)).await.map_err(|e| ChainError::node(&e))?;
 		value.map(|v| v.decode().map_err(|e| ChainError::node(&e))).transpose()
 	}
 
@@ -247,7 +260,11 @@ impl Chain {
 	/// Updates a published feed to its longer signed state.
 	pub async fn update(&self, state: &FeedState) -> Result<u32, ChainError> {
 		let id = self.feed_id(&state.key).await?.ok_or(ChainError::NotPublished)?;
-		self.submit("update_feed", (id, state.length, state.fork, nodes(state), state.signature.clone())).await?;
+		self.submit(
+			"update_feed",
+			(id, state.length, state.fork, nodes(state), state.signature.clone()),
+		)
+		.await?;
 		Ok(id)
 	}
 
@@ -259,11 +276,16 @@ impl Chain {
 	/// Asks for a benchmark of `hoster` on `feed`; returns the request the
 	/// chain opened (from its `ProvidePerformanceBenchmark` event).
 	pub async fn request(&self, hoster: [u8; 32], feed: u32) -> Result<OpenedRequest, ChainError> {
-		let events = self.submit_for_events("request_performance_benchmark", (hoster, feed)).await?;
+		let events =
+			self.submit_for_events("request_performance_benchmark", (hoster, feed)).await?;
 		for event in events.iter() {
 			let event = event.map_err(|e| ChainError::node(&e))?;
-			if event.pallet_name() == "Hosting" && event.event_name() == "ProvidePerformanceBenchmark" {
-				return event.decode_fields_unchecked_as::<OpenedRequest>().map_err(|e| ChainError::node(&e));
+			if event.pallet_name() == "Hosting"
+				&& event.event_name() == "ProvidePerformanceBenchmark"
+			{
+				return event
+					.decode_fields_unchecked_as::<OpenedRequest>()
+					.map_err(|e| ChainError::node(&e));
 			}
 		}
 		Err(ChainError::NoRequestEvent)
@@ -275,7 +297,11 @@ impl Chain {
 	}
 
 	/// A runtime API call of `HostingApi`, decoded as a value for display.
-	async fn hosting_api(&self, method: &str, args: impl IntoEncodableValues) -> Result<Value, ChainError> {
+	async fn hosting_api(
+		&self,
+		method: &str,
+		args: impl IntoEncodableValues,
+	) -> Result<Value, ChainError> {
 		let at = self.api.at_current_block().await.map_err(|e| ChainError::node(&e))?;
 		let payload = dynamic::runtime_api_call::<_, Value>("HostingApi", method, args);
 		at.runtime_apis().call(payload).await.map_err(|e| ChainError::call(method, &e))
@@ -304,14 +330,22 @@ impl Chain {
 		let field = |name: &str| num(&hoster, &["form", "promised", name]);
 		// Judge the hoster against its own promise, on at least one rating.
 		let requirements = Value::named_composite([
-			("min_availability", option(field("availability").map(|v| Value::unnamed_composite([Value::u128(v)])))),
+			(
+				"min_availability",
+				option(field("availability").map(|v| Value::unnamed_composite([Value::u128(v)]))),
+			),
 			("min_reliability", option(None)),
 			("max_latency_ms", option(field("latency_ms").map(Value::u128))),
-			("min_bandwidth_bytes_per_sec", option(field("bandwidth_bytes_per_sec").map(Value::u128))),
+			(
+				"min_bandwidth_bytes_per_sec",
+				option(field("bandwidth_bytes_per_sec").map(Value::u128)),
+			),
 			("min_samples", option(Some(Value::u128(1)))),
 			("region", option(None)),
 		]);
-		let verdict = self.hosting_api("does_qualify", (who, Value::unnamed_variant("Hoster", []), requirements)).await?;
+		let verdict = self
+			.hosting_api("does_qualify", (who, Value::unnamed_variant("Hoster", []), requirements))
+			.await?;
 		Ok(render_status(&who, &hoster, &figures, last.as_ref(), &verdict))
 	}
 }
@@ -324,12 +358,19 @@ fn option(v: Option<Value>) -> Value {
 }
 
 fn nodes(state: &FeedState) -> Vec<ChainNode> {
-	state.roots.iter().map(|n| ChainNode { index: n.index, size: n.size, hash: n.hash }).collect()
+	state
+		.roots
+		.iter()
+		.map(|n| ChainNode { index: n.index, size: n.size, hash: n.hash })
+		.collect()
 }
 
 /// Parses a percentage such as `99.5` into Perbill parts.
 pub fn percent_to_perbill(s: &str) -> Result<u32, String> {
-	let p: f64 = s.trim_end_matches('%').parse().map_err(|_| format!("not a percentage: {s:?}"))?;
+	let p: f64 = s
+		.trim_end_matches('%')
+		.parse()
+		.map_err(|_| format!("not a percentage: {s:?}"))?;
 	if !(0.0..=100.0).contains(&p) {
 		return Err(format!("a percentage is between 0 and 100, got {s:?}"));
 	}

@@ -79,12 +79,22 @@ pub enum ImportError {
 }
 
 async fn get(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, ImportError> {
-	let response =
-		client.get(url).send().await.map_err(|source| ImportError::Unreachable { url: url.into(), source })?;
+	let response = client
+		.get(url)
+		.send()
+		.await
+		.map_err(|source| ImportError::Unreachable { url: url.into(), source })?;
 	let status = response.status();
-	let body = response.bytes().await.map_err(|source| ImportError::Unreadable { url: url.into(), source })?;
+	let body = response
+		.bytes()
+		.await
+		.map_err(|source| ImportError::Unreadable { url: url.into(), source })?;
 	if !status.is_success() {
-		return Err(ImportError::Status { url: url.into(), status, body: String::from_utf8_lossy(&body).into_owned() });
+		return Err(ImportError::Status {
+			url: url.into(),
+			status,
+			body: String::from_utf8_lossy(&body).into_owned(),
+		});
 	}
 	Ok(body.to_vec())
 }
@@ -98,8 +108,8 @@ pub async fn import(
 	mut progress: impl FnMut(u64, u64),
 ) -> Result<FeedState, ImportError> {
 	let client = reqwest::Client::new();
-	let json: JsonState =
-		serde_json::from_slice(&get(&client, &feed_url(from, key)).await?).map_err(ImportError::StateNotJson)?;
+	let json: JsonState = serde_json::from_slice(&get(&client, &feed_url(from, key)).await?)
+		.map_err(ImportError::StateNotJson)?;
 	let state = FeedState::from_json(&json).map_err(ImportError::BadState)?;
 	if state.key != *key {
 		return Err(ImportError::OtherFeed { asked: *key, got: state.key });
@@ -108,7 +118,8 @@ pub async fn import(
 	let result: Result<(), ImportError> = async {
 		for index in 0..state.length {
 			let body = get(&client, &block_url(from, key, index, state.length, None)).await?;
-			let served = ServedBlock::decode_all(&mut &body[..]).map_err(|_| ImportError::NotABlock(index))?;
+			let served = ServedBlock::decode_all(&mut &body[..])
+				.map_err(|_| ImportError::NotABlock(index))?;
 			if served.proof.index != index {
 				return Err(ImportError::OtherBlock { asked: index, got: served.proof.index });
 			}

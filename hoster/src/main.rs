@@ -32,7 +32,10 @@ struct Cli {
 }
 
 fn default_data() -> PathBuf {
-	std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(".local/share/hoster")
+	std::env::var_os("HOME")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from("."))
+		.join(".local/share/hoster")
 }
 
 #[derive(Subcommand, Debug)]
@@ -180,7 +183,8 @@ enum FeedCommand {
 
 /// The files a path names: itself, or a directory's regular files, recursively, sorted.
 fn files_of(path: &Path) -> Result<Vec<PathBuf>> {
-	let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+	let meta =
+		std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
 	if meta.is_file() {
 		return Ok(vec![path.to_path_buf()]);
 	}
@@ -206,7 +210,9 @@ fn progress_bar(total: u64, what: &str) -> ProgressBar {
 		return ProgressBar::hidden();
 	}
 	let bar = ProgressBar::new(total);
-	if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}") {
+	if let Ok(style) = ProgressStyle::with_template(
+		"{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+	) {
 		bar.set_style(style.progress_chars("=> "));
 	}
 	bar.set_message(what.to_string());
@@ -223,7 +229,8 @@ fn append_files(feed: &mut Feed, path: &Path, chunk_size: usize) -> Result<()> {
 	let bar = progress_bar(total, "storing");
 	let mut blocks = Vec::new();
 	for file in &files {
-		let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+		let bytes =
+			std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
 		blocks.extend(chunks(&bytes, chunk_size));
 	}
 	feed.append(blocks, |n| bar.inc(n))?;
@@ -254,8 +261,12 @@ async fn run(cli: Cli) -> Result<()> {
 async fn feed(data: &Path, command: FeedCommand) -> Result<()> {
 	let store = Store::open(data)?;
 	match command {
-		FeedCommand::Create { path, chunk_size, mode } => feed_create(&store, &path, chunk_size, mode),
-		FeedCommand::Append { key, path, chunk_size } => feed_append(&store, data, &key, &path, chunk_size),
+		FeedCommand::Create { path, chunk_size, mode } => {
+			feed_create(&store, &path, chunk_size, mode)
+		},
+		FeedCommand::Append { key, path, chunk_size } => {
+			feed_append(&store, data, &key, &path, chunk_size)
+		},
 		FeedCommand::List => feed_list(&store, data),
 		FeedCommand::Import { from, key } => feed_import(&store, &from, &key).await,
 		FeedCommand::ExportVector { key } => feed_export_vector(&store, &key),
@@ -275,14 +286,27 @@ fn feed_create(store: &Store, path: &Path, chunk_size: usize, mode: Mode) -> Res
 		store.remove(&key)?;
 		return Err(e);
 	}
-	eprintln!("stored {} blocks ({} bytes) in {} mode", feed.state().length, feed.byte_length()?, mode_name(mode));
+	eprintln!(
+		"stored {} blocks ({} bytes) in {} mode",
+		feed.state().length,
+		feed.byte_length()?,
+		mode_name(mode)
+	);
 	println!("{}", hex::encode(key));
 	Ok(())
 }
 
-fn feed_append(store: &Store, data: &Path, key: &str, path: &Path, chunk_size: usize) -> Result<()> {
+fn feed_append(
+	store: &Store,
+	data: &Path,
+	key: &str,
+	path: &Path,
+	chunk_size: usize,
+) -> Result<()> {
 	let key = hex32(key)?;
-	let Some(mut feed) = store.feed(&key)? else { bail!("no feed {} in {}", hex::encode(key), data.display()) };
+	let Some(mut feed) = store.feed(&key)? else {
+		bail!("no feed {} in {}", hex::encode(key), data.display())
+	};
 	append_files(&mut feed, path, chunk_size)?;
 	println!("{} {}", hex::encode(key), feed.state().length);
 	Ok(())
@@ -352,8 +376,12 @@ async fn chain(data: &Path, args: ChainArgs) -> Result<()> {
 			};
 			chain_register(&chain, data, endpoint, region, promised, capacity, &feed).await
 		},
-		ChainCommand::Publish { feed } => chain_publish(&chain, &signed_state(&store, data, &feed)?, &feed).await,
-		ChainCommand::Update { feed } => chain_update(&chain, &signed_state(&store, data, &feed)?).await,
+		ChainCommand::Publish { feed } => {
+			chain_publish(&chain, &signed_state(&store, data, &feed)?, &feed).await
+		},
+		ChainCommand::Update { feed } => {
+			chain_update(&chain, &signed_state(&store, data, &feed)?).await
+		},
 		ChainCommand::Offer { feed } => chain_offer(&chain, &feed).await,
 		ChainCommand::Request { hoster, feed } => chain_request(&chain, &hoster, &feed).await,
 		ChainCommand::Status { account } => chain_status(&chain, account.as_deref()).await,
@@ -363,7 +391,9 @@ async fn chain(data: &Path, args: ChainArgs) -> Result<()> {
 /// The signed state of a stored feed that has blocks, for the chain.
 fn signed_state(store: &Store, data: &Path, key: &str) -> Result<FeedState> {
 	let key = hex32(key)?;
-	let feed = store.feed(&key)?.ok_or_else(|| anyhow!("no feed {} in {}", hex::encode(key), data.display()))?;
+	let feed = store
+		.feed(&key)?
+		.ok_or_else(|| anyhow!("no feed {} in {}", hex::encode(key), data.display()))?;
 	if feed.state().length == 0 {
 		bail!("feed {} has no blocks yet", hex::encode(key));
 	}
@@ -372,7 +402,10 @@ fn signed_state(store: &Store, data: &Path, key: &str) -> Result<FeedState> {
 
 /// The id of a published feed, given its key.
 async fn published_feed(chain: &Chain, feed: &str, not_published: &str) -> Result<u32> {
-	chain.feed_id(&hex32(feed)?).await?.ok_or_else(|| anyhow!("feed {feed} is not published{not_published}"))
+	chain
+		.feed_id(&hex32(feed)?)
+		.await?
+		.ok_or_else(|| anyhow!("feed {feed} is not published{not_published}"))
 }
 
 async fn chain_register(
@@ -384,13 +417,22 @@ async fn chain_register(
 	capacity_bytes: u64,
 	feed: &str,
 ) -> Result<()> {
-	let id = published_feed(chain, feed, &format!("; run `hoster chain publish {feed}` first")).await?;
+	let id =
+		published_feed(chain, feed, &format!("; run `hoster chain publish {feed}` first")).await?;
 	let contact_key = contact_key(data)?.verifying_key().to_bytes();
-	let form =
-		ChainForm { endpoint: endpoint.into_bytes(), region: region.into_bytes(), promised, capacity_bytes, contact_key };
+	let form = ChainForm {
+		endpoint: endpoint.into_bytes(),
+		region: region.into_bytes(),
+		promised,
+		capacity_bytes,
+		contact_key,
+	};
 	chain.register(form, id).await?;
 	std::fs::write(data.join("account"), hex::encode(chain.account()))?;
-	println!("registered {} as a Pending hoster; its registration benchmark is under way", hex::encode(chain.account()));
+	println!(
+		"registered {} as a Pending hoster; its registration benchmark is under way",
+		hex::encode(chain.account())
+	);
 	Ok(())
 }
 
@@ -440,11 +482,15 @@ async fn serve(data: &Path, listen: &str, account: Option<&str>) -> Result<()> {
 	let account = match account {
 		Some(account) => Some(hex32(account).context("--account")?),
 		// The account `chain register` saved, if any.
-		None => std::fs::read_to_string(data.join("account")).ok().and_then(|a| hex32(a.trim()).ok()),
+		None => std::fs::read_to_string(data.join("account"))
+			.ok()
+			.and_then(|a| hex32(a.trim()).ok()),
 	};
 	let contact = contact_key(data)?;
 	let hoster = Hoster::new(data, contact.clone(), account)?;
-	let listener = server::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+	let listener = server::bind(listen)
+		.await
+		.with_context(|| format!("cannot listen on {listen}"))?;
 	eprintln!(
 		"serving {} on http://{} (contact key {})",
 		data.display(),

@@ -29,7 +29,10 @@ fn text(v: Option<&Value>) -> String {
 	let bytes: Vec<u8> = v
 		.map(|v| {
 			let inner = v.at(0).filter(|i| i.at(0).is_some()).unwrap_or(v);
-			(0..).map_while(|i| inner.at(i).and_then(|b| b.as_u128())).map(|b| b as u8).collect()
+			(0..)
+				.map_while(|i| inner.at(i).and_then(|b| b.as_u128()))
+				.map(|b| b as u8)
+				.collect()
 		})
 		.unwrap_or_default();
 	String::from_utf8_lossy(&bytes).into_owned()
@@ -37,7 +40,9 @@ fn text(v: Option<&Value>) -> String {
 
 /// Perbill parts as a percentage with one decimal, `?` if absent.
 fn percent(parts: Option<u128>) -> String {
-	parts.map(|p| format!("{:.1}%", p as f64 / 10_000_000.0)).unwrap_or_else(|| "?".into())
+	parts
+		.map(|p| format!("{:.1}%", p as f64 / 10_000_000.0))
+		.unwrap_or_else(|| "?".into())
 }
 
 /// A number, `?` if absent.
@@ -60,8 +65,10 @@ fn render_reason(reason: &Value) -> String {
 		"RegionNotServed" => format!("{name} ({})", text(reason.at("region"))),
 		_ => {
 			// `measured`/`required`, with the unit in the name where it has one.
-			let measured = first_num(reason, &["measured", "measured_ms", "measured_bytes_per_sec"]);
-			let required = first_num(reason, &["required", "required_ms", "required_bytes_per_sec"]);
+			let measured =
+				first_num(reason, &["measured", "measured_ms", "measured_bytes_per_sec"]);
+			let required =
+				first_num(reason, &["required", "required_ms", "required_bytes_per_sec"]);
 			format!("{name} (measured {}, required {})", show(measured), show(required))
 		},
 	}
@@ -70,7 +77,13 @@ fn render_reason(reason: &Value) -> String {
 /// The report of `hoster chain status`: `hoster` is the `Hosters` entry,
 /// `figures` the `hoster_figures` runtime API answer, `last` the last rating of
 /// `HosterFigures`, `verdict` the `does_qualify` answer against the hoster's own promise.
-pub fn render_status(who: &[u8; 32], hoster: &Value, figures: &Value, last: Option<&Value>, verdict: &Value) -> String {
+pub fn render_status(
+	who: &[u8; 32],
+	hoster: &Value,
+	figures: &Value,
+	last: Option<&Value>,
+	verdict: &Value,
+) -> String {
 	let summary = figures.at(0).unwrap_or(figures);
 	let form = hoster.at("form");
 	let mut out = String::new();
@@ -113,10 +126,16 @@ pub fn render_status(who: &[u8; 32], hoster: &Value, figures: &Value, last: Opti
 				opt(num(o, &["bandwidth_bytes_per_sec"])),
 				opt(num(o, &["chunks_verified"]))
 			),
-			("Error", Some(o)) => format!(" {}", o.at(0).map(|e| e.to_string()).unwrap_or_default()),
+			("Error", Some(o)) => {
+				format!(" {}", o.at(0).map(|e| e.to_string()).unwrap_or_default())
+			},
 			_ => String::new(),
 		};
-		format!("request {} at block {}: {kind}{detail}", opt(num(l, &["request"])), opt(num(l, &["at"])))
+		format!(
+			"request {} at block {}: {kind}{detail}",
+			opt(num(l, &["request"])),
+			opt(num(l, &["at"]))
+		)
 	});
 	out.push_str(&format!("last rating  {}\n", last.unwrap_or_else(|| "none yet".into())));
 	let qualifies = verdict.at("qualifies").and_then(|q| q.as_bool()).unwrap_or(false);
@@ -184,14 +203,24 @@ mod tests {
 				("chunks_verified", Value::u128(8)),
 			],
 		);
-		let last = Value::named_composite([("request", Value::u128(12)), ("at", Value::u128(88)), ("outcome", outcome)]);
+		let last = Value::named_composite([
+			("request", Value::u128(12)),
+			("at", Value::u128(88)),
+			("outcome", outcome),
+		]);
 		let reason = Value::named_variant(
 			"BandwidthBelow",
-			[("measured_bytes_per_sec", Value::u128(5)), ("required_bytes_per_sec", Value::u128(6))],
+			[
+				("measured_bytes_per_sec", Value::u128(5)),
+				("required_bytes_per_sec", Value::u128(6)),
+			],
 		);
 		let verdict = Value::named_composite([
 			("qualifies", Value::bool(false)),
-			("reasons", Value::unnamed_composite([reason, Value::unnamed_variant("NotActive", [])])),
+			(
+				"reasons",
+				Value::unnamed_composite([reason, Value::unnamed_variant("NotActive", [])]),
+			),
 		]);
 		let report = render_status(&[1; 32], &hoster, &figures, Some(&last), &verdict);
 		let expected = [
@@ -214,9 +243,14 @@ mod tests {
 			"AvailabilityBelow",
 			[("measured", perbill(500_000_000)), ("required", perbill(990_000_000))],
 		);
-		assert_eq!(render_reason(&availability), "AvailabilityBelow (measured 50.0%, required 99.0%)");
-		let latency =
-			Value::named_variant("LatencyAbove", [("measured_ms", Value::u128(300)), ("required_ms", Value::u128(200))]);
+		assert_eq!(
+			render_reason(&availability),
+			"AvailabilityBelow (measured 50.0%, required 99.0%)"
+		);
+		let latency = Value::named_variant(
+			"LatencyAbove",
+			[("measured_ms", Value::u128(300)), ("required_ms", Value::u128(200))],
+		);
 		assert_eq!(render_reason(&latency), "LatencyAbove (measured 300, required 200)");
 		let region = Value::named_variant("RegionNotServed", [("region", bytes("us-east"))]);
 		assert_eq!(render_reason(&region), "RegionNotServed (us-east)");

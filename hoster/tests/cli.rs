@@ -5,7 +5,12 @@
 use std::{os::unix::fs::PermissionsExt, process::Command};
 
 fn hoster(data: &std::path::Path, args: &[&str]) -> std::process::Output {
-	Command::new(env!("CARGO_BIN_EXE_hoster")).arg("--data").arg(data).args(args).output().unwrap()
+	Command::new(env!("CARGO_BIN_EXE_hoster"))
+		.arg("--data")
+		.arg(data)
+		.args(args)
+		.output()
+		.unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -18,7 +23,10 @@ fn create_list_append_and_private_key() {
 	let data = dir.path().join("data");
 	let input = dir.path().join("input.bin");
 	std::fs::write(&input, vec![7u8; 10_000]).unwrap();
-	let out = hoster(&data, &["feed", "create", input.to_str().unwrap(), "--chunk-size", "4KiB", "--mode", "compat"]);
+	let out = hoster(
+		&data,
+		&["feed", "create", input.to_str().unwrap(), "--chunk-size", "4KiB", "--mode", "compat"],
+	);
 	assert!(out.status.success(), "{}", text(&out.stderr));
 	let key = text(&out.stdout).trim().to_string();
 	assert_eq!(key.len(), 64);
@@ -27,9 +35,13 @@ fn create_list_append_and_private_key() {
 	assert_eq!(std::fs::metadata(&secret).unwrap().permissions().mode() & 0o777, 0o600);
 
 	let list = text(&hoster(&data, &["feed", "list"]).stdout);
-	assert!(list.contains(&key) && list.contains("compat") && list.contains("length        3"), "{list}");
+	assert!(
+		list.contains(&key) && list.contains("compat") && list.contains("length        3"),
+		"{list}"
+	);
 
-	let out = hoster(&data, &["feed", "append", &key, input.to_str().unwrap(), "--chunk-size", "4KiB"]);
+	let out =
+		hoster(&data, &["feed", "append", &key, input.to_str().unwrap(), "--chunk-size", "4KiB"]);
 	assert!(out.status.success(), "{}", text(&out.stderr));
 	assert_eq!(text(&out.stdout).trim(), format!("{key} 6"));
 }
@@ -43,9 +55,18 @@ fn bad_arguments_fail_clearly_and_leave_nothing() {
 	for (args, expect) in [
 		(vec!["feed", "create", "/no/such/file"], "cannot read /no/such/file"),
 		(vec!["feed", "create", empty.to_str().unwrap()], "holds no bytes"),
-		(vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "0"], "between 1 byte and 4 MiB"),
-		(vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "5MiB"], "between 1 byte and 4 MiB"),
-		(vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "12parsecs"], "unknown size unit"),
+		(
+			vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "0"],
+			"between 1 byte and 4 MiB",
+		),
+		(
+			vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "5MiB"],
+			"between 1 byte and 4 MiB",
+		),
+		(
+			vec!["feed", "create", empty.to_str().unwrap(), "--chunk-size", "12parsecs"],
+			"unknown size unit",
+		),
 		(vec!["feed", "create", empty.to_str().unwrap(), "--mode", "v9"], "invalid value 'v9'"),
 		(vec!["feed", "append", "xyz", empty.to_str().unwrap()], "expected 64 hex characters"),
 		(vec!["feed", "append", &"ab".repeat(32), empty.to_str().unwrap()], "no feed"),
@@ -56,12 +77,20 @@ fn bad_arguments_fail_clearly_and_leave_nothing() {
 		assert!(text(&out.stderr).contains(expect), "{args:?}: {}", text(&out.stderr));
 	}
 	let feeds = data.join("feeds");
-	assert!(!feeds.exists() || std::fs::read_dir(&feeds).unwrap().next().is_none(), "no feed left behind");
+	assert!(
+		!feeds.exists() || std::fs::read_dir(&feeds).unwrap().next().is_none(),
+		"no feed left behind"
+	);
 }
 
 #[test]
 fn every_subcommand_explains_itself() {
-	for args in [vec!["--help"], vec!["feed", "--help"], vec!["feed", "create", "--help"], vec!["serve", "--help"]] {
+	for args in [
+		vec!["--help"],
+		vec!["feed", "--help"],
+		vec!["feed", "create", "--help"],
+		vec!["serve", "--help"],
+	] {
 		let out = Command::new(env!("CARGO_BIN_EXE_hoster")).args(&args).output().unwrap();
 		assert!(out.status.success());
 		assert!(text(&out.stdout).len() > 100, "{args:?}");

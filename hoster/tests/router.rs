@@ -33,9 +33,16 @@ fn routes(data: &Path) -> (std::sync::Arc<Hoster>, Router) {
 }
 
 async fn get(router: &Router, uri: &str) -> (StatusCode, Option<String>, Vec<u8>) {
-	let response = router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+	let response = router
+		.clone()
+		.oneshot(Request::get(uri).body(Body::empty()).unwrap())
+		.await
+		.unwrap();
 	let status = response.status();
-	let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string());
+	let content_type = response
+		.headers()
+		.get(header::CONTENT_TYPE)
+		.map(|v| v.to_str().unwrap().to_string());
 	let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
 	(status, content_type, body.to_vec())
 }
@@ -48,21 +55,49 @@ async fn every_failure_answers_with_its_status_and_message() {
 	let unknown = "00".repeat(32);
 	let h = "01".repeat(32);
 	let cases = [
-		(format!("/feeds/{}/blocks/0", "zz".repeat(32)), 400, "the feed key must be 64 hex characters".to_string()),
+		(
+			format!("/feeds/{}/blocks/0", "zz".repeat(32)),
+			400,
+			"the feed key must be 64 hex characters".to_string(),
+		),
 		("/feeds/abc".into(), 400, "the feed key must be 64 hex characters".into()),
 		(format!("/feeds/{key}/blocks/x"), 400, "the block index must be a whole number".into()),
 		(format!("/feeds/{key}/blocks/-1"), 400, "the block index must be a whole number".into()),
-		(format!("/feeds/{key}/blocks/0?colour=red"), 400, "unknown query parameter \"colour\"".into()),
+		(
+			format!("/feeds/{key}/blocks/0?colour=red"),
+			400,
+			"unknown query parameter \"colour\"".into(),
+		),
 		(format!("/feeds/{key}/blocks/0?length"), 400, "malformed query part \"length\"".into()),
-		(format!("/feeds/{key}/blocks/0?length=1&length=2"), 400, "query parameter \"length\" given twice".into()),
-		(format!("/feeds/{key}/blocks/0?length=abc"), 400, "length must be a whole number, got \"abc\"".into()),
-		(format!("/feeds/{key}/blocks/0?request=1&nonce=00&attestor={h}"), 400, "nonce must be 64 hex characters".into()),
-		(format!("/feeds/{key}/blocks/0?request=1"), 400, "request, nonce and attestor go together".into()),
+		(
+			format!("/feeds/{key}/blocks/0?length=1&length=2"),
+			400,
+			"query parameter \"length\" given twice".into(),
+		),
+		(
+			format!("/feeds/{key}/blocks/0?length=abc"),
+			400,
+			"length must be a whole number, got \"abc\"".into(),
+		),
+		(
+			format!("/feeds/{key}/blocks/0?request=1&nonce=00&attestor={h}"),
+			400,
+			"nonce must be 64 hex characters".into(),
+		),
+		(
+			format!("/feeds/{key}/blocks/0?request=1"),
+			400,
+			"request, nonce and attestor go together".into(),
+		),
 		(format!("/feeds/{unknown}/blocks/0"), 404, "unknown feed".into()),
 		(format!("/feeds/{unknown}"), 404, "unknown feed".into()),
 		(format!("/feeds/{key}/blocks/4"), 416, "block 4 is not below length 4".into()),
 		(format!("/feeds/{key}/blocks/2?length=2"), 416, "block 2 is not below length 2".into()),
-		(format!("/feeds/{key}/blocks/0?length=5"), 416, "length 5 is beyond the stored length 4".into()),
+		(
+			format!("/feeds/{key}/blocks/0?length=5"),
+			416,
+			"length 5 is beyond the stored length 4".into(),
+		),
 		("/nothing/here".into(), 404, "no such route".into()),
 		("/feeds/a/b/c/d".into(), 404, "no such route".into()),
 	];
@@ -85,15 +120,27 @@ async fn a_block_counts_for_its_feed_and_for_the_peer_that_asked() {
 	assert_eq!(status, StatusCode::OK);
 	assert_eq!(content_type.as_deref(), Some("application/octet-stream"));
 	let served = ServedBlock::decode_all(&mut &body[..]).unwrap();
-	assert_eq!((served.proof.index, served.proof.value.to_vec(), served.contact_signature), (2, vec![2u8; 10], None));
-	assert_eq!(get(&router, &format!("/feeds/{k}/blocks/3")).await.0, StatusCode::RANGE_NOT_SATISFIABLE);
+	assert_eq!(
+		(served.proof.index, served.proof.value.to_vec(), served.contact_signature),
+		(2, vec![2u8; 10], None)
+	);
+	assert_eq!(
+		get(&router, &format!("/feeds/{k}/blocks/3")).await.0,
+		StatusCode::RANGE_NOT_SATISFIABLE
+	);
 	// A malformed request is refused before it counts.
 	assert_eq!(get(&router, &format!("/feeds/{k}/blocks/x")).await.0, StatusCode::BAD_REQUEST);
 	let stats = hoster.stats();
-	assert_eq!((stats.feeds[&k].requests, stats.feeds[&k].blocks, stats.feeds[&k].bytes), (2, 1, 10));
+	assert_eq!(
+		(stats.feeds[&k].requests, stats.feeds[&k].blocks, stats.feeds[&k].bytes),
+		(2, 1, 10)
+	);
 	assert_eq!(stats.peers["192.0.2.7"].requests, 2);
 	let (status, content_type, body) = get(&router, "/metrics").await;
-	assert_eq!((status, content_type.as_deref()), (StatusCode::OK, Some("text/plain; version=0.0.4")));
+	assert_eq!(
+		(status, content_type.as_deref()),
+		(StatusCode::OK, Some("text/plain; version=0.0.4"))
+	);
 	let metrics = String::from_utf8(body).unwrap();
 	assert!(metrics.contains("hoster_uploaded_bytes_total{peer=\"192.0.2.7\"} 10"), "{metrics}");
 	let (_, _, body) = get(&router, "/stats").await;
@@ -109,7 +156,10 @@ async fn a_feed_stored_after_the_start_is_served_once_the_feeds_are_refreshed() 
 	let second = hex::encode(make_feed(dir.path(), 2));
 	assert_eq!(get(&router, &format!("/feeds/{second}")).await.0, StatusCode::NOT_FOUND);
 	let (_, _, body) = get(&router, "/feeds").await;
-	assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap(), serde_json::json!({ "feeds": [first] }));
+	assert_eq!(
+		serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+		serde_json::json!({ "feeds": [first] })
+	);
 
 	hoster.refresh().unwrap();
 	assert_eq!(get(&router, &format!("/feeds/{second}")).await.0, StatusCode::OK);
@@ -117,8 +167,14 @@ async fn a_feed_stored_after_the_start_is_served_once_the_feeds_are_refreshed() 
 	let (_, _, body) = get(&router, "/feeds").await;
 	let mut expected = vec![first, second];
 	expected.sort();
-	assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap(), serde_json::json!({ "feeds": expected }));
+	assert_eq!(
+		serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+		serde_json::json!({ "feeds": expected })
+	);
 	let (_, _, body) = get(&router, "/hello").await;
 	let hello: serde_json::Value = serde_json::from_slice(&body).unwrap();
-	assert_eq!((hello["account"].clone(), hello["feeds"].clone()), (serde_json::Value::Null, serde_json::json!(expected)));
+	assert_eq!(
+		(hello["account"].clone(), hello["feeds"].clone()),
+		(serde_json::Value::Null, serde_json::json!(expected))
+	);
 }

@@ -72,14 +72,23 @@ async fn blocks_and_proofs_verify_in_both_modes() {
 		let feed = state(&s.url, &key).await;
 		assert_eq!((feed.mode, feed.length), (mode, 13));
 		for index in 0..13u64 {
-			let (status, body) = get(&format!("{}/feeds/{}/blocks/{index}", s.url, hex::encode(key))).await;
+			let (status, body) =
+				get(&format!("{}/feeds/{}/blocks/{index}", s.url, hex::encode(key))).await;
 			assert_eq!(status, 200);
 			let served = ServedBlock::decode_all(&mut &body[..]).unwrap();
 			assert_eq!(served.contact_signature, None, "no challenge, no contact proof");
 			assert_eq!(served.proof.index, index);
-			assert_eq!(served.proof.value.to_vec(), vec![(index * 7) as u8; 100 + index as usize * 13]);
+			assert_eq!(
+				served.proof.value.to_vec(),
+				vec![(index * 7) as u8; 100 + index as usize * 13]
+			);
 			verify_block::<PureRust>(Anchor::Roots(&feed.roots), 13, &served.proof).unwrap();
-			verify_block::<PureRust>(Anchor::TreeHash(&hashes::tree::<PureRust>(&feed.roots)), 13, &served.proof).unwrap();
+			verify_block::<PureRust>(
+				Anchor::TreeHash(&hashes::tree::<PureRust>(&feed.roots)),
+				13,
+				&served.proof,
+			)
+			.unwrap();
 		}
 	}
 }
@@ -128,13 +137,27 @@ async fn the_contact_proof_binds_request_nonce_attestor_and_block() {
 	let signature = served.contact_signature.expect("a contact proof");
 	let hash = hashes::leaf::<PureRust>(&served.proof.value);
 	let contact = SigningKey::from_bytes(&[9u8; 32]).verifying_key().to_bytes();
-	assert!(verify_contact_proof::<PureRust>(&contact, 77, &nonce, &attestor, 6, &hash, &signature));
-	assert!(!verify_contact_proof::<PureRust>(&contact, 78, &nonce, &attestor, 6, &hash, &signature));
-	assert!(!verify_contact_proof::<PureRust>(&contact, 77, &[0; 32], &attestor, 6, &hash, &signature));
-	assert!(!verify_contact_proof::<PureRust>(&contact, 77, &nonce, &[0; 32], 6, &hash, &signature));
-	assert!(!verify_contact_proof::<PureRust>(&contact, 77, &nonce, &attestor, 5, &hash, &signature));
-	assert!(!verify_contact_proof::<PureRust>(&contact, 77, &nonce, &attestor, 6, &[0; 32], &signature));
-	assert!(!verify_contact_proof::<PureRust>(&[1; 32], 77, &nonce, &attestor, 6, &hash, &signature));
+	assert!(verify_contact_proof::<PureRust>(
+		&contact, 77, &nonce, &attestor, 6, &hash, &signature
+	));
+	assert!(!verify_contact_proof::<PureRust>(
+		&contact, 78, &nonce, &attestor, 6, &hash, &signature
+	));
+	assert!(!verify_contact_proof::<PureRust>(
+		&contact, 77, &[0; 32], &attestor, 6, &hash, &signature
+	));
+	assert!(!verify_contact_proof::<PureRust>(
+		&contact, 77, &nonce, &[0; 32], 6, &hash, &signature
+	));
+	assert!(!verify_contact_proof::<PureRust>(
+		&contact, 77, &nonce, &attestor, 5, &hash, &signature
+	));
+	assert!(!verify_contact_proof::<PureRust>(
+		&contact, 77, &nonce, &attestor, 6, &[0; 32], &signature
+	));
+	assert!(!verify_contact_proof::<PureRust>(
+		&[1; 32], 77, &nonce, &attestor, 6, &hash, &signature
+	));
 }
 
 #[tokio::test]
@@ -167,7 +190,8 @@ async fn bad_input_gets_a_json_error_with_the_fitting_status() {
 	for (path, expected) in cases {
 		let (status, body) = get(&format!("{}{path}", s.url)).await;
 		assert_eq!(status, expected, "{path}");
-		let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_else(|_| panic!("JSON error for {path}"));
+		let json: serde_json::Value =
+			serde_json::from_slice(&body).unwrap_or_else(|_| panic!("JSON error for {path}"));
 		assert!(json["error"].as_str().is_some_and(|e| !e.is_empty()), "{path}: {json}");
 	}
 	// Still serving afterwards.
@@ -183,7 +207,11 @@ async fn stats_count_what_was_served_per_feed_and_per_peer() {
 	let attestor = hex::encode([8u8; 32]);
 	let mut bytes = 0;
 	for index in [0u64, 3, 5] {
-		let url = format!("{}/feeds/{k}/blocks/{index}?request=1&nonce={}&attestor={attestor}", s.url, hex::encode([1u8; 32]));
+		let url = format!(
+			"{}/feeds/{k}/blocks/{index}?request=1&nonce={}&attestor={attestor}",
+			s.url,
+			hex::encode([1u8; 32])
+		);
 		assert_eq!(get(&url).await.0, 200);
 		bytes += 100 + index * 13;
 	}
@@ -199,8 +227,14 @@ async fn stats_count_what_was_served_per_feed_and_per_peer() {
 	assert_eq!(stats["peers"]["127.0.0.1"]["requests"], 2);
 	let (_, metrics) = get(&format!("{}/metrics", s.url)).await;
 	let metrics = String::from_utf8(metrics).unwrap();
-	assert!(metrics.contains(&format!("hoster_uploaded_blocks_total{{feed=\"{k}\"}} 4")), "{metrics}");
-	assert!(metrics.contains(&format!("hoster_uploaded_bytes_total{{peer=\"{attestor}\"}} {bytes}")), "{metrics}");
+	assert!(
+		metrics.contains(&format!("hoster_uploaded_blocks_total{{feed=\"{k}\"}} 4")),
+		"{metrics}"
+	);
+	assert!(
+		metrics.contains(&format!("hoster_uploaded_bytes_total{{peer=\"{attestor}\"}} {bytes}")),
+		"{metrics}"
+	);
 	let _: Stats = s.hoster.stats();
 }
 
@@ -217,7 +251,8 @@ async fn hello_announces_the_hoster_signed_by_its_contact_key() {
 	let contact = SigningKey::from_bytes(&[9u8; 32]).verifying_key();
 	assert_eq!(hello["contact_key"], hex::encode(contact.to_bytes()));
 	let message = hoster::server::hello_message(&[5; 32], &contact.to_bytes(), &[key]);
-	let signature: [u8; 64] = hex::decode(hello["signature"].as_str().unwrap()).unwrap().try_into().unwrap();
+	let signature: [u8; 64] =
+		hex::decode(hello["signature"].as_str().unwrap()).unwrap().try_into().unwrap();
 	assert!(contact.verify(&message, &Signature::from_bytes(&signature)).is_ok());
 }
 
@@ -232,7 +267,9 @@ async fn many_concurrent_clients_are_served() {
 	for i in 0..256u64 {
 		let url = format!("{}/feeds/{}/blocks/{}", s.url, hex::encode(key), i % 32);
 		let client = client.clone();
-		tasks.push(tokio::spawn(async move { client.get(url).send().await.unwrap().bytes().await.unwrap() }));
+		tasks.push(tokio::spawn(async move {
+			client.get(url).send().await.unwrap().bytes().await.unwrap()
+		}));
 	}
 	for (i, t) in tasks.into_iter().enumerate() {
 		let body = t.await.unwrap();
@@ -287,7 +324,10 @@ async fn a_burst_of_hundreds_of_connections_is_queued_not_dropped() {
 	let addr = listener.local_addr().unwrap();
 	let mut connects = tokio::task::JoinSet::new();
 	for _ in 0..600 {
-		connects.spawn(tokio::time::timeout(std::time::Duration::from_millis(900), tokio::net::TcpStream::connect(addr)));
+		connects.spawn(tokio::time::timeout(
+			std::time::Duration::from_millis(900),
+			tokio::net::TcpStream::connect(addr),
+		));
 	}
 	let queued = connects.join_all().await.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
 	assert_eq!(queued, 600, "connections queued by the listener");

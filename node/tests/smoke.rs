@@ -80,7 +80,10 @@ fn dev_node_produces_and_finalizes_blocks() {
 	assert_eq!(version["specName"], "hosting");
 	// --dev put Alice's attestor key (type `host`) into the keystore.
 	let alice = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
-	assert_eq!(rpc(rpc_port, "author_hasKey", &format!(r#"["{alice}", "host"]"#)), Some(serde_json::Value::Bool(true)));
+	assert_eq!(
+		rpc(rpc_port, "author_hasKey", &format!(r#"["{alice}", "host"]"#)),
+		Some(serde_json::Value::Bool(true))
+	);
 
 	// SIGTERM stops it cleanly.
 	let pid = node.0.id().to_string();

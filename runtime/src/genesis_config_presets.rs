@@ -22,19 +22,31 @@ const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
 /// `validators` produce and finalize blocks; `attestors` (account, region)
 /// measure hosters.
-fn genesis(validators: &[(Sr25519Keyring, Ed25519Keyring)], attestors: &[(Sr25519Keyring, &str)], root: AccountId) -> Value {
+fn genesis(
+	validators: &[(Sr25519Keyring, Ed25519Keyring)],
+	attestors: &[(Sr25519Keyring, &str)],
+	root: AccountId,
+) -> Value {
 	let endowed: Vec<AccountId> = Sr25519Keyring::iter().map(|k| k.to_account_id()).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig { balances: endowed.into_iter().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>() },
+		balances: BalancesConfig {
+			balances: endowed.into_iter().map(|a| (a, ENDOWMENT)).collect::<Vec<_>>()
+		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: validators.iter().map(|v| AuraId::from(v.0.public())).collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: validators.iter().map(|v| (GrandpaId::from(v.1.public()), 1)).collect::<Vec<_>>(),
+			authorities: validators
+				.iter()
+				.map(|v| (GrandpaId::from(v.1.public()), 1))
+				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
 		hosting: HostingConfig {
-			attestors: attestors.iter().map(|a| (a.0.to_account_id(), a.1.as_bytes().to_vec())).collect::<Vec<_>>(),
+			attestors: attestors
+				.iter()
+				.map(|a| (a.0.to_account_id(), a.1.as_bytes().to_vec()))
+				.collect::<Vec<_>>(),
 		},
 	})
 }
@@ -59,7 +71,11 @@ pub fn local_config_genesis() -> Value {
 			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
-		&[(Sr25519Keyring::Alice, "eu"), (Sr25519Keyring::Bob, "us"), (Sr25519Keyring::Charlie, "ap")],
+		&[
+			(Sr25519Keyring::Alice, "eu"),
+			(Sr25519Keyring::Bob, "us"),
+			(Sr25519Keyring::Charlie, "ap"),
+		],
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }

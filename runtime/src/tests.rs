@@ -12,10 +12,11 @@ use sp_runtime::{
 /// Merges a preset patch into `base`, as the node's chain-spec builder does.
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
 			for (k, v) in patch {
 				merge(base.entry(k).or_insert(serde_json::Value::Null), v);
-			},
+			}
+		},
 		(base, patch) => *base = patch,
 	}
 }
@@ -27,7 +28,8 @@ fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
 	let json = serde_json::to_vec(&config).unwrap();
 	let mut ext = sp_io::TestExternalities::default();
 	ext.execute_with(|| {
-		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json).expect("preset builds");
+		frame_support::genesis_builder_helper::build_state::<RuntimeGenesisConfig>(json)
+			.expect("preset builds");
 	});
 	ext
 }
@@ -41,8 +43,10 @@ fn presets_set_up_validators_and_attestors() {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 	});
 	ext_from_preset(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		let regions: Vec<Vec<u8>> =
-			pallet_hosting::ActiveAttestors::<Runtime>::get().iter().map(|(_, r)| r.to_vec()).collect();
+		let regions: Vec<Vec<u8>> = pallet_hosting::ActiveAttestors::<Runtime>::get()
+			.iter()
+			.map(|(_, r)| r.to_vec())
+			.collect();
 		assert_eq!(regions, vec![b"eu".to_vec(), b"us".to_vec(), b"ap".to_vec()]);
 		// Four GRANDPA voters, so one stopped validator does not stall finality.
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
@@ -102,7 +106,8 @@ fn hosting_api_is_in_the_runtime_version() {
 fn three_thousand_normal_ratings_fit_in_one_and_a_half_seconds() {
 	use pallet_hosting::weights::WeightInfo;
 	type W = pallet_hosting::weights::SubstrateWeight<Runtime>;
-	let per_rating = W::performance_benchmark_response().saturating_add(W::authorize_performance_benchmark_response());
+	let per_rating = W::performance_benchmark_response()
+		.saturating_add(W::authorize_performance_benchmark_response());
 	let budget = frame_support::weights::constants::WEIGHT_REF_TIME_PER_MILLIS * 1_500;
 	assert!(
 		per_rating.ref_time() * 3_000 <= budget,
@@ -111,8 +116,12 @@ fn three_thousand_normal_ratings_fit_in_one_and_a_half_seconds() {
 		budget / per_rating.ref_time()
 	);
 	// What the off-chain workers send: full batches of one attestor's ratings.
-	let full: u32 = <<Runtime as pallet_hosting::Config>::MaxRatingsPerBatch as frame_support::traits::Get<u32>>::get();
-	let per_batch = W::performance_benchmark_responses(full).saturating_add(W::authorize_performance_benchmark_responses(full));
+	let full: u32 =
+		<<Runtime as pallet_hosting::Config>::MaxRatingsPerBatch as frame_support::traits::Get<
+			u32,
+		>>::get();
+	let per_batch = W::performance_benchmark_responses(full)
+		.saturating_add(W::authorize_performance_benchmark_responses(full));
 	let batches = budget / per_batch.ref_time();
 	assert!(
 		batches * u64::from(full) >= 3_000,

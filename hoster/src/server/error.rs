@@ -63,10 +63,13 @@ impl ApiError {
 	/// The HTTP status it answers with.
 	pub fn status(&self) -> StatusCode {
 		match self {
-			ApiError::BadKey | ApiError::BadIndex | ApiError::BadQuery(_) => StatusCode::BAD_REQUEST,
+			ApiError::BadKey | ApiError::BadIndex | ApiError::BadQuery(_) => {
+				StatusCode::BAD_REQUEST
+			},
 			ApiError::UnknownFeed | ApiError::NoRoute => StatusCode::NOT_FOUND,
-			ApiError::LengthBeyondStored { .. } | ApiError::IndexNotBelowLength { .. } =>
-				StatusCode::RANGE_NOT_SATISFIABLE,
+			ApiError::LengthBeyondStored { .. } | ApiError::IndexNotBelowLength { .. } => {
+				StatusCode::RANGE_NOT_SATISFIABLE
+			},
 			ApiError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
 		}
 	}
@@ -75,6 +78,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
 	fn into_response(self) -> Response {
 		let status = self.status();
-		(status, Json(json!({ "error": self.to_string(), "status": status.as_u16() }))).into_response()
+		(status, Json(json!({ "error": self.to_string(), "status": status.as_u16() })))
+			.into_response()
 	}
 }

@@ -73,7 +73,11 @@ pub struct Hoster {
 
 impl Hoster {
 	/// A server over `data`, proving contact with `contact`, announcing `account`.
-	pub fn new(data: &std::path::Path, contact: SigningKey, account: Option<[u8; 32]>) -> Result<Arc<Self>, StoreError> {
+	pub fn new(
+		data: &std::path::Path,
+		contact: SigningKey,
+		account: Option<[u8; 32]>,
+	) -> Result<Arc<Self>, StoreError> {
 		let hoster = Arc::new(Hoster {
 			store: Store::open(data)?,
 			feeds: RwLock::new(HashMap::new()),
@@ -90,11 +94,16 @@ impl Hoster {
 	pub fn refresh(&self) -> Result<(), StoreError> {
 		for key in self.store.keys()? {
 			let Some(version) = header_version(&self.store.header_path(&key)) else { continue };
-			if self.feeds.read().unwrap_or_else(PoisonError::into_inner).get(&key).map(|f| f.1) == Some(version) {
+			if self.feeds.read().unwrap_or_else(PoisonError::into_inner).get(&key).map(|f| f.1)
+				== Some(version)
+			{
 				continue;
 			}
 			if let Some(feed) = self.store.feed(&key)? {
-				self.feeds.write().unwrap_or_else(PoisonError::into_inner).insert(key, (Arc::new(feed), version));
+				self.feeds
+					.write()
+					.unwrap_or_else(PoisonError::into_inner)
+					.insert(key, (Arc::new(feed), version));
 			}
 		}
 		Ok(())
@@ -102,18 +111,31 @@ impl Hoster {
 
 	/// A loaded feed.
 	fn feed(&self, key: &[u8; 32]) -> Option<Arc<Feed>> {
-		self.feeds.read().unwrap_or_else(PoisonError::into_inner).get(key).map(|f| f.0.clone())
+		self.feeds
+			.read()
+			.unwrap_or_else(PoisonError::into_inner)
+			.get(key)
+			.map(|f| f.0.clone())
 	}
 
 	/// Keys of the loaded feeds, sorted.
 	fn feed_keys(&self) -> Vec<[u8; 32]> {
-		let mut keys: Vec<[u8; 32]> = self.feeds.read().unwrap_or_else(PoisonError::into_inner).keys().copied().collect();
+		let mut keys: Vec<[u8; 32]> = self
+			.feeds
+			.read()
+			.unwrap_or_else(PoisonError::into_inner)
+			.keys()
+			.copied()
+			.collect();
 		keys.sort();
 		keys
 	}
 
 	fn count(&self, feed: &str, peer: &str, blocks: u64, bytes: u64) {
-		self.stats.lock().unwrap_or_else(PoisonError::into_inner).count(feed, peer, blocks, bytes);
+		self.stats
+			.lock()
+			.unwrap_or_else(PoisonError::into_inner)
+			.count(feed, peer, blocks, bytes);
 	}
 
 	/// A snapshot of the statistics.
@@ -152,7 +174,9 @@ async fn block(
 	let query = parse_block_query(query.as_deref().unwrap_or(""))?;
 	let feed = hoster.feed(&key).ok_or(ApiError::UnknownFeed)?;
 	let key_hex = hex::encode(key);
-	let peer = query.challenge.map_or_else(|| remote.ip().to_string(), |c| hex::encode(c.attestor));
+	let peer = query
+		.challenge
+		.map_or_else(|| remote.ip().to_string(), |c| hex::encode(c.attestor));
 	let stored = feed.state().length;
 	let length = query.length.unwrap_or(stored);
 	let proof = feed.proof(index, length).map_err(|e| {
@@ -162,7 +186,9 @@ async fn block(
 	// The leaf hash is stored in the tree: the contact proof costs no re-hash of the block.
 	let contact_signature = match query.challenge {
 		Some(c) => {
-			let leaf = feed.node(2 * index).ok_or_else(|| ApiError::Storage("leaf node missing".into()))?;
+			let leaf = feed
+				.node(2 * index)
+				.ok_or_else(|| ApiError::Storage("leaf node missing".into()))?;
 			let message = contact_message(c.request, &c.nonce, &c.attestor, index, &leaf.hash);
 			Some(hoster.contact.sign(&message).to_bytes())
 		},
@@ -174,7 +200,10 @@ async fn block(
 }
 
 /// `GET /feeds/{key}`: the feed's signed state, once it has blocks.
-async fn feed_state(State(hoster): State<Arc<Hoster>>, Path(key): Path<String>) -> Result<Response, ApiError> {
+async fn feed_state(
+	State(hoster): State<Arc<Hoster>>,
+	Path(key): Path<String>,
+) -> Result<Response, ApiError> {
 	let key = parse_key(&key)?;
 	match hoster.feed(&key) {
 		Some(feed) if feed.state().length > 0 => Ok(Json(feed.state().to_json()).into_response()),
@@ -233,9 +262,14 @@ pub const LISTEN_BACKLOG: u32 = 4096;
 /// once; with tokio's default of 128 the kernel drops the rest of the burst and
 /// those clients retry a second later, which the attestor measures as latency.
 pub async fn bind(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
-	let mut last = std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("`{addr}` names no address"));
+	let mut last =
+		std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("`{addr}` names no address"));
 	for addr in tokio::net::lookup_host(addr).await? {
-		let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+		let socket = if addr.is_ipv4() {
+			tokio::net::TcpSocket::new_v4()?
+		} else {
+			tokio::net::TcpSocket::new_v6()?
+		};
 		socket.set_reuseaddr(true)?;
 		match socket.bind(addr).and_then(|()| socket.listen(LISTEN_BACKLOG)) {
 			Ok(listener) => return Ok(listener),
@@ -248,7 +282,8 @@ pub async fn bind(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
 /// Resolves on Ctrl-C or SIGTERM: what `hoster serve` stops on.
 pub async fn shutdown_signal() {
 	let interrupt = tokio::signal::ctrl_c();
-	let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+	let mut terminate =
+		tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
 	let terminated = async {
 		match terminate.as_mut() {
 			Some(signal) => {

@@ -28,7 +28,10 @@ pub struct Stats {
 impl Stats {
 	/// Counts one answered request for `feed` from `peer` that uploaded `blocks` blocks of `bytes` bytes.
 	pub fn count(&mut self, feed: &str, peer: &str, blocks: u64, bytes: u64) {
-		for traffic in [self.feeds.entry(feed.to_string()).or_default(), self.peers.entry(peer.to_string()).or_default()] {
+		for traffic in [
+			self.feeds.entry(feed.to_string()).or_default(),
+			self.peers.entry(peer.to_string()).or_default(),
+		] {
 			traffic.requests += 1;
 			traffic.blocks += blocks;
 			traffic.bytes += bytes;
@@ -40,7 +43,11 @@ impl Stats {
 pub fn prometheus(stats: &Stats) -> String {
 	let mut out = String::new();
 	for (metric, help, pick) in [
-		("hoster_requests_total", "Block requests answered.", (|t: &Traffic| t.requests) as fn(&Traffic) -> u64),
+		(
+			"hoster_requests_total",
+			"Block requests answered.",
+			(|t: &Traffic| t.requests) as fn(&Traffic) -> u64,
+		),
 		("hoster_uploaded_blocks_total", "Blocks uploaded.", |t: &Traffic| t.blocks),
 		("hoster_uploaded_bytes_total", "Block bytes uploaded.", |t: &Traffic| t.bytes),
 	] {

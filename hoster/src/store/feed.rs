@@ -62,7 +62,11 @@ impl Feed {
 		Ok((open("data")?, open("offsets")?, open("tree")?))
 	}
 
-	pub(super) fn init(dir: PathBuf, state: FeedState, secret: Option<SigningKey>) -> Result<Self, StoreError> {
+	pub(super) fn init(
+		dir: PathBuf,
+		state: FeedState,
+		secret: Option<SigningKey>,
+	) -> Result<Self, StoreError> {
 		let (data, offsets, tree) = Self::files(&dir)?;
 		let feed = Feed { dir, state, data, offsets, tree, secret };
 		feed.write_header()?;
@@ -197,8 +201,8 @@ impl Feed {
 
 	fn write_block(&mut self, block: &[u8]) -> Result<(), StoreError> {
 		let length = self.state.length;
-		let created =
-			nodes_created_by_append::<PureRust>(length, block, |i| self.node(i)).ok_or(StoreError::TreeFull)?;
+		let created = nodes_created_by_append::<PureRust>(length, block, |i| self.node(i))
+			.ok_or(StoreError::TreeFull)?;
 		let end = self.byte_length()? + block.len() as u64;
 		self.data.write_all_at(block, end - block.len() as u64)?;
 		self.offsets.write_all_at(&end.to_le_bytes(), length * 8)?;
@@ -218,9 +222,12 @@ impl Feed {
 		let tree_hash = hashes::tree::<PureRust>(&roots);
 		let (length, fork) = (self.state.length, self.state.fork);
 		self.state.signature = match self.state.mode {
-			KeyMode::Compat => secret.sign(&compat_signable(&tree_hash, length, fork)).to_bytes().to_vec(),
+			KeyMode::Compat => {
+				secret.sign(&compat_signable(&tree_hash, length, fork)).to_bytes().to_vec()
+			},
 			KeyMode::Manifest => {
-				let signature = secret.sign(&manifest_signable(&self.state.key, &tree_hash, length, fork));
+				let signature =
+					secret.sign(&manifest_signable(&self.state.key, &tree_hash, length, fork));
 				// The single-signer multisig wrapper: one proof by signer 0, no patch.
 				let mut blob = vec![1u8, 0];
 				blob.extend_from_slice(&signature.to_bytes());

@@ -50,7 +50,8 @@ impl Store {
 	/// Opens (creating) the store under `data`.
 	pub fn open(data: &Path) -> Result<Self, StoreError> {
 		let feeds = data.join("feeds");
-		fs::create_dir_all(&feeds).map_err(|source| StoreError::CreateDir { path: feeds.clone(), source })?;
+		fs::create_dir_all(&feeds)
+			.map_err(|source| StoreError::CreateDir { path: feeds.clone(), source })?;
 		Ok(Store { feeds })
 	}
 
@@ -102,7 +103,16 @@ impl Store {
 		let dir = self.dir(&key);
 		fs::create_dir_all(&dir)?;
 		write_secret(&dir.join("secret.key"), &seed)?;
-		let state = FeedState { key, mode, signer, manifest, length: 0, fork: 0, roots: Vec::new(), signature: Vec::new() };
+		let state = FeedState {
+			key,
+			mode,
+			signer,
+			manifest,
+			length: 0,
+			fork: 0,
+			roots: Vec::new(),
+			signature: Vec::new(),
+		};
 		Feed::init(dir, state, Some(secret))
 	}
 
@@ -115,7 +125,8 @@ impl Store {
 			return Err(StoreError::AlreadyStored(state.key));
 		}
 		fs::create_dir_all(&dir)?;
-		let empty = FeedState { length: 0, roots: Vec::new(), signature: Vec::new(), ..state.clone() };
+		let empty =
+			FeedState { length: 0, roots: Vec::new(), signature: Vec::new(), ..state.clone() };
 		Feed::init(dir, empty, None)
 	}
 
@@ -175,7 +186,9 @@ pub fn export_vector(feed: &Feed) -> Result<serde_json::Value, StoreError> {
 	let mut value = serde_json::to_value(state.to_json())?;
 	let mut blocks = Vec::new();
 	for index in 0..state.length {
-		let proof = feed.proof(index, state.length).map_err(|error| StoreError::Export { index, error })?;
+		let proof = feed
+			.proof(index, state.length)
+			.map_err(|error| StoreError::Export { index, error })?;
 		blocks.push(serde_json::json!({
 			"index": index,
 			"value": hex::encode(&proof.value[..]),

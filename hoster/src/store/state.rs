@@ -1,6 +1,8 @@
 //! A feed's signed state and its JSON form (`header.json`, `GET /feeds/{key}`).
 
-use hypercore_verify::{hashes, verify_feed, wire::decode_hex32, KeyMode, Node, PureRust, SignedTree};
+use hypercore_verify::{
+	hashes, verify_feed, wire::decode_hex32, KeyMode, Node, PureRust, SignedTree,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{NotHex32, StoreError};

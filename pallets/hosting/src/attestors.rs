@@ -42,8 +42,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_resume_attestor(who: T::AccountId) -> DispatchResult {
 		let mut attestor = Attestors::<T>::get(&who).ok_or(Error::<T>::NotAttestor)?;
 		ensure!(attestor.status == AttestorStatus::Suspended, Error::<T>::AttestorNotSuspended);
-		ActiveAttestors::<T>::try_mutate(|list| list.try_push((who.clone(), attestor.region.clone())))
-			.map_err(|_| Error::<T>::TooManyAttestors)?;
+		ActiveAttestors::<T>::try_mutate(|list| {
+			list.try_push((who.clone(), attestor.region.clone()))
+		})
+		.map_err(|_| Error::<T>::TooManyAttestors)?;
 		attestor.status = AttestorStatus::Active;
 		attestor.consecutive_misses = 0;
 		Attestors::<T>::insert(&who, attestor);
@@ -70,7 +72,9 @@ impl<T: Config> Pallet<T> {
 		attestor.reliability.record(T::ForgettingFactor::get(), Perbill::zero());
 		attestor.missed = attestor.missed.saturating_add(1);
 		attestor.consecutive_misses = attestor.consecutive_misses.saturating_add(1);
-		if attestor.status == AttestorStatus::Active && attestor.consecutive_misses >= T::MaxConsecutiveMisses::get() {
+		if attestor.status == AttestorStatus::Active
+			&& attestor.consecutive_misses >= T::MaxConsecutiveMisses::get()
+		{
 			attestor.status = AttestorStatus::Suspended;
 			ActiveAttestors::<T>::mutate(|list| list.retain(|(a, _)| a != who));
 			Self::deposit_event(Event::AttestorSuspended {

@@ -31,13 +31,22 @@ fn ed_key() -> ed25519::Public {
 }
 
 fn ed_sign(key: &ed25519::Public, message: &[u8]) -> [u8; 64] {
-	sp_io::crypto::ed25519_sign(BENCH_KEY, key, message).expect("the key is in the keystore").0
+	sp_io::crypto::ed25519_sign(BENCH_KEY, key, message)
+		.expect("the key is in the keystore")
+		.0
 }
 
 /// A manifest-mode feed at `length` signed by `signer`: (key, manifest, roots, signature).
-fn signed_feed(length: u64, signer: &ed25519::Public) -> ([u8; 32], Manifest, Roots, FeedSignature) {
+fn signed_feed(
+	length: u64,
+	signer: &ed25519::Public,
+) -> ([u8; 32], Manifest, Roots, FeedSignature) {
 	let roots: Vec<Node> = flat::full_roots(length)
-		.map(|index| Node { index, size: 1, hash: sp_io::hashing::blake2_256(&index.to_le_bytes()) })
+		.map(|index| Node {
+			index,
+			size: 1,
+			hash: sp_io::hashing::blake2_256(&index.to_le_bytes()),
+		})
 		.collect();
 	let manifest = hypercore_verify::wire::default_manifest(&signer.0);
 	let key = manifest_hash::<SpIo>(&manifest);
@@ -106,7 +115,8 @@ where
 		.map(|i| {
 			let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
 			let account: T::AccountId = key.into();
-			Hosting::<T>::do_register_attestor(account.clone(), region(i)).expect("room for attestors");
+			Hosting::<T>::do_register_attestor(account.clone(), region(i))
+				.expect("room for attestors");
 			(account, key)
 		})
 		.collect()
@@ -116,7 +126,11 @@ fn form(contact_key: [u8; 32]) -> HosterForm {
 	HosterForm {
 		endpoint: b"https://hoster.example:8900/a/long/enough/path".to_vec().try_into().unwrap(),
 		region: b"benchmark-region".to_vec().try_into().unwrap(),
-		promised: Promise { availability: Perbill::from_percent(90), latency_ms: 1_000, bandwidth_bytes_per_sec: 1 },
+		promised: Promise {
+			availability: Perbill::from_percent(90),
+			latency_ms: 1_000,
+			bandwidth_bytes_per_sec: 1,
+		},
 		capacity_bytes: u64::MAX,
 		contact_key,
 	}
@@ -165,20 +179,30 @@ where
 			let hoster: T::AccountId = account("hoster", i, 0);
 			let feed = stored_feed::<T>(&hoster, 1_000_000);
 			let contact = ed_key();
-			Hosting::<T>::register_hoster(RawOrigin::Signed(hoster).into(), form(contact.0), feed).expect("registers");
+			Hosting::<T>::register_hoster(RawOrigin::Signed(hoster).into(), form(contact.0), feed)
+				.expect("registers");
 			let request = NextRequestId::<T>::get() - 1;
 			let r = BenchmarkRequests::<T>::get(request).expect("request created");
 			assert!(r.attestors.contains(&attestor), "every attestor is assigned");
 			let block_index = r.chunks[0];
 			let block_hash = [7u8; 32];
-			let message =
-				hypercore_verify::contact_message(request, &r.nonce, &account_bytes(&attestor), block_index, &block_hash);
+			let message = hypercore_verify::contact_message(
+				request,
+				&r.nonce,
+				&account_bytes(&attestor),
+				block_index,
+				&block_hash,
+			);
 			let outcome = RatingOutcome::Normal {
 				latency_ms: 10,
 				bandwidth_bytes_per_sec: 1_000_000_000,
 				bytes: 256 * 1024,
 				chunks_verified: r.chunks.len() as u32,
-				contact_proof: ContactProof { block_index, block_hash, signature: ed_sign(&contact, &message) },
+				contact_proof: ContactProof {
+					block_index,
+					block_hash,
+					signature: ed_sign(&contact, &message),
+				},
 			};
 			let rating = Rating { request_id: request, attestor: attestor.clone(), outcome };
 			let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &rating.signing_payload())
@@ -202,11 +226,14 @@ where
 	T::Signature: From<sr25519::Signature>,
 {
 	let attestor = setups.first().map(|s| s.rating.attestor.clone()).expect("at least one rating");
-	let ratings: Vec<BatchedRating> =
-		setups.iter().map(|s| BatchedRating { request_id: s.rating.request_id, outcome: s.rating.outcome }).collect();
+	let ratings: Vec<BatchedRating> = setups
+		.iter()
+		.map(|s| BatchedRating { request_id: s.rating.request_id, outcome: s.rating.outcome })
+		.collect();
 	let key = sr25519::Public::from_raw(account_bytes(&attestor));
-	let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &batch_signing_payload(&attestor, &ratings))
-		.expect("the key is in the keystore");
+	let signature =
+		sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &batch_signing_payload(&attestor, &ratings))
+			.expect("the key is in the keystore");
 	let ratings = ratings.try_into().ok().expect("at most MaxRatingsPerBatch");
 	Call::<T>::performance_benchmark_responses { attestor, ratings, signature: signature.into() }
 }
@@ -230,8 +257,16 @@ mod benchmarks {
 		let caller: T::AccountId = whitelisted_caller();
 		let signer = ed_key();
 		let (key, manifest, roots, signature) = signed_feed(1, &signer);
-		Hosting::<T>::publish_feed(RawOrigin::Signed(caller.clone()).into(), key, Some(manifest), 1, 0, roots, signature)
-			.expect("publishes");
+		Hosting::<T>::publish_feed(
+			RawOrigin::Signed(caller.clone()).into(),
+			key,
+			Some(manifest),
+			1,
+			0,
+			roots,
+			signature,
+		)
+		.expect("publishes");
 		let (_, _, roots, signature) = signed_feed(MAX_LENGTH, &signer);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), 0, MAX_LENGTH, 0, roots, signature);
@@ -375,9 +410,13 @@ mod benchmarks {
 	/// `n` Normal ratings of one attestor in one batch, each of a registration
 	/// benchmark that activates its hoster.
 	#[benchmark]
-	fn performance_benchmark_responses(n: Linear<1, { T::MaxRatingsPerBatch::get() }>) -> Result<(), BenchmarkError> {
+	fn performance_benchmark_responses(
+		n: Linear<1, { T::MaxRatingsPerBatch::get() }>,
+	) -> Result<(), BenchmarkError> {
 		let setups = rating_setups::<T>(n);
-		let Call::<T>::performance_benchmark_responses { attestor, ratings, signature } = batch_call::<T>(&setups) else {
+		let Call::<T>::performance_benchmark_responses { attestor, ratings, signature } =
+			batch_call::<T>(&setups)
+		else {
 			return Err("a batch call".into());
 		};
 		#[extrinsic_call]
@@ -392,7 +431,9 @@ mod benchmarks {
 	/// Authorizing `n` Normal ratings in one batch: the attestor's one
 	/// signature, each hoster's contact proof, and the check that none repeats.
 	#[benchmark]
-	fn authorize_performance_benchmark_responses(n: Linear<1, { T::MaxRatingsPerBatch::get() }>) -> Result<(), BenchmarkError> {
+	fn authorize_performance_benchmark_responses(
+		n: Linear<1, { T::MaxRatingsPerBatch::get() }>,
+	) -> Result<(), BenchmarkError> {
 		let call = batch_call::<T>(&rating_setups::<T>(n));
 		#[block]
 		{
@@ -405,7 +446,10 @@ mod benchmarks {
 
 	/// `e` requests expire with every attestor silent; a periodic round schedules `p` hostings.
 	#[benchmark]
-	fn on_initialize(e: Linear<0, { T::MaxRequestsPerBlock::get() }>, p: Linear<0, { T::MaxBenchmarksPerBlock::get() }>) {
+	fn on_initialize(
+		e: Linear<0, { T::MaxRequestsPerBlock::get() }>,
+		p: Linear<0, { T::MaxBenchmarksPerBlock::get() }>,
+	) {
 		attestors::<T>(T::AttestorsPerRequest::get() + 1);
 		let window = T::ResponseWindow::get();
 		let period = T::BenchmarkPeriod::get();
@@ -428,12 +472,16 @@ mod benchmarks {
 		}
 		let hoster: T::AccountId = account("hoster", 0, 0);
 		for _ in 0..e {
-			Hosting::<T>::create_request(&hoster, feed, BenchmarkKind::OnDemand).expect("within the block's budget");
+			Hosting::<T>::create_request(&hoster, feed, BenchmarkKind::OnDemand)
+				.expect("within the block's budget");
 		}
 		// The attestors above stay silent; many misses suspend them (the heavier
 		// path). Fresh attestors take the periodic requests.
 		let room = T::MaxAttestors::get().saturating_sub(ActiveAttestors::<T>::get().len() as u32);
-		more_attestors::<T>((T::AttestorsPerRequest::get() + 1).min(room), T::AttestorsPerRequest::get() + 1);
+		more_attestors::<T>(
+			(T::AttestorsPerRequest::get() + 1).min(room),
+			T::AttestorsPerRequest::get() + 1,
+		);
 		frame_system::Pallet::<T>::set_block_number(closing);
 		#[block]
 		{

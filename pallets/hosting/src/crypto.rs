@@ -16,7 +16,9 @@ impl frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for Attestor
 	type GenericPublic = sp_core::sr25519::Public;
 }
 
-impl frame_system::offchain::AppCrypto<sp_core::sr25519::Public, sp_core::sr25519::Signature> for AttestorAuthId {
+impl frame_system::offchain::AppCrypto<sp_core::sr25519::Public, sp_core::sr25519::Signature>
+	for AttestorAuthId
+{
 	type RuntimeAppPublic = Public;
 	type GenericSignature = sp_core::sr25519::Signature;
 	type GenericPublic = sp_core::sr25519::Public;

@@ -19,7 +19,14 @@ impl<T: Config> Pallet<T> {
 	) -> Result<FeedId, Error<T>> {
 		ensure!(length > 0, Error::<T>::EmptyFeed);
 		ensure!(!FeedByKey::<T>::contains_key(key), Error::<T>::FeedAlreadyPublished);
-		let verified = Self::verify_signed_state(&key, manifest.as_ref().map(|m| &m[..]), length, fork, &roots, &signature)?;
+		let verified = Self::verify_signed_state(
+			&key,
+			manifest.as_ref().map(|m| &m[..]),
+			length,
+			fork,
+			&roots,
+			&signature,
+		)?;
 		let id = NextFeedId::<T>::get();
 		let mode = if manifest.is_some() { KeyMode::Manifest } else { KeyMode::Compat };
 		Feeds::<T>::insert(
@@ -56,8 +63,14 @@ impl<T: Config> Pallet<T> {
 		ensure!(record.publisher == who, Error::<T>::NotPublisher);
 		ensure!(length > record.length, Error::<T>::FeedNotLonger);
 		ensure!(fork >= record.fork, Error::<T>::ForkWentBack);
-		let verified =
-			Self::verify_signed_state(&record.key, record.manifest.as_ref().map(|m| &m[..]), length, fork, &roots, &signature)?;
+		let verified = Self::verify_signed_state(
+			&record.key,
+			record.manifest.as_ref().map(|m| &m[..]),
+			length,
+			fork,
+			&roots,
+			&signature,
+		)?;
 		ensure!(verified.signer == record.signer, Error::<T>::InvalidFeedSignature);
 		record.length = length;
 		record.fork = fork;
@@ -83,12 +96,14 @@ impl<T: Config> Pallet<T> {
 		let tree = SignedTree { key, mode, manifest, length, fork, roots, signature };
 		verify_feed::<SpIo>(&tree).map_err(|e| match e {
 			FeedError::LengthTooLarge | FeedError::WrongRoots => Error::<T>::InvalidFeedRoots,
-			FeedError::MissingManifest |
-			FeedError::UnexpectedManifest |
-			FeedError::KeyMismatch |
-			FeedError::Malformed |
-			FeedError::Unsupported(_) => Error::<T>::InvalidManifest,
-			FeedError::SignatureLength | FeedError::BadSignature => Error::<T>::InvalidFeedSignature,
+			FeedError::MissingManifest
+			| FeedError::UnexpectedManifest
+			| FeedError::KeyMismatch
+			| FeedError::Malformed
+			| FeedError::Unsupported(_) => Error::<T>::InvalidManifest,
+			FeedError::SignatureLength | FeedError::BadSignature => {
+				Error::<T>::InvalidFeedSignature
+			},
 		})
 	}
 }

@@ -25,7 +25,17 @@ pub const MEAN_SCALE: u128 = 1_000;
 
 /// Beta reputation parameters (fixed point, 1.0 = [`ONE`]).
 #[derive(
-	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Beta {
 	/// Decayed successes.
@@ -54,7 +64,17 @@ impl Beta {
 
 /// Exponentially weighted mean and variance.
 #[derive(
-	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Ewmv {
 	/// Mean × [`MEAN_SCALE`].
@@ -73,9 +93,11 @@ impl Ewmv {
 			self.mean = x;
 			self.variance = 0;
 		} else {
-			let (diff, up) = if x >= self.mean { (x - self.mean, true) } else { (self.mean - x, false) };
+			let (diff, up) =
+				if x >= self.mean { (x - self.mean, true) } else { (self.mean - x, false) };
 			let incr = weight.mul_floor(diff);
-			self.mean = if up { self.mean.saturating_add(incr) } else { self.mean.saturating_sub(incr) };
+			self.mean =
+				if up { self.mean.saturating_add(incr) } else { self.mean.saturating_sub(incr) };
 			let spread = self.variance.saturating_add(diff.saturating_mul(incr));
 			self.variance = (Perbill::one() - weight).mul_floor(spread);
 		}
@@ -120,7 +142,17 @@ pub struct Params {
 
 /// A hoster's measured figures (overall, or as seen from one region).
 #[derive(
-	Clone, Copy, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Figures<BlockNumber> {
 	/// Chunks served valid and in time.
@@ -165,7 +197,8 @@ impl<BlockNumber: Copy> Figures<BlockNumber> {
 		self.reliability.record(params.forgetting, met);
 		if let Some(speed) = sample.speed {
 			self.latency_ms.record(speed.latency_ms as u64, params.smoothing);
-			self.bandwidth_bytes_per_sec.record(speed.bandwidth_bytes_per_sec, params.smoothing);
+			self.bandwidth_bytes_per_sec
+				.record(speed.bandwidth_bytes_per_sec, params.smoothing);
 		}
 		self.samples = self.samples.saturating_add(1);
 		self.last_update = now;
@@ -176,10 +209,15 @@ impl<BlockNumber: Copy> Figures<BlockNumber> {
 mod tests {
 	use super::*;
 
-	const PARAMS: Params = Params { forgetting: Perbill::from_percent(90), smoothing: Perbill::from_percent(20) };
+	const PARAMS: Params =
+		Params { forgetting: Perbill::from_percent(90), smoothing: Perbill::from_percent(20) };
 
 	fn ok() -> Sample {
-		Sample { success: Perbill::one(), speed: Some(Speed { latency_ms: 40, bandwidth_bytes_per_sec: 1_000_000 }), met_promise: true }
+		Sample {
+			success: Perbill::one(),
+			speed: Some(Speed { latency_ms: 40, bandwidth_bytes_per_sec: 1_000_000 }),
+			met_promise: true,
+		}
 	}
 	fn fail() -> Sample {
 		Sample { success: Perbill::zero(), speed: None, met_promise: false }

@@ -54,12 +54,25 @@ impl<T: Config> Pallet<T> {
 	/// built: the panics here abort genesis, never a running chain.
 	pub(crate) fn build_genesis(config: &GenesisConfig<T>) {
 		for f in &config.feeds {
-			let roots: Vec<Node> = f.roots.iter().map(|&(index, size, hash)| Node { index, size, hash }).collect();
-			let manifest = f.manifest.clone().map(|m| Manifest::try_from(m).expect("genesis manifest too long"));
+			let roots: Vec<Node> =
+				f.roots.iter().map(|&(index, size, hash)| Node { index, size, hash }).collect();
+			let manifest = f
+				.manifest
+				.clone()
+				.map(|m| Manifest::try_from(m).expect("genesis manifest too long"));
 			let roots = Roots::try_from(roots).expect("genesis roots too many");
-			let signature = FeedSignature::try_from(f.signature.clone()).expect("genesis signature too long");
-			Self::do_publish(f.publisher.clone(), f.key, manifest, f.length, f.fork, roots, signature)
-				.expect("genesis feed does not verify");
+			let signature =
+				FeedSignature::try_from(f.signature.clone()).expect("genesis signature too long");
+			Self::do_publish(
+				f.publisher.clone(),
+				f.key,
+				manifest,
+				f.length,
+				f.fork,
+				roots,
+				signature,
+			)
+			.expect("genesis feed does not verify");
 		}
 		for (account, region) in &config.attestors {
 			let region = Region::try_from(region.clone()).expect("genesis region too long");
@@ -77,7 +90,10 @@ impl<T: Config> Pallet<T> {
 				capacity_bytes: h.capacity_bytes,
 				contact_key: h.contact_key,
 			};
-			assert!(is_valid_endpoint(&form.endpoint) && is_valid_region(&form.region), "genesis hoster form");
+			assert!(
+				is_valid_endpoint(&form.endpoint) && is_valid_region(&form.region),
+				"genesis hoster form"
+			);
 			assert!(Feeds::<T>::contains_key(h.feed), "genesis hoster feed unknown");
 			Hosters::<T>::insert(
 				&h.account,

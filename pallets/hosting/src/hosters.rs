@@ -15,7 +15,11 @@ use crate::{
 impl<T: Config> Pallet<T> {
 	/// Registers `who` as a Pending hoster hosting `feed` and requests its
 	/// registration benchmark.
-	pub(crate) fn do_register_hoster(who: T::AccountId, form: HosterForm, feed: FeedId) -> DispatchResult {
+	pub(crate) fn do_register_hoster(
+		who: T::AccountId,
+		form: HosterForm,
+		feed: FeedId,
+	) -> DispatchResult {
 		ensure!(!Hosters::<T>::contains_key(&who), Error::<T>::AlreadyHoster);
 		Self::check_form(&form)?;
 		ensure!(Feeds::<T>::contains_key(feed), Error::<T>::UnknownFeed);
@@ -23,7 +27,13 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		Hosters::<T>::insert(
 			&who,
-			Hoster { form, status: HosterStatus::Pending, registered_at: now, hostings: 0, registration_feed: feed },
+			Hoster {
+				form,
+				status: HosterStatus::Pending,
+				registered_at: now,
+				hostings: 0,
+				registration_feed: feed,
+			},
 		);
 		Self::add_hosting(&who, feed)?;
 		Self::create_request(&who, feed, BenchmarkKind::Registration)?;
@@ -36,7 +46,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_update_registration(who: T::AccountId, form: HosterForm) -> DispatchResult {
 		let mut hoster = Hosters::<T>::get(&who).ok_or(Error::<T>::NotHoster)?;
 		Self::check_form(&form)?;
-		ensure!(Feeds::<T>::contains_key(hoster.registration_feed), Error::<T>::RegistrationFeedGone);
+		ensure!(
+			Feeds::<T>::contains_key(hoster.registration_feed),
+			Error::<T>::RegistrationFeedGone
+		);
 		hoster.form = form;
 		hoster.status = HosterStatus::Pending;
 		let feed = hoster.registration_feed;
@@ -50,8 +63,9 @@ impl<T: Config> Pallet<T> {
 	/// many hostings it had.
 	pub(crate) fn do_unregister_hoster(who: T::AccountId) -> Result<u32, DispatchError> {
 		ensure!(Hosters::<T>::contains_key(&who), Error::<T>::NotHoster);
-		let feeds: Vec<FeedId> =
-			Hostings::<T>::iter_key_prefix(&who).take(T::MaxHostingsPerHoster::get() as usize).collect();
+		let feeds: Vec<FeedId> = Hostings::<T>::iter_key_prefix(&who)
+			.take(T::MaxHostingsPerHoster::get() as usize)
+			.collect();
 		let removed = feeds.len() as u32;
 		for feed in feeds {
 			Self::remove_hosting(&who, feed);
@@ -96,7 +110,11 @@ impl<T: Config> Pallet<T> {
 		let slot = HostingCount::<T>::get();
 		HostingSchedule::<T>::insert(slot, (who.clone(), feed));
 		HostingCount::<T>::put(slot + 1);
-		Hostings::<T>::insert(who, feed, HostingInfo { since: frame_system::Pallet::<T>::block_number(), slot });
+		Hostings::<T>::insert(
+			who,
+			feed,
+			HostingInfo { since: frame_system::Pallet::<T>::block_number(), slot },
+		);
 		hoster.hostings += 1;
 		Hosters::<T>::insert(who, hoster);
 		Ok(())
@@ -143,20 +161,33 @@ impl<T: Config> Pallet<T> {
 				if sample.met_promise {
 					HosterStatus::Active
 				} else {
-					Self::deposit_event(Event::RegistrationBenchmarkFailed { hoster: who.clone(), request: request_id });
+					Self::deposit_event(Event::RegistrationBenchmarkFailed {
+						hoster: who.clone(),
+						request: request_id,
+					});
 					HosterStatus::Pending
 				}
 			},
-			HosterStatus::Active if figures.samples >= T::SuspensionMinSamples::get() && availability < promised =>
-				HosterStatus::Suspended,
-			HosterStatus::Suspended if sample.met_promise && availability >= promised => HosterStatus::Active,
+			HosterStatus::Active
+				if figures.samples >= T::SuspensionMinSamples::get() && availability < promised =>
+			{
+				HosterStatus::Suspended
+			},
+			HosterStatus::Suspended if sample.met_promise && availability >= promised => {
+				HosterStatus::Active
+			},
 			status => status,
 		};
 		if next != hoster.status {
 			match next {
-				HosterStatus::Active => Self::deposit_event(Event::HosterActivated { hoster: who.clone() }),
-				HosterStatus::Suspended =>
-					Self::deposit_event(Event::HosterSuspended { hoster: who.clone(), availability, promised }),
+				HosterStatus::Active => {
+					Self::deposit_event(Event::HosterActivated { hoster: who.clone() })
+				},
+				HosterStatus::Suspended => Self::deposit_event(Event::HosterSuspended {
+					hoster: who.clone(),
+					availability,
+					promised,
+				}),
 				HosterStatus::Pending => {},
 			}
 			hoster.status = next;

@@ -9,7 +9,10 @@ use crate::{pallet::*, WeightInfo, MAX_CHUNKS_PER_BENCHMARK};
 impl<T: Config> Pallet<T> {
 	/// Panics with the broken relation if the constants do not fit together.
 	pub fn check_constants() {
-		assert!(T::ChunksPerBenchmark::get() >= 1 && T::ChunksPerBenchmark::get() <= MAX_CHUNKS_PER_BENCHMARK);
+		assert!(
+			T::ChunksPerBenchmark::get() >= 1
+				&& T::ChunksPerBenchmark::get() <= MAX_CHUNKS_PER_BENCHMARK
+		);
 		assert!(T::AttestorsPerRequest::get() >= 1);
 		assert!(T::MaxRequestsPerBlock::get() >= T::MaxBenchmarksPerBlock::get());
 		assert!(!T::BenchmarkPeriod::get().is_zero());

@@ -137,7 +137,8 @@ pub mod pallet {
 
 	/// Published feeds: id → key and signed state.
 	#[pallet::storage]
-	pub type Feeds<T: Config> = StorageMap<_, Twox64Concat, FeedId, Feed<T::AccountId, BlockNumberFor<T>>>;
+	pub type Feeds<T: Config> =
+		StorageMap<_, Twox64Concat, FeedId, Feed<T::AccountId, BlockNumberFor<T>>>;
 
 	/// Feed key → feed id (a key is published once).
 	#[pallet::storage]
@@ -145,11 +146,13 @@ pub mod pallet {
 
 	/// Registered hosters: account → registration form, status, registration block.
 	#[pallet::storage]
-	pub type Hosters<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Hoster<BlockNumberFor<T>>>;
+	pub type Hosters<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Hoster<BlockNumberFor<T>>>;
 
 	/// Registered attestors: account → region, status, own reliability.
 	#[pallet::storage]
-	pub type Attestors<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Attestor<BlockNumberFor<T>>>;
+	pub type Attestors<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Attestor<BlockNumberFor<T>>>;
 
 	/// Active attestors and their regions, the pool requests are assigned from.
 	#[pallet::storage]
@@ -158,8 +161,14 @@ pub mod pallet {
 
 	/// Hostings: (hoster, feed) → since when, and the slot in the periodic schedule.
 	#[pallet::storage]
-	pub type Hostings<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, FeedId, HostingInfo<BlockNumberFor<T>>>;
+	pub type Hostings<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		FeedId,
+		HostingInfo<BlockNumberFor<T>>,
+	>;
 
 	/// The periodic schedule: slot → (hoster, feed); slots `0..HostingCount` are filled.
 	#[pallet::storage]
@@ -188,8 +197,13 @@ pub mod pallet {
 
 	/// Requests by deadline block, closed by `on_initialize` the block after.
 	#[pallet::storage]
-	pub type RequestsByDeadline<T: Config> =
-		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<RequestId, T::MaxRequestsPerBlock>, ValueQuery>;
+	pub type RequestsByDeadline<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<RequestId, T::MaxRequestsPerBlock>,
+		ValueQuery,
+	>;
 
 	/// Requests created in the current block: (block, count).
 	#[pallet::storage]
@@ -197,13 +211,23 @@ pub mod pallet {
 
 	/// Each hoster's figures over all ratings, and the rating that last changed them.
 	#[pallet::storage]
-	pub type HosterFigures<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, FiguresRecord<T::AccountId, BlockNumberFor<T>>>;
+	pub type HosterFigures<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		FiguresRecord<T::AccountId, BlockNumberFor<T>>,
+	>;
 
 	/// Each hoster's figures as measured by attestors of one region.
 	#[pallet::storage]
-	pub type RegionalFigures<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, Region, Figures<BlockNumberFor<T>>>;
+	pub type RegionalFigures<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		Region,
+		Figures<BlockNumberFor<T>>,
+	>;
 
 	/// Events of the pallet.
 	#[pallet::event]
@@ -517,7 +541,11 @@ pub mod pallet {
 		/// Pending until a rating meets its promise.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::register_hoster(T::MaxAttestors::get()))]
-		pub fn register_hoster(origin: OriginFor<T>, form: HosterForm, feed: FeedId) -> DispatchResult {
+		pub fn register_hoster(
+			origin: OriginFor<T>,
+			form: HosterForm,
+			feed: FeedId,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_register_hoster(who, form, feed)
 		}
@@ -585,7 +613,11 @@ pub mod pallet {
 		/// (bounded per block with the other requests).
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::request_performance_benchmark(T::MaxAttestors::get()))]
-		pub fn request_performance_benchmark(origin: OriginFor<T>, hoster: T::AccountId, feed: FeedId) -> DispatchResult {
+		pub fn request_performance_benchmark(
+			origin: OriginFor<T>,
+			hoster: T::AccountId,
+			feed: FeedId,
+		) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_request_benchmark(hoster, feed)
 		}

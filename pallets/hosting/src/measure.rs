@@ -45,8 +45,10 @@ pub enum ChunkFate {
 impl core::fmt::Display for ChunkFate {
 	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
 		match self {
-			ChunkFate::Valid { first_byte_ms, done_ms, bytes, .. } =>
-				write!(f, "valid: first byte {first_byte_ms} ms, body done {done_ms} ms, {bytes} bytes"),
+			ChunkFate::Valid { first_byte_ms, done_ms, bytes, .. } => write!(
+				f,
+				"valid: first byte {first_byte_ms} ms, body done {done_ms} ms, {bytes} bytes"
+			),
 			ChunkFate::Failed(kind) => write!(f, "failed: {kind:?}"),
 			ChunkFate::TimedOut => write!(f, "timed out"),
 		}
@@ -87,8 +89,9 @@ pub fn rate(fates: &[ChunkFate]) -> RatingOutcome {
 	let valid: Vec<ValidChunk> = fates
 		.iter()
 		.filter_map(|f| match *f {
-			ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof } =>
-				Some(ValidChunk { first_byte_ms, done_ms, bytes, contact_proof }),
+			ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof } => {
+				Some(ValidChunk { first_byte_ms, done_ms, bytes, contact_proof })
+			},
 			_ => None,
 		})
 		.collect();
@@ -120,7 +123,8 @@ pub fn bytes_per_sec(bytes: u64, millis: u64) -> u64 {
 mod tests {
 	use super::*;
 
-	const PROOF: ContactProof = ContactProof { block_index: 3, block_hash: [1; 32], signature: [2; 64] };
+	const PROOF: ContactProof =
+		ContactProof { block_index: 3, block_hash: [1; 32], signature: [2; 64] };
 
 	fn valid(first_byte_ms: u64, done_ms: u64, bytes: u64) -> ChunkFate {
 		ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof: PROOF }
@@ -172,7 +176,10 @@ mod tests {
 		use MeasurementFailure::*;
 		let wrong = |k| ChunkFate::Failed(k);
 		assert_eq!(rate(&[valid(1, 2, 3), wrong(Integrity)]), RatingOutcome::Error(Integrity));
-		assert_eq!(rate(&[wrong(Encoding), wrong(ContactProof), valid(1, 2, 3)]), RatingOutcome::Error(ContactProof));
+		assert_eq!(
+			rate(&[wrong(Encoding), wrong(ContactProof), valid(1, 2, 3)]),
+			RatingOutcome::Error(ContactProof)
+		);
 		assert_eq!(rate(&[wrong(Encoding), wrong(Integrity)]), RatingOutcome::Error(Integrity));
 		assert_eq!(rate(&[wrong(Encoding), ChunkFate::TimedOut]), RatingOutcome::Error(Encoding));
 	}
@@ -185,16 +192,28 @@ mod tests {
 			RatingOutcome::Error(Http(503))
 		);
 		// Some chunks served fine but a status error on the others still leaves a Normal rating.
-		assert!(matches!(rate(&[ChunkFate::Failed(Http(404)), valid(5, 6, 7)]), RatingOutcome::Normal { chunks_verified: 1, .. }));
-		assert_eq!(rate(&[ChunkFate::Failed(Unreachable), ChunkFate::TimedOut]), RatingOutcome::Error(Unreachable));
+		assert!(matches!(
+			rate(&[ChunkFate::Failed(Http(404)), valid(5, 6, 7)]),
+			RatingOutcome::Normal { chunks_verified: 1, .. }
+		));
+		assert_eq!(
+			rate(&[ChunkFate::Failed(Unreachable), ChunkFate::TimedOut]),
+			RatingOutcome::Error(Unreachable)
+		);
 		assert_eq!(rate(&[ChunkFate::TimedOut, ChunkFate::TimedOut]), RatingOutcome::Timeout);
 		assert_eq!(rate(&[]), RatingOutcome::Timeout);
 	}
 
 	#[test]
 	fn fates_read_in_one_line() {
-		assert_eq!(valid(4, 9, 65_536).to_string(), "valid: first byte 4 ms, body done 9 ms, 65536 bytes");
-		assert_eq!(ChunkFate::Failed(MeasurementFailure::Http(503)).to_string(), "failed: Http(503)");
+		assert_eq!(
+			valid(4, 9, 65_536).to_string(),
+			"valid: first byte 4 ms, body done 9 ms, 65536 bytes"
+		);
+		assert_eq!(
+			ChunkFate::Failed(MeasurementFailure::Http(503)).to_string(),
+			"failed: Http(503)"
+		);
 		assert_eq!(ChunkFate::TimedOut.to_string(), "timed out");
 	}
 

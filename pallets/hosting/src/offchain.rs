@@ -107,8 +107,10 @@ pub fn claim_key<AccountId: Encode>(request: RequestId, attestor: &AccountId) ->
 	key
 }
 
-type AppPublic<T> =
-	<<T as Config>::AuthorityId as AppCrypto<<T as frame_system::offchain::SigningTypes>::Public, <T as frame_system::offchain::SigningTypes>::Signature>>::RuntimeAppPublic;
+type AppPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
+	<T as frame_system::offchain::SigningTypes>::Public,
+	<T as frame_system::offchain::SigningTypes>::Signature,
+>>::RuntimeAppPublic;
 
 /// One request to measure, with what it takes to judge and sign.
 struct Job<T: Config> {
@@ -147,13 +149,15 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 	if jobs.is_empty() {
 		return;
 	}
-	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(T::HttpDeadlineMs::get()));
+	let deadline =
+		sp_io::offchain::timestamp().add(Duration::from_millis(T::HttpDeadlineMs::get()));
 	let fetches = fetch_all::<T>(&jobs, deadline);
 	let rated: Vec<(&Job<T>, RatingOutcome)> = jobs
 		.iter()
 		.enumerate()
 		.map(|(n, job)| {
-			let fates: Vec<ChunkFate> = fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate).collect();
+			let fates: Vec<ChunkFate> =
+				fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate).collect();
 			let outcome = if job.hoster.is_none() || job.feed_key.is_none() {
 				// The hoster or the feed left the chain: there is nothing to fetch as asked.
 				RatingOutcome::Error(MeasurementFailure::Unreachable)
@@ -170,11 +174,13 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 	let mut jobs = Vec::new();
 	for key in AppPublic::<T>::all() {
-		let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic = key.into();
+		let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic =
+			key.into();
 		let public: T::Public = generic.into();
 		let attestor = public.clone().into_account();
 		// Oldest first (storage order is by hash): logs and batches follow request ids.
-		let mut open: Vec<(RequestId, RequestOf<T>)> = Pallet::<T>::unanswered_requests(&attestor).collect();
+		let mut open: Vec<(RequestId, RequestOf<T>)> =
+			Pallet::<T>::unanswered_requests(&attestor).collect();
 		open.sort_by_key(|(id, _)| *id);
 		for (id, request) in open {
 			if !claim::<T>(id, &attestor, now, request.deadline) {
@@ -182,8 +188,10 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 				continue;
 			}
 			let feed = Feeds::<T>::get(request.feed);
-			let hoster = Hosters::<T>::get(&request.hoster)
-				.map(|h| HosterContact { endpoint: h.form.endpoint.into_inner(), contact_key: h.form.contact_key });
+			let hoster = Hosters::<T>::get(&request.hoster).map(|h| HosterContact {
+				endpoint: h.form.endpoint.into_inner(),
+				contact_key: h.form.contact_key,
+			});
 			log::info!(
 				target: LOG_TARGET,
 				"request {id}: attestor {:?} measures hoster {:?} ({}) on feed {} at length {}, chunks {:?}",
@@ -222,17 +230,19 @@ pub fn claim<T: Config>(
 		|current: Result<Option<Claim<BlockNumberFor<T>>>, StorageRetrievalError>| match current {
 			Ok(None) => Ok(Claim { at: now, attempts: 1 }),
 			Ok(Some(c))
-				if c.attempts < MAX_ATTEMPTS &&
-					now >= c.at.saturating_add(RETRY_AFTER.into()) &&
-					deadline > now =>
-				Ok(Claim { at: now, attempts: c.attempts + 1 }),
+				if c.attempts < MAX_ATTEMPTS
+					&& now >= c.at.saturating_add(RETRY_AFTER.into())
+					&& deadline > now =>
+			{
+				Ok(Claim { at: now, attempts: c.attempts + 1 })
+			},
 			_ => Err(()),
 		},
 	);
 	match result {
 		Ok(_) => true,
-		Err(MutateStorageError::ValueFunctionFailed(())) | Err(MutateStorageError::ConcurrentModification(_)) =>
-			false,
+		Err(MutateStorageError::ValueFunctionFailed(()))
+		| Err(MutateStorageError::ConcurrentModification(_)) => false,
 	}
 }
 
@@ -243,15 +253,22 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 		let (Some(hoster), Some(feed_key)) = (&job.hoster, &job.feed_key) else { continue };
 		let endpoint = String::from_utf8_lossy(&hoster.endpoint);
 		for &index in job.request.chunks.iter() {
-			let challenge =
-				Challenge { request: job.id, nonce: job.request.nonce, attestor: account_bytes(&job.attestor) };
+			let challenge = Challenge {
+				request: job.id,
+				nonce: job.request.nonce,
+				attestor: account_bytes(&job.attestor),
+			};
 			let url = block_url(&endpoint, feed_key, index, job.request.length, Some(&challenge));
 			let sent = sp_io::offchain::timestamp();
 			let id = sp_io::offchain::http_request_start("GET", &url, &[]).ok().filter(|id| {
 				// An empty body finishes the request: it is sent now.
 				sp_io::offchain::http_request_write_body(*id, &[], Some(deadline)).is_ok()
 			});
-			let fate = if id.is_none() { Some(ChunkFate::Failed(MeasurementFailure::Unreachable)) } else { None };
+			let fate = if id.is_none() {
+				Some(ChunkFate::Failed(MeasurementFailure::Unreachable))
+			} else {
+				None
+			};
 			log::debug!(target: LOG_TARGET, "request {}: GET {url}", job.id);
 			fetches.push(Fetch { job: n, index, sent, id, first_byte: None, fate });
 		}
@@ -270,7 +287,8 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 	//   one hoster answers in the order asked, so that wait ends when the next
 	//   header comes and times it exactly.
 	let mut body = BodyBuffer::new();
-	let mut awaited: Vec<usize> = (0..fetches.len()).filter(|&i| fetches[i].fate.is_none()).collect();
+	let mut awaited: Vec<usize> =
+		(0..fetches.len()).filter(|&i| fetches[i].fate.is_none()).collect();
 	let mut arrived: VecDeque<usize> = VecDeque::new();
 	let mut reading: Option<usize> = None;
 	let mut progressed = false;
@@ -285,14 +303,19 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 		if awaited.is_empty() && reading.is_none() && arrived.is_empty() {
 			break;
 		}
-		let sleep_until = Timestamp::from_unix_millis(deadline.unix_millis().min(now.unix_millis() + POLL_MS));
+		let sleep_until =
+			Timestamp::from_unix_millis(deadline.unix_millis().min(now.unix_millis() + POLL_MS));
 		if !awaited.is_empty() {
 			let ids: Vec<_> = awaited.iter().filter_map(|&i| fetches[i].id).collect();
 			let body_to_read = reading.is_some() || !arrived.is_empty();
 			if let (false, false, Some(oldest)) = (progressed, body_to_read, ids.first()) {
-				let _ = sp_io::offchain::http_response_wait(core::slice::from_ref(oldest), Some(sleep_until));
+				let _ = sp_io::offchain::http_response_wait(
+					core::slice::from_ref(oldest),
+					Some(sleep_until),
+				);
 			}
-			let statuses = sp_io::offchain::http_response_wait(&ids, Some(sp_io::offchain::timestamp()));
+			let statuses =
+				sp_io::offchain::http_response_wait(&ids, Some(sp_io::offchain::timestamp()));
 			let at = sp_io::offchain::timestamp();
 			let still_awaited = awaited.len();
 			for (&i, status) in awaited.iter().zip(statuses) {
@@ -305,8 +328,9 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 						fetches[i].first_byte = Some(at);
 						fetches[i].fate = Some(ChunkFate::Failed(MeasurementFailure::Http(code)));
 					},
-					HttpRequestStatus::IoError | HttpRequestStatus::Invalid =>
-						fetches[i].fate = Some(ChunkFate::Failed(MeasurementFailure::Unreachable)),
+					HttpRequestStatus::IoError | HttpRequestStatus::Invalid => {
+						fetches[i].fate = Some(ChunkFate::Failed(MeasurementFailure::Unreachable))
+					},
 					HttpRequestStatus::DeadlineReached => {},
 				}
 			}
@@ -346,14 +370,15 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 					let received = body.received();
 					let bytes = received.len() as u64;
 					let job = &jobs[fetches[i].job];
-					judge_chunk::<T>(job, fetches[i].index, received).map_or_else(ChunkFate::Failed, |contact_proof| {
-						ChunkFate::Valid {
+					judge_chunk::<T>(job, fetches[i].index, received).map_or_else(
+						ChunkFate::Failed,
+						|contact_proof| ChunkFate::Valid {
 							first_byte_ms: first_byte.diff(&fetches[i].sent).millis(),
 							done_ms: done.diff(&fetches[i].sent).millis(),
 							bytes,
 							contact_proof,
-						}
-					})
+						},
+					)
 				},
 			};
 			fetches[i].fate = Some(fate);
@@ -415,7 +440,11 @@ impl BodyBuffer {
 
 	/// Reads what has arrived of body `id`, waiting for more until `wait_until`;
 	/// returns how far it got and the bytes it read.
-	fn read(&mut self, id: sp_core::offchain::HttpRequestId, wait_until: Timestamp) -> (BodyRead, usize) {
+	fn read(
+		&mut self,
+		id: sp_core::offchain::HttpRequestId,
+		wait_until: Timestamp,
+	) -> (BodyRead, usize) {
 		let before = self.filled;
 		let read = loop {
 			if self.filled == self.bytes.len() {
@@ -426,12 +455,20 @@ impl BodyBuffer {
 				self.bytes.resize(grown, 0);
 			}
 			let end = self.bytes.len().min(self.filled + Self::READ_SLICE);
-			match sp_io::offchain::http_response_read_body(id, &mut self.bytes[self.filled..end], Some(wait_until)) {
-				Ok(0) if self.filled > MAX_BODY_BYTES => break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Encoding)),
+			match sp_io::offchain::http_response_read_body(
+				id,
+				&mut self.bytes[self.filled..end],
+				Some(wait_until),
+			) {
+				Ok(0) if self.filled > MAX_BODY_BYTES => {
+					break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Encoding))
+				},
 				Ok(0) => break BodyRead::Complete,
 				Ok(n) => self.filled += n as usize,
 				Err(sp_core::offchain::HttpError::DeadlineReached) => break BodyRead::Waiting,
-				Err(_) => break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Unreachable)),
+				Err(_) => {
+					break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Unreachable))
+				},
 			}
 		};
 		(read, self.filled - before)
@@ -440,14 +477,20 @@ impl BodyBuffer {
 
 /// Decodes and verifies one served chunk; returns its contact proof. The body is
 /// hashed in place (see [`hypercore_verify::served`]), so it is scratch afterwards.
-fn judge_chunk<T: Config>(job: &Job<T>, index: u64, body: &mut [u8]) -> Result<ContactProof, MeasurementFailure> {
+fn judge_chunk<T: Config>(
+	job: &Job<T>,
+	index: u64,
+	body: &mut [u8],
+) -> Result<ContactProof, MeasurementFailure> {
 	let served = decode_served_block::<SpIo>(body).map_err(|_| MeasurementFailure::Encoding)?;
 	if served.index != index {
 		return Err(MeasurementFailure::Integrity);
 	}
 	// Anchored at the request's length and the tree hash the feed's signature covered then.
 	let anchor = Anchor::TreeHash(&job.request.tree_hash);
-	let block_hash = served.verify::<SpIo>(anchor, job.request.length).map_err(|_| MeasurementFailure::Integrity)?;
+	let block_hash = served
+		.verify::<SpIo>(anchor, job.request.length)
+		.map_err(|_| MeasurementFailure::Integrity)?;
 	let hoster = job.hoster.as_ref().ok_or(MeasurementFailure::Unreachable)?;
 	let signature = served.contact_signature.ok_or(MeasurementFailure::ContactProof)?;
 	let valid = verify_contact_proof::<SpIo>(
@@ -493,7 +536,10 @@ fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
 				continue;
 			};
 			let call = match part {
-				[one] => Call::<T>::performance_benchmark_response { rating: one.rated_by(job.attestor.clone()), signature },
+				[one] => Call::<T>::performance_benchmark_response {
+					rating: one.rated_by(job.attestor.clone()),
+					signature,
+				},
 				_ => Call::<T>::performance_benchmark_responses {
 					attestor: job.attestor.clone(),
 					// `part` has at most `MaxRatingsPerBatch` entries.
@@ -501,7 +547,9 @@ fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
 					signature,
 				},
 			};
-			let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(call.into());
+			let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(
+				call.into(),
+			);
 			let sent = SubmitTransaction::<T, Call<T>>::submit_transaction(xt).is_ok();
 			for entry in part {
 				if sent {

@@ -8,7 +8,9 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use crate::{
 	figures::Figures,
 	pallet::*,
-	types::{Attestor, AttestorStatus, HosterStatus, Qualification, Reason, Region, Requirements, Role},
+	types::{
+		Attestor, AttestorStatus, HosterStatus, Qualification, Reason, Region, Requirements, Role,
+	},
 };
 
 impl<T: Config> Pallet<T> {
@@ -16,7 +18,11 @@ impl<T: Config> Pallet<T> {
 	/// reason it does not. Reads O(1) storage items: two for a hoster (its
 	/// record and its figures, overall or for the required region), one for
 	/// an attestor.
-	pub fn does_qualify(who: &T::AccountId, role: Role, requirements: &Requirements) -> Qualification {
+	pub fn does_qualify(
+		who: &T::AccountId,
+		role: Role,
+		requirements: &Requirements,
+	) -> Qualification {
 		match role {
 			Role::Hoster => {
 				let Some(hoster) = Hosters::<T>::get(who) else {
@@ -26,7 +32,10 @@ impl<T: Config> Pallet<T> {
 					Some(region) => RegionalFigures::<T>::get(who, region),
 					None => HosterFigures::<T>::get(who).map(|r| r.overall),
 				};
-				judge_hoster(Some(HosterView { status: hoster.status, figures: figures.as_ref() }), requirements)
+				judge_hoster(
+					Some(HosterView { status: hoster.status, figures: figures.as_ref() }),
+					requirements,
+				)
 			},
 			Role::Attestor => judge_attestor(Attestors::<T>::get(who).as_ref(), requirements),
 		}
@@ -84,7 +93,8 @@ pub fn judge_hoster<BlockNumber>(
 	}
 	// Speed figures exist only once a Normal rating arrived; none is as bad as it gets.
 	if let Some(required_ms) = requirements.max_latency_ms {
-		let measured_ms = if p.latency_ms.count == 0 { u32::MAX } else { clamp_u32(p.latency_ms.mean_units()) };
+		let measured_ms =
+			if p.latency_ms.count == 0 { u32::MAX } else { clamp_u32(p.latency_ms.mean_units()) };
 		if measured_ms > required_ms {
 			reasons.push(Reason::LatencyAbove { measured_ms, required_ms });
 		}
@@ -117,7 +127,10 @@ pub fn judge_attestor<BlockNumber>(
 			reasons.push(Reason::TooFewSamples { measured: rated, required });
 		}
 	}
-	for required in [requirements.min_availability, requirements.min_reliability].into_iter().flatten() {
+	for required in [requirements.min_availability, requirements.min_reliability]
+		.into_iter()
+		.flatten()
+	{
 		let measured = a.reliability.mean();
 		if measured < required {
 			reasons.push(Reason::ReliabilityBelow { measured, required });
@@ -140,10 +153,18 @@ mod tests {
 	use crate::figures::{Beta, Ewmv, ONE};
 	use sp_runtime::Perbill;
 
-	fn figures(availability: u64, latency_ms: u64, bandwidth_bytes_per_sec: u64, samples: u32) -> Figures<u32> {
+	fn figures(
+		availability: u64,
+		latency_ms: u64,
+		bandwidth_bytes_per_sec: u64,
+		samples: u32,
+	) -> Figures<u32> {
 		let ewmv = |v: u64| Ewmv { mean: v as u128 * 1000, variance: 0, count: samples };
 		Figures {
-			availability: Beta { alpha: availability * ONE / 100, beta: (100 - availability) * ONE / 100 },
+			availability: Beta {
+				alpha: availability * ONE / 100,
+				beta: (100 - availability) * ONE / 100,
+			},
 			reliability: Beta { alpha: ONE, beta: 0 },
 			latency_ms: ewmv(latency_ms),
 			bandwidth_bytes_per_sec: ewmv(bandwidth_bytes_per_sec),
@@ -166,23 +187,35 @@ mod tests {
 	#[test]
 	fn a_good_active_hoster_qualifies() {
 		let p = figures(95, 50, 2_000_000, 5);
-		let q = judge_hoster(Some(HosterView { status: HosterStatus::Active, figures: Some(&p) }), &needs());
+		let q = judge_hoster(
+			Some(HosterView { status: HosterStatus::Active, figures: Some(&p) }),
+			&needs(),
+		);
 		assert_eq!(q, Qualification { qualifies: true, reasons: Vec::new() });
 	}
 
 	#[test]
 	fn every_missed_requirement_is_a_reason_with_its_figures() {
 		let p = figures(80, 150, 500_000, 2);
-		let q = judge_hoster(Some(HosterView { status: HosterStatus::Suspended, figures: Some(&p) }), &needs());
+		let q = judge_hoster(
+			Some(HosterView { status: HosterStatus::Suspended, figures: Some(&p) }),
+			&needs(),
+		);
 		assert!(!q.qualifies);
 		assert_eq!(
 			q.reasons,
 			alloc::vec![
 				Reason::NotActive,
 				Reason::TooFewSamples { measured: 2, required: 3 },
-				Reason::AvailabilityBelow { measured: Perbill::from_percent(80), required: Perbill::from_percent(90) },
+				Reason::AvailabilityBelow {
+					measured: Perbill::from_percent(80),
+					required: Perbill::from_percent(90)
+				},
 				Reason::LatencyAbove { measured_ms: 150, required_ms: 100 },
-				Reason::BandwidthBelow { measured_bytes_per_sec: 500_000, required_bytes_per_sec: 1_000_000 },
+				Reason::BandwidthBelow {
+					measured_bytes_per_sec: 500_000,
+					required_bytes_per_sec: 1_000_000
+				},
 			]
 		);
 	}
@@ -196,8 +229,14 @@ mod tests {
 			&Requirements { region: Some(region.clone()), ..needs() },
 		);
 		assert_eq!(q.reasons, alloc::vec![Reason::RegionNotServed { region }]);
-		let q = judge_hoster::<u32>(Some(HosterView { status: HosterStatus::Pending, figures: None }), &needs());
-		assert_eq!(q.reasons, alloc::vec![Reason::NotActive, Reason::TooFewSamples { measured: 0, required: 3 }]);
+		let q = judge_hoster::<u32>(
+			Some(HosterView { status: HosterStatus::Pending, figures: None }),
+			&needs(),
+		);
+		assert_eq!(
+			q.reasons,
+			alloc::vec![Reason::NotActive, Reason::TooFewSamples { measured: 0, required: 3 }]
+		);
 	}
 
 	#[test]
@@ -221,7 +260,11 @@ mod tests {
 			consecutive_misses: 0,
 			registered_at: 1u32,
 		};
-		let req = Requirements { min_availability: Some(Perbill::from_percent(85)), min_samples: Some(5), ..Default::default() };
+		let req = Requirements {
+			min_availability: Some(Perbill::from_percent(85)),
+			min_samples: Some(5),
+			..Default::default()
+		};
 		assert!(judge_attestor(Some(&a), &req).qualifies);
 		a.reliability = Beta { alpha: 5 * ONE, beta: 5 * ONE };
 		a.status = AttestorStatus::Suspended;
@@ -231,10 +274,16 @@ mod tests {
 			q.reasons,
 			alloc::vec![
 				Reason::NotActive,
-				Reason::ReliabilityBelow { measured: Perbill::from_percent(50), required: Perbill::from_percent(85) },
+				Reason::ReliabilityBelow {
+					measured: Perbill::from_percent(50),
+					required: Perbill::from_percent(85)
+				},
 				Reason::RegionNotServed { region: other },
 			]
 		);
-		assert_eq!(judge_attestor::<u32>(None, &Requirements::default()).reasons, alloc::vec![Reason::NotRegistered]);
+		assert_eq!(
+			judge_attestor::<u32>(None, &Requirements::default()).reasons,
+			alloc::vec![Reason::NotRegistered]
+		);
 	}
 }

@@ -39,14 +39,20 @@ pub mod rejection {
 pub fn sample_of(outcome: &RatingOutcome, chunks_asked: u32, promise: &Promise) -> Sample {
 	match *outcome {
 		RatingOutcome::Normal { latency_ms, bandwidth_bytes_per_sec, chunks_verified, .. } => {
-			let success = Perbill::from_rational(chunks_verified.min(chunks_asked), chunks_asked.max(1));
-			let met_promise = success >= promise.availability &&
-				latency_ms <= promise.latency_ms &&
-				bandwidth_bytes_per_sec >= promise.bandwidth_bytes_per_sec;
-			Sample { success, speed: Some(Speed { latency_ms, bandwidth_bytes_per_sec }), met_promise }
+			let success =
+				Perbill::from_rational(chunks_verified.min(chunks_asked), chunks_asked.max(1));
+			let met_promise = success >= promise.availability
+				&& latency_ms <= promise.latency_ms
+				&& bandwidth_bytes_per_sec >= promise.bandwidth_bytes_per_sec;
+			Sample {
+				success,
+				speed: Some(Speed { latency_ms, bandwidth_bytes_per_sec }),
+				met_promise,
+			}
 		},
-		RatingOutcome::Timeout | RatingOutcome::Error(_) =>
-			Sample { success: Perbill::zero(), speed: None, met_promise: false },
+		RatingOutcome::Timeout | RatingOutcome::Error(_) => {
+			Sample { success: Perbill::zero(), speed: None, met_promise: false }
+		},
 	}
 }
 
@@ -55,10 +61,12 @@ pub fn sample_of(outcome: &RatingOutcome, chunks_asked: u32, promise: &Promise) 
 /// [`rejection`] code.
 fn rating_invalidity<T>(e: Error<T>) -> TransactionValidityError {
 	let code = match e {
-		Error::<T>::UnknownRequest | Error::<T>::DeadlinePassed | Error::<T>::AlreadyAnswered =>
-			return InvalidTransaction::Stale.into(),
-		Error::<T>::InvalidRatingSignature | Error::<T>::InvalidContactProof =>
-			return InvalidTransaction::BadProof.into(),
+		Error::<T>::UnknownRequest | Error::<T>::DeadlinePassed | Error::<T>::AlreadyAnswered => {
+			return InvalidTransaction::Stale.into()
+		},
+		Error::<T>::InvalidRatingSignature | Error::<T>::InvalidContactProof => {
+			return InvalidTransaction::BadProof.into()
+		},
 		Error::<T>::NotAssigned => rejection::NOT_ASSIGNED,
 		Error::<T>::NotHoster => rejection::HOSTER_GONE,
 		Error::<T>::EmptyBatch => rejection::EMPTY_BATCH,
@@ -103,7 +111,8 @@ impl<T: Config> Pallet<T> {
 		let mut valid = Self::rating_transaction();
 		let mut longevity = TransactionLongevity::MAX;
 		for (i, entry) in ratings.iter().enumerate() {
-			let repeated = ratings[..i].iter().any(|earlier| earlier.request_id == entry.request_id);
+			let repeated =
+				ratings[..i].iter().any(|earlier| earlier.request_id == entry.request_id);
 			ensure!(!repeated, rating_invalidity::<T>(Error::<T>::DuplicateRating));
 			let rating = entry.rated_by(attestor.clone());
 			let request = Self::open_request_for(&rating).map_err(rating_invalidity::<T>)?;
@@ -118,13 +127,18 @@ impl<T: Config> Pallet<T> {
 	/// tag prefix (so a rating alone and in a batch carry the same tag), priority
 	/// and propagation.
 	fn rating_transaction() -> sp_runtime::transaction_validity::ValidTransactionBuilder {
-		ValidTransaction::with_tag_prefix("hosting-rating").priority(T::RatingPriority::get()).propagate(true)
+		ValidTransaction::with_tag_prefix("hosting-rating")
+			.priority(T::RatingPriority::get())
+			.propagate(true)
 	}
 
 	/// Everything a single rating must pass before it enters the pool: the
 	/// request is open for this attestor, the signatures are valid. Returns
 	/// how many blocks the rating stays valid (through the request's deadline).
-	fn check_rating(rating: &Rating<T::AccountId>, signature: &T::Signature) -> Result<TransactionLongevity, Error<T>> {
+	fn check_rating(
+		rating: &Rating<T::AccountId>,
+		signature: &T::Signature,
+	) -> Result<TransactionLongevity, Error<T>> {
 		let request = Self::open_request_for(rating)?;
 		ensure!(
 			signature.verify(&rating.signing_payload()[..], &rating.attestor),
@@ -142,8 +156,12 @@ impl<T: Config> Pallet<T> {
 
 	/// The open request a rating answers, if the attestor may still answer it.
 	pub fn open_request_for(rating: &Rating<T::AccountId>) -> Result<RequestOf<T>, Error<T>> {
-		let request = BenchmarkRequests::<T>::get(rating.request_id).ok_or(Error::<T>::UnknownRequest)?;
-		ensure!(frame_system::Pallet::<T>::block_number() <= request.deadline, Error::<T>::DeadlinePassed);
+		let request =
+			BenchmarkRequests::<T>::get(rating.request_id).ok_or(Error::<T>::UnknownRequest)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() <= request.deadline,
+			Error::<T>::DeadlinePassed
+		);
 		ensure!(request.attestors.contains(&rating.attestor), Error::<T>::NotAssigned);
 		ensure!(!request.answered.contains(&rating.attestor), Error::<T>::AlreadyAnswered);
 		Ok(request)
@@ -152,10 +170,16 @@ impl<T: Config> Pallet<T> {
 	/// For a Normal rating, the hoster's contact proof for one of the
 	/// request's chunks (its contact key's signature binding this request,
 	/// nonce, attestor, block index and block hash).
-	pub fn check_contact_proof(rating: &Rating<T::AccountId>, request: &RequestOf<T>) -> Result<(), Error<T>> {
+	pub fn check_contact_proof(
+		rating: &Rating<T::AccountId>,
+		request: &RequestOf<T>,
+	) -> Result<(), Error<T>> {
 		if let RatingOutcome::Normal { contact_proof, .. } = &rating.outcome {
 			let hoster = Hosters::<T>::get(&request.hoster).ok_or(Error::<T>::NotHoster)?;
-			ensure!(request.chunks.contains(&contact_proof.block_index), Error::<T>::InvalidContactProof);
+			ensure!(
+				request.chunks.contains(&contact_proof.block_index),
+				Error::<T>::InvalidContactProof
+			);
 			ensure!(
 				hypercore_verify::verify_contact_proof::<SpIo>(
 					&hoster.form.contact_key,
@@ -176,17 +200,23 @@ impl<T: Config> Pallet<T> {
 	/// attestor's region), hoster status, attestor reliability, request state.
 	pub(crate) fn record_rating(rating: Rating<T::AccountId>, mut request: RequestOf<T>) {
 		let now = frame_system::Pallet::<T>::block_number();
-		let params = Params { forgetting: T::ForgettingFactor::get(), smoothing: T::Smoothing::get() };
+		let params =
+			Params { forgetting: T::ForgettingFactor::get(), smoothing: T::Smoothing::get() };
 		let attestor = rating.attestor.clone();
 		let mut availability = Perbill::zero();
 		let mut reliability = Perbill::zero();
 
 		if let Some(mut hoster) = Hosters::<T>::get(&request.hoster) {
-			let sample = sample_of(&rating.outcome, request.chunks.len() as u32, &hoster.form.promised);
+			let sample =
+				sample_of(&rating.outcome, request.chunks.len() as u32, &hoster.form.promised);
 			let mut record = HosterFigures::<T>::get(&request.hoster).unwrap_or_default();
 			record.overall.record(&sample, &params, now);
-			record.last_rating =
-				Some(RatingRecord { request: rating.request_id, attestor: attestor.clone(), outcome: rating.outcome, at: now });
+			record.last_rating = Some(RatingRecord {
+				request: rating.request_id,
+				attestor: attestor.clone(),
+				outcome: rating.outcome,
+				at: now,
+			});
 			HosterFigures::<T>::insert(&request.hoster, &record);
 			let figures = record.overall;
 			availability = figures.availability.mean();
@@ -196,7 +226,14 @@ impl<T: Config> Pallet<T> {
 					p.get_or_insert_with(Default::default).record(&sample, &params, now)
 				});
 			}
-			Self::update_hoster_status(&request.hoster, &mut hoster, request.kind, rating.request_id, &sample, &figures);
+			Self::update_hoster_status(
+				&request.hoster,
+				&mut hoster,
+				request.kind,
+				rating.request_id,
+				&sample,
+				&figures,
+			);
 		}
 
 		Self::note_answered(&attestor);
@@ -230,8 +267,11 @@ mod tests {
 
 	#[test]
 	fn samples_judge_the_promise() {
-		let promise =
-			Promise { availability: Perbill::from_percent(75), latency_ms: 100, bandwidth_bytes_per_sec: 1_000 };
+		let promise = Promise {
+			availability: Perbill::from_percent(75),
+			latency_ms: 100,
+			bandwidth_bytes_per_sec: 1_000,
+		};
 		let proof = ContactProof { block_index: 0, block_hash: [0; 32], signature: [0; 64] };
 		let normal = |chunks_verified, latency_ms, bandwidth_bytes_per_sec| RatingOutcome::Normal {
 			latency_ms,
@@ -248,6 +288,9 @@ mod tests {
 		// More verified chunks than asked cannot push the share above 1.
 		assert_eq!(sample_of(&normal(9, 1, 1), 4, &promise).success, Perbill::one());
 		let timeout = sample_of(&RatingOutcome::Timeout, 4, &promise);
-		assert_eq!((timeout.success, timeout.speed, timeout.met_promise), (Perbill::zero(), None, false));
+		assert_eq!(
+			(timeout.success, timeout.speed, timeout.met_promise),
+			(Perbill::zero(), None, false)
+		);
 	}
 }

@@ -12,8 +12,11 @@ use sp_runtime::traits::{Saturating, Zero};
 use crate::{pallet::*, types::*, LOG_TARGET, MAX_CHUNKS_PER_BENCHMARK};
 
 /// An open request as stored, for the pallet's own `T`.
-pub type RequestOf<T> =
-	BenchmarkRequest<<T as frame_system::Config>::AccountId, BlockNumberFor<T>, <T as Config>::AttestorsPerRequest>;
+pub type RequestOf<T> = BenchmarkRequest<
+	<T as frame_system::Config>::AccountId,
+	BlockNumberFor<T>,
+	<T as Config>::AttestorsPerRequest,
+>;
 
 impl<T: Config> Pallet<T> {
 	/// Anyone's request for a benchmark of `hoster` on a feed it hosts.
@@ -40,8 +43,9 @@ impl<T: Config> Pallet<T> {
 		for k in 0..take {
 			let slot = (start + k) % count;
 			let Some((hoster, feed)) = HostingSchedule::<T>::get(slot) else { continue };
-			let active = Hosters::<T>::get(&hoster)
-				.is_some_and(|h| matches!(h.status, HosterStatus::Active | HosterStatus::Suspended));
+			let active = Hosters::<T>::get(&hoster).is_some_and(|h| {
+				matches!(h.status, HosterStatus::Active | HosterStatus::Suspended)
+			});
 			if active {
 				if let Err(e) = Self::create_request(&hoster, feed, BenchmarkKind::Periodic) {
 					log::debug!(target: LOG_TARGET, "periodic benchmark of {:?} on feed {} skipped: {:?}", hoster, feed, e);
@@ -117,15 +121,19 @@ impl<T: Config> Pallet<T> {
 
 	/// Up to `AttestorsPerRequest` active attestors, never `hoster`, starting
 	/// at a random position; first one per region, then any.
-	fn select_attestors(hoster: &T::AccountId, seed: &[u8; 32]) -> BoundedVec<T::AccountId, T::AttestorsPerRequest> {
+	fn select_attestors(
+		hoster: &T::AccountId,
+		seed: &[u8; 32],
+	) -> BoundedVec<T::AccountId, T::AttestorsPerRequest> {
 		let pool = ActiveAttestors::<T>::get();
 		let mut chosen: BoundedVec<T::AccountId, T::AttestorsPerRequest> = BoundedVec::new();
 		let n = pool.len();
 		if n == 0 {
 			return chosen;
 		}
-		let start = (u64::from_le_bytes([seed[0], seed[1], seed[2], seed[3], seed[4], seed[5], seed[6], seed[7]]) %
-			n as u64) as usize;
+		let start = (u64::from_le_bytes([
+			seed[0], seed[1], seed[2], seed[3], seed[4], seed[5], seed[6], seed[7],
+		]) % n as u64) as usize;
 		let mut regions: Vec<&Region> = Vec::new();
 		for distinct_regions in [true, false] {
 			for k in 0..n {
@@ -153,8 +161,12 @@ impl<T: Config> Pallet<T> {
 		for id in ids {
 			let Some(request) = BenchmarkRequests::<T>::take(id) else { continue };
 			closed += 1;
-			let silent: Vec<T::AccountId> =
-				request.attestors.iter().filter(|a| !request.answered.contains(a)).cloned().collect();
+			let silent: Vec<T::AccountId> = request
+				.attestors
+				.iter()
+				.filter(|a| !request.answered.contains(a))
+				.cloned()
+				.collect();
 			for attestor in &silent {
 				Self::note_missed(attestor);
 			}
@@ -165,8 +177,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Open requests assigned to `attestor` that it has not answered, with their ids.
-	pub fn open_requests_for(attestor: &T::AccountId) -> Vec<RequestView<T::AccountId, BlockNumberFor<T>>> {
-		Self::unanswered_requests(attestor).map(|(id, r)| Self::request_view(id, r)).collect()
+	pub fn open_requests_for(
+		attestor: &T::AccountId,
+	) -> Vec<RequestView<T::AccountId, BlockNumberFor<T>>> {
+		Self::unanswered_requests(attestor)
+			.map(|(id, r)| Self::request_view(id, r))
+			.collect()
 	}
 
 	/// Open requests assigned to `attestor` that it has not answered.
@@ -178,17 +194,24 @@ impl<T: Config> Pallet<T> {
 	/// `MaxRequestsPerBlock × (ResponseWindow + 1)` exist (352 in the
 	/// runtime). A per-attestor index would cost a database write per
 	/// request and per rating, on the pallet's busiest path.
-	pub fn unanswered_requests(attestor: &T::AccountId) -> impl Iterator<Item = (RequestId, RequestOf<T>)> + '_ {
+	pub fn unanswered_requests(
+		attestor: &T::AccountId,
+	) -> impl Iterator<Item = (RequestId, RequestOf<T>)> + '_ {
 		BenchmarkRequests::<T>::iter()
 			.filter(move |(_, r)| r.attestors.contains(attestor) && !r.answered.contains(attestor))
 	}
 
 	/// A request with what an attestor needs to fetch it: the feed key and the hoster's endpoint.
-	pub fn request_view(id: RequestId, r: RequestOf<T>) -> RequestView<T::AccountId, BlockNumberFor<T>> {
+	pub fn request_view(
+		id: RequestId,
+		r: RequestOf<T>,
+	) -> RequestView<T::AccountId, BlockNumberFor<T>> {
 		RequestView {
 			id,
 			feed_key: Feeds::<T>::get(r.feed).map(|f| f.key).unwrap_or_default(),
-			endpoint: Hosters::<T>::get(&r.hoster).map(|h| h.form.endpoint.into_inner()).unwrap_or_default(),
+			endpoint: Hosters::<T>::get(&r.hoster)
+				.map(|h| h.form.endpoint.into_inner())
+				.unwrap_or_default(),
 			hoster: r.hoster,
 			feed: r.feed,
 			length: r.length,

@@ -28,8 +28,10 @@ impl<T: Config> Pallet<T> {
 	fn check_schedule() -> Result<(), TryRuntimeError> {
 		let count = HostingCount::<T>::get();
 		for slot in 0..count {
-			let (hoster, feed) = HostingSchedule::<T>::get(slot).ok_or("a schedule slot below HostingCount is empty")?;
-			let info = Hostings::<T>::get(&hoster, feed).ok_or("a schedule slot names no hosting")?;
+			let (hoster, feed) = HostingSchedule::<T>::get(slot)
+				.ok_or("a schedule slot below HostingCount is empty")?;
+			let info =
+				Hostings::<T>::get(&hoster, feed).ok_or("a schedule slot names no hosting")?;
 			ensure!(info.slot == slot, "a hosting's slot differs from the schedule's");
 		}
 		ensure!(
@@ -46,7 +48,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(hostings == count, "HostingCount differs from the number of hostings");
 		for (who, hoster) in Hosters::<T>::iter() {
 			let counted = per_hoster.get(&codec::Encode::encode(&who)).copied().unwrap_or(0);
-			ensure!(hoster.hostings == counted, "a hoster's hostings count differs from its hostings");
+			ensure!(
+				hoster.hostings == counted,
+				"a hoster's hostings count differs from its hostings"
+			);
 		}
 		Ok(())
 	}
@@ -54,14 +59,24 @@ impl<T: Config> Pallet<T> {
 	fn check_attestors() -> Result<(), TryRuntimeError> {
 		let active = ActiveAttestors::<T>::get();
 		for (i, (who, region)) in active.iter().enumerate() {
-			ensure!(!active[..i].iter().any(|(earlier, _)| earlier == who), "an attestor is active twice");
-			let attestor = Attestors::<T>::get(who).ok_or("an active attestor is not registered")?;
+			ensure!(
+				!active[..i].iter().any(|(earlier, _)| earlier == who),
+				"an attestor is active twice"
+			);
+			let attestor =
+				Attestors::<T>::get(who).ok_or("an active attestor is not registered")?;
 			ensure!(attestor.status == AttestorStatus::Active, "a listed attestor is not Active");
-			ensure!(attestor.region == *region, "an active attestor's region differs from its record");
+			ensure!(
+				attestor.region == *region,
+				"an active attestor's region differs from its record"
+			);
 		}
 		for (who, attestor) in Attestors::<T>::iter() {
 			let listed = active.iter().any(|(a, _)| *a == who);
-			ensure!(listed == (attestor.status == AttestorStatus::Active), "an Active attestor is not in ActiveAttestors");
+			ensure!(
+				listed == (attestor.status == AttestorStatus::Active),
+				"an Active attestor is not in ActiveAttestors"
+			);
 		}
 		Ok(())
 	}
@@ -80,7 +95,10 @@ impl<T: Config> Pallet<T> {
 		for (deadline, ids) in RequestsByDeadline::<T>::iter() {
 			for id in ids {
 				if let Some(request) = BenchmarkRequests::<T>::get(id) {
-					ensure!(request.deadline == deadline, "a request is listed under another deadline than its own");
+					ensure!(
+						request.deadline == deadline,
+						"a request is listed under another deadline than its own"
+					);
 				}
 			}
 		}

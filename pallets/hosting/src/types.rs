@@ -32,7 +32,9 @@ pub type Chunks = BoundedVec<u64, ConstU32<{ crate::MAX_CHUNKS_PER_BENCHMARK }>>
 pub fn is_valid_endpoint(url: &[u8]) -> bool {
 	let rest = url.strip_prefix(b"http://").or_else(|| url.strip_prefix(b"https://"));
 	match rest {
-		Some(rest) => !rest.is_empty() && rest[0] != b'/' && url.iter().all(|c| (0x21..=0x7e).contains(c)),
+		Some(rest) => {
+			!rest.is_empty() && rest[0] != b'/' && url.iter().all(|c| (0x21..=0x7e).contains(c))
+		},
 		None => false,
 	}
 }
@@ -45,7 +47,9 @@ pub fn is_valid_region(region: &[u8]) -> bool {
 /// `account` as the 32 bytes a contact proof names: its encoding when that is
 /// 32 bytes (`AccountId32`, sr25519 keys), else the BLAKE2b-256 of it.
 pub fn account_bytes<AccountId: Encode>(account: &AccountId) -> [u8; 32] {
-	account.using_encoded(|bytes| <[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes)))
+	account.using_encoded(|bytes| {
+		<[u8; 32]>::try_from(bytes).unwrap_or_else(|_| sp_io::hashing::blake2_256(bytes))
+	})
 }
 
 /// A feed published on chain: its key and its state at `length`, signed by its owner.
@@ -75,7 +79,16 @@ pub struct Feed<AccountId, BlockNumber> {
 
 /// What a hoster promises in its registration form.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Promise {
 	/// Share of requested chunks it serves, valid, within the deadline.
@@ -87,7 +100,9 @@ pub struct Promise {
 }
 
 /// A hoster's registration form.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct HosterForm {
 	/// Base URL of its HTTP API (`http://` or `https://`).
 	pub endpoint: Endpoint,
@@ -103,7 +118,16 @@ pub struct HosterForm {
 
 /// Where a hoster stands.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum HosterStatus {
 	/// Registered; its registration benchmark has not met its promise yet.
@@ -131,7 +155,16 @@ pub struct Hoster<BlockNumber> {
 
 /// Where an attestor stands.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum AttestorStatus {
 	/// Receives benchmark requests.
@@ -170,7 +203,16 @@ pub struct HostingInfo<BlockNumber> {
 
 /// Why a benchmark was requested.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum BenchmarkKind {
 	/// A new (or re-registered) hoster is measured against its promise.
@@ -242,7 +284,9 @@ pub struct RequestView<AccountId, BlockNumber> {
 
 /// A hoster's proof of contact for one block it served: its contact key's Ed25519
 /// signature over (request id, nonce, attestor, block index, block hash).
-#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
 pub struct ContactProof {
 	/// Block number of the served chunk (one of the request's chunks).
 	pub block_index: u64,
@@ -267,7 +311,16 @@ impl core::fmt::Debug for ContactProof {
 
 /// Why an attestor's measurement of a hoster failed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum MeasurementFailure {
 	/// No connection could be made.
@@ -284,7 +337,16 @@ pub enum MeasurementFailure {
 
 /// The result of one benchmark, as measured by one attestor.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum RatingOutcome {
 	/// Chunks were fetched and verified.
@@ -308,7 +370,9 @@ pub enum RatingOutcome {
 }
 
 /// A signed attestor's rating of one benchmark request.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct Rating<AccountId> {
 	/// The request rated.
 	pub request_id: RequestId,
@@ -330,7 +394,16 @@ impl<AccountId: Encode> Rating<AccountId> {
 /// One entry of a `performance_benchmark_responses` batch: a rating without its
 /// attestor, which the batch names once.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct BatchedRating {
 	/// The request rated.
@@ -350,7 +423,10 @@ impl BatchedRating {
 /// SCALE-encoded (attestor, ratings). One signature covers the whole batch, so
 /// the worker asks its keystore once per run: a keystore derives the key from
 /// its stored phrase on every signature (PBKDF2, about 10 ms in a debug node).
-pub fn batch_signing_payload<AccountId: Encode>(attestor: &AccountId, ratings: &[BatchedRating]) -> alloc::vec::Vec<u8> {
+pub fn batch_signing_payload<AccountId: Encode>(
+	attestor: &AccountId,
+	ratings: &[BatchedRating],
+) -> alloc::vec::Vec<u8> {
 	let mut out = BATCH_CONTEXT.to_vec();
 	(attestor, ratings).encode_to(&mut out);
 	out
@@ -364,7 +440,16 @@ pub const RATING_CONTEXT: &[u8] = b"hosting/rating/v1";
 
 /// The role `does_qualify` checks.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum Role {
 	/// Serves feeds.
@@ -375,7 +460,16 @@ pub enum Role {
 
 /// What a role or job requires; `None` fields are not checked.
 #[derive(
-	Clone, PartialEq, Eq, Default, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Requirements {
 	/// Lowest availability (hosters) or answer rate (attestors).
@@ -393,7 +487,9 @@ pub struct Requirements {
 }
 
 /// Why an account does not qualify; each carries the measured and the required value.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub enum Reason {
 	/// The account is not registered in this role.
 	NotRegistered,
@@ -442,7 +538,9 @@ pub enum Reason {
 }
 
 /// The rating that last changed a hoster's figures.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct RatingRecord<AccountId, BlockNumber> {
 	/// The request rated.
 	pub request: RequestId,
@@ -457,7 +555,9 @@ pub struct RatingRecord<AccountId, BlockNumber> {
 /// A hoster's overall figures and the rating that last changed them (storage
 /// `HosterFigures`), kept in one storage item so that recording a rating costs
 /// one write for both (ratings are the busiest path of the pallet).
-#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug)]
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
 pub struct FiguresRecord<AccountId, BlockNumber> {
 	/// Availability, reliability, latency, bandwidth, samples over all ratings.
 	pub overall: Figures<BlockNumber>,

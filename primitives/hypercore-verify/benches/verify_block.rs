@@ -3,9 +3,7 @@
 //! pass over the bytes). Goal: verify ≤ 1.2 × hash. Run: `cargo bench -p hypercore-verify`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use hypercore_verify::{
-	flat, hashes, verify_block, Anchor, BlockProof, Crypto, Node, PureRust,
-};
+use hypercore_verify::{flat, hashes, verify_block, Anchor, BlockProof, Crypto, Node, PureRust};
 
 const LENGTH: u64 = 1_000_000;
 const BLOCK: u64 = 777_777;
@@ -17,7 +15,8 @@ fn proof_and_roots() -> (BlockProof, Vec<Node>) {
 	let value: Vec<u8> = (0..BLOCK_SIZE).map(|i| (i * 31 % 251) as u8).collect();
 	let leaf = flat::leaf(BLOCK).unwrap();
 	let root = flat::full_roots(LENGTH).find(|&r| flat::contains(r, leaf)).unwrap();
-	let mut node = Node { index: leaf, size: BLOCK_SIZE as u64, hash: hashes::leaf::<PureRust>(&value) };
+	let mut node =
+		Node { index: leaf, size: BLOCK_SIZE as u64, hash: hashes::leaf::<PureRust>(&value) };
 	let mut path = Vec::new();
 	while node.index != root {
 		let index = flat::sibling(node.index).unwrap();
@@ -32,13 +31,7 @@ fn proof_and_roots() -> (BlockProof, Vec<Node>) {
 		path.push(sibling);
 	}
 	let roots: Vec<Node> = flat::full_roots(LENGTH)
-		.map(|r| {
-			if r == root {
-				node
-			} else {
-				Node { index: r, size: 0, hash: [7; 32] }
-			}
-		})
+		.map(|r| if r == root { node } else { Node { index: r, size: 0, hash: [7; 32] } })
 		.collect();
 	let proof = BlockProof {
 		index: BLOCK,
@@ -58,7 +51,9 @@ fn bench(c: &mut Criterion) {
 		b.iter(|| PureRust::blake2b_256(&[black_box(&proof.value[..])]))
 	});
 	group.bench_function(format!("verify_block ({} path nodes)", proof.nodes.len()), |b| {
-		b.iter(|| verify_block::<PureRust>(Anchor::Roots(black_box(&roots)), LENGTH, black_box(&proof)))
+		b.iter(|| {
+			verify_block::<PureRust>(Anchor::Roots(black_box(&roots)), LENGTH, black_box(&proof))
+		})
 	});
 	group.finish();
 }

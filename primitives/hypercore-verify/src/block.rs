@@ -70,9 +70,20 @@ pub enum BlockError {
 /// The proof is anchored at `length` (the length registered on chain), even if
 /// the hoster's copy of the feed has grown since: the path runs up to the root
 /// that covers the block at `length`.
-pub fn verify_block<C: Crypto>(anchor: Anchor<'_>, length: u64, proof: &BlockProof) -> Result<Hash, BlockError> {
+pub fn verify_block<C: Crypto>(
+	anchor: Anchor<'_>,
+	length: u64,
+	proof: &BlockProof,
+) -> Result<Hash, BlockError> {
 	let leaf = hashes::leaf::<C>(&proof.value);
-	verify_leaf::<C>(anchor, length, proof.index, (leaf, proof.value.len() as u64), &proof.nodes, &proof.roots)
+	verify_leaf::<C>(
+		anchor,
+		length,
+		proof.index,
+		(leaf, proof.value.len() as u64),
+		&proof.nodes,
+		&proof.roots,
+	)
 }
 
 /// [`verify_block`] for a block whose leaf hash is already known: `leaf` is the
@@ -107,11 +118,16 @@ pub fn verify_leaf<C: Crypto>(
 	for (position, sibling) in nodes.iter().take(needed as usize).enumerate() {
 		let expected = flat::sibling(node.index).ok_or(BlockError::LengthTooLarge)?;
 		if sibling.index != expected {
-			return Err(BlockError::UnexpectedNode { position: position as u32, expected, found: sibling.index });
+			return Err(BlockError::UnexpectedNode {
+				position: position as u32,
+				expected,
+				found: sibling.index,
+			});
 		}
 		let size = node.size.checked_add(sibling.size).ok_or(BlockError::SizeOverflow)?;
 		let hash = hashes::parent::<C>(&node, sibling, size);
-		node = Node { index: flat::parent(node.index).ok_or(BlockError::LengthTooLarge)?, size, hash };
+		node =
+			Node { index: flat::parent(node.index).ok_or(BlockError::LengthTooLarge)?, size, hash };
 	}
 	if given < needed {
 		return Err(BlockError::MissingNodes { needed, given });
@@ -123,7 +139,10 @@ pub fn verify_leaf<C: Crypto>(
 	match anchor {
 		Anchor::Roots(registered) => {
 			check_root_indexes(length, registered)?;
-			let reg = registered.iter().find(|r| r.index == root_index).ok_or(BlockError::WrongRoots)?;
+			let reg = registered
+				.iter()
+				.find(|r| r.index == root_index)
+				.ok_or(BlockError::WrongRoots)?;
 			if *reg != node {
 				return Err(BlockError::RootMismatch { root: root_index });
 			}

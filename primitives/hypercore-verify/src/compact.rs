@@ -90,7 +90,10 @@ mod tests {
 
 	#[test]
 	fn counts_larger_than_the_input_are_refused() {
-		assert_eq!(Reader::new(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).count(1), Err(CompactError::Truncated));
+		assert_eq!(
+			Reader::new(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).count(1),
+			Err(CompactError::Truncated)
+		);
 		assert_eq!(Reader::new(&[3, 1, 2]).count(1), Err(CompactError::Truncated));
 		assert_eq!(Reader::new(&[2, 1, 2]).buffer(), Ok(&[1u8, 2][..]));
 	}

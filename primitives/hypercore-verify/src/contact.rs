@@ -22,8 +22,14 @@ pub fn contact_message(
 	block_hash: &Hash,
 ) -> [u8; CONTACT_MESSAGE_LEN] {
 	let mut out = [0u8; CONTACT_MESSAGE_LEN];
-	let parts: [&[u8]; 6] =
-		[CONTACT_PROOF_CONTEXT, &request_id.to_le_bytes(), nonce, attestor, &block_index.to_le_bytes(), block_hash];
+	let parts: [&[u8]; 6] = [
+		CONTACT_PROOF_CONTEXT,
+		&request_id.to_le_bytes(),
+		nonce,
+		attestor,
+		&block_index.to_le_bytes(),
+		block_hash,
+	];
 	let mut at = 0;
 	for part in parts {
 		out[at..at + part.len()].copy_from_slice(part);
@@ -42,14 +48,25 @@ pub fn verify_contact_proof<C: Crypto>(
 	block_hash: &Hash,
 	signature: &[u8; 64],
 ) -> bool {
-	C::ed25519_verify(contact_key, &contact_message(request_id, nonce, attestor, block_index, block_hash), signature)
+	C::ed25519_verify(
+		contact_key,
+		&contact_message(request_id, nonce, attestor, block_index, block_hash),
+		signature,
+	)
 }
 
 /// What a hoster serves for one block: the block with its proof and, when the
 /// request named a benchmark challenge, its contact proof. SCALE-encoded, it is
 /// the body of `GET /feeds/{key}/blocks/{index}`.
 #[derive(
-	Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, codec::DecodeWithMemTracking, scale_info::TypeInfo,
+	Clone,
+	Debug,
+	PartialEq,
+	Eq,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	scale_info::TypeInfo,
 )]
 pub struct ServedBlock {
 	/// The block and its Merkle proof anchored at the requested length.

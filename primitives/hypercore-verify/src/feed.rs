@@ -19,9 +19,11 @@ use crate::{
 };
 
 /// `namespace('hypercore')[0]`: prefix of every tree signable.
-pub const TREE_NAMESPACE: Hash = hex32("9fac70b50ca14efc4e91c833b204e75b8b5aad8b5881bfc0adb5ef38a3275b9c");
+pub const TREE_NAMESPACE: Hash =
+	hex32("9fac70b50ca14efc4e91c833b204e75b8b5aad8b5881bfc0adb5ef38a3275b9c");
 /// `namespace('hypercore')[3]`: prefix of the manifest hash.
-pub const MANIFEST_NAMESPACE: Hash = hex32("e64b7108eacce47cfc61ac850568f55f8b15b82ec5ed78c4ec597b036e2a1498");
+pub const MANIFEST_NAMESPACE: Hash =
+	hex32("e64b7108eacce47cfc61ac850568f55f8b15b82ec5ed78c4ec597b036e2a1498");
 /// `namespace('hypercore')[4]`: the default signer namespace of a manifest.
 pub const DEFAULT_SIGNER_NAMESPACE: Hash =
 	hex32("4144eea531e483d54e0c14f4ca68e0644f355343ff6fcb0f005200e12cd747cb");
@@ -97,7 +99,12 @@ pub fn compat_signable(tree_hash: &Hash, length: u64, fork: u64) -> [u8; 80] {
 }
 
 /// The 112-byte manifest-mode signable.
-pub fn manifest_signable(manifest_hash: &Hash, tree_hash: &Hash, length: u64, fork: u64) -> [u8; 112] {
+pub fn manifest_signable(
+	manifest_hash: &Hash,
+	tree_hash: &Hash,
+	length: u64,
+	fork: u64,
+) -> [u8; 112] {
 	let mut out = [0u8; 112];
 	out[..32].copy_from_slice(&TREE_NAMESPACE);
 	out[32..64].copy_from_slice(manifest_hash);
@@ -126,7 +133,8 @@ pub fn verify_feed<C: Crypto>(tree: &SignedTree<'_>) -> Result<VerifiedFeed, Fee
 			if tree.manifest.is_some() {
 				return Err(FeedError::UnexpectedManifest);
 			}
-			let signature: &[u8; 64] = tree.signature.try_into().map_err(|_| FeedError::SignatureLength)?;
+			let signature: &[u8; 64] =
+				tree.signature.try_into().map_err(|_| FeedError::SignatureLength)?;
 			let signable = compat_signable(&tree_hash, tree.length, tree.fork);
 			(*tree.key, C::ed25519_verify(tree.key, &signable, signature))
 		},

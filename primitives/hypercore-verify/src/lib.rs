@@ -46,7 +46,10 @@ pub use crypto::{Crypto, Hash};
 pub use feed::{verify_feed, FeedError, SignedTree, VerifiedFeed};
 pub use manifest::UnsupportedManifest;
 pub use served::{decode_served_block, HashedServedBlock};
-pub use types::{BlockProof, BlockValue, KeyMode, Node, PathNodes, Roots, MAX_BLOCK_SIZE, MAX_LENGTH, MAX_TREE_DEPTH};
+pub use types::{
+	BlockProof, BlockValue, KeyMode, Node, PathNodes, Roots, MAX_BLOCK_SIZE, MAX_LENGTH,
+	MAX_TREE_DEPTH,
+};
 
 #[cfg(feature = "pure")]
 pub use crypto::PureRust;

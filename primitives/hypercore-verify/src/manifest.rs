@@ -134,7 +134,9 @@ pub fn parse_multisig(bytes: &[u8]) -> Result<[u8; 64], ManifestError> {
 	r.finish()?;
 	match first {
 		Some((0, signature)) => Ok(signature),
-		Some((signer, _)) => Err(ManifestError::Unsupported(UnsupportedManifest::Signers(signer.saturating_add(1)))),
+		Some((signer, _)) => {
+			Err(ManifestError::Unsupported(UnsupportedManifest::Signers(signer.saturating_add(1))))
+		},
 		None => Err(ManifestError::Unsupported(UnsupportedManifest::Quorum(0))),
 	}
 }
@@ -179,10 +181,16 @@ mod tests {
 	#[test]
 	fn malformed_manifests_are_errors() {
 		let m = manifest(1, 0, 1, 1);
-		assert_eq!(parse_manifest(&m[..m.len() - 1]), Err(ManifestError::Malformed(CompactError::Truncated)));
+		assert_eq!(
+			parse_manifest(&m[..m.len() - 1]),
+			Err(ManifestError::Malformed(CompactError::Truncated))
+		);
 		let mut long = m.clone();
 		long.push(0);
-		assert_eq!(parse_manifest(&long), Err(ManifestError::Malformed(CompactError::TrailingBytes)));
+		assert_eq!(
+			parse_manifest(&long),
+			Err(ManifestError::Malformed(CompactError::TrailingBytes))
+		);
 		// Version 2 with user data: accepted, and the data is consumed.
 		let mut v2 = manifest(2, 0b1000, 1, 1);
 		v2[0] = 2;
@@ -197,8 +205,14 @@ mod tests {
 		blob.extend_from_slice(&[0, 0]);
 		assert_eq!(parse_multisig(&blob), Ok([7; 64]));
 		blob[1] = 1;
-		assert_eq!(parse_multisig(&blob), Err(ManifestError::Unsupported(UnsupportedManifest::Signers(2))));
-		assert_eq!(parse_multisig(&[0, 0]), Err(ManifestError::Unsupported(UnsupportedManifest::Quorum(0))));
+		assert_eq!(
+			parse_multisig(&blob),
+			Err(ManifestError::Unsupported(UnsupportedManifest::Signers(2)))
+		);
+		assert_eq!(
+			parse_multisig(&[0, 0]),
+			Err(ManifestError::Unsupported(UnsupportedManifest::Quorum(0)))
+		);
 		assert!(matches!(parse_multisig(&blob[..10]), Err(ManifestError::Malformed(_))));
 	}
 }

@@ -43,7 +43,14 @@ impl HashedServedBlock {
 	/// Verifies the block against `anchor` at `length`, as [`crate::verify_block`]
 	/// does for the decoded [`ServedBlock`](crate::ServedBlock); returns the leaf hash.
 	pub fn verify<C: Crypto>(&self, anchor: Anchor<'_>, length: u64) -> Result<Hash, BlockError> {
-		verify_leaf::<C>(anchor, length, self.index, (self.leaf_hash, self.size), &self.nodes, &self.roots)
+		verify_leaf::<C>(
+			anchor,
+			length,
+			self.index,
+			(self.leaf_hash, self.size),
+			&self.nodes,
+			&self.roots,
+		)
 	}
 }
 
@@ -72,7 +79,9 @@ pub fn decode_served_block<C: Crypto>(body: &mut [u8]) -> Result<HashedServedBlo
 		return Err("served block: bytes after the contact proof".into());
 	}
 	// `start` >= 8 (index) + 1 (shortest compact length) = LEAF_HEADER_LEN.
-	let header = start.checked_sub(LEAF_HEADER_LEN).ok_or("served block: no room for the leaf header")?;
+	let header = start
+		.checked_sub(LEAF_HEADER_LEN)
+		.ok_or("served block: no room for the leaf header")?;
 	body[header] = 0;
 	body[header + 1..start].copy_from_slice(&u64::from(len).to_le_bytes());
 	let leaf_hash = C::blake2b_256(&[&body[header..end]]);

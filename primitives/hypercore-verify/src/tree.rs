@@ -24,11 +24,16 @@ pub enum ProofBuildError {
 }
 
 /// The full roots at `length`, read from `get_node`.
-pub fn roots_at(length: u64, get_node: impl Fn(u64) -> Option<Node>) -> Result<Vec<Node>, ProofBuildError> {
+pub fn roots_at(
+	length: u64,
+	get_node: impl Fn(u64) -> Option<Node>,
+) -> Result<Vec<Node>, ProofBuildError> {
 	if length > MAX_LENGTH {
 		return Err(ProofBuildError::OutOfRange);
 	}
-	flat::full_roots(length).map(|i| get_node(i).ok_or(ProofBuildError::MissingNode(i))).collect()
+	flat::full_roots(length)
+		.map(|i| get_node(i).ok_or(ProofBuildError::MissingNode(i)))
+		.collect()
 }
 
 /// Builds the proof of block `index` anchored at `length`: its sibling path up
@@ -43,7 +48,9 @@ pub fn block_proof(
 		return Err(ProofBuildError::OutOfRange);
 	}
 	let leaf = flat::leaf(index).ok_or(ProofBuildError::OutOfRange)?;
-	let root = flat::full_roots(length).find(|&r| flat::contains(r, leaf)).ok_or(ProofBuildError::OutOfRange)?;
+	let root = flat::full_roots(length)
+		.find(|&r| flat::contains(r, leaf))
+		.ok_or(ProofBuildError::OutOfRange)?;
 	let mut nodes = Vec::new();
 	let mut at = leaf;
 	while at != root {
@@ -51,7 +58,8 @@ pub fn block_proof(
 		nodes.push(get_node(sibling).ok_or(ProofBuildError::MissingNode(sibling))?);
 		at = flat::parent(at).ok_or(ProofBuildError::OutOfRange)?;
 	}
-	let roots: Vec<Node> = roots_at(length, &get_node)?.into_iter().filter(|r| r.index != root).collect();
+	let roots: Vec<Node> =
+		roots_at(length, &get_node)?.into_iter().filter(|r| r.index != root).collect();
 	Ok(BlockProof {
 		index,
 		value: BlockValue::try_from(value).map_err(|_| ProofBuildError::BlockTooLarge)?,
@@ -73,13 +81,18 @@ pub fn nodes_created_by_append<C: Crypto>(
 	if length >= MAX_LENGTH {
 		return None;
 	}
-	let mut node = Node { index: flat::leaf(length)?, size: data.len() as u64, hash: hashes::leaf::<C>(data) };
+	let mut node =
+		Node { index: flat::leaf(length)?, size: data.len() as u64, hash: hashes::leaf::<C>(data) };
 	let mut created = alloc::vec![node];
 	// While the new node is a right child, its parent is now complete.
 	while flat::offset(node.index) & 1 == 1 {
 		let left = get_node(flat::sibling(node.index)?)?;
 		let size = left.size.checked_add(node.size)?;
-		node = Node { index: flat::parent(node.index)?, size, hash: hashes::parent::<C>(&left, &node, size) };
+		node = Node {
+			index: flat::parent(node.index)?,
+			size,
+			hash: hashes::parent::<C>(&left, &node, size),
+		};
 		created.push(node);
 	}
 	Some(created)
@@ -112,7 +125,10 @@ impl MemoryTree {
 	/// Appends a block and completes every parent it closes. Returns `false`
 	/// (and changes nothing) when the tree is full.
 	pub fn append<C: Crypto>(&mut self, data: &[u8]) -> bool {
-		let Some(created) = nodes_created_by_append::<C>(self.length, data, |i| self.node(i)) else { return false };
+		let Some(created) = nodes_created_by_append::<C>(self.length, data, |i| self.node(i))
+		else {
+			return false;
+		};
 		for node in created {
 			self.put(node);
 		}
@@ -129,7 +145,12 @@ impl MemoryTree {
 	}
 
 	/// A proof of block `index` anchored at `length`; `value` is the block's data.
-	pub fn proof(&self, index: u64, length: u64, value: Vec<u8>) -> Result<BlockProof, ProofBuildError> {
+	pub fn proof(
+		&self,
+		index: u64,
+		length: u64,
+		value: Vec<u8>,
+	) -> Result<BlockProof, ProofBuildError> {
 		if length > self.length {
 			return Err(ProofBuildError::OutOfRange);
 		}

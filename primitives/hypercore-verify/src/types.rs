@@ -26,7 +26,16 @@ pub type Roots = BoundedVec<Node, ConstU32<MAX_TREE_DEPTH>>;
 
 /// A node of a Hypercore Merkle tree.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub struct Node {
 	/// Flat-tree index (leaf `i` is `2i`).
@@ -39,7 +48,16 @@ pub struct Node {
 
 /// How a feed's public key relates to its signer.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum KeyMode {
 	/// The feed key is the signer's Ed25519 public key; the signature is 64 raw

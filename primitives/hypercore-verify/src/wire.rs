@@ -178,7 +178,9 @@ impl fmt::Display for QueryError {
 			QueryError::Malformed(part) => write!(f, "malformed query part {part:?}"),
 			QueryError::UnknownName(name) => write!(f, "unknown query parameter {name:?}"),
 			QueryError::Repeated(name) => write!(f, "query parameter {name:?} given twice"),
-			QueryError::NotANumber { name, value } => write!(f, "{name} must be a whole number, got {value:?}"),
+			QueryError::NotANumber { name, value } => {
+				write!(f, "{name} must be a whole number, got {value:?}")
+			},
 			QueryError::NotHex(name) => write!(f, "{name} must be 64 hex characters"),
 			QueryError::PartialChallenge => f.write_str("request, nonce and attestor go together"),
 		}
@@ -201,7 +203,13 @@ pub fn feed_url(endpoint: &str, key: &[u8; 32]) -> String {
 /// `{endpoint}/feeds/{key}/blocks/{index}?length={length}`, followed with a
 /// challenge by `&request={id}&nonce={hex}&attestor={hex}`; trailing `/`s of
 /// `endpoint` are dropped, bytes are lowercase hex.
-pub fn block_url(endpoint: &str, key: &[u8; 32], index: u64, length: u64, challenge: Option<&Challenge>) -> String {
+pub fn block_url(
+	endpoint: &str,
+	key: &[u8; 32],
+	index: u64,
+	length: u64,
+	challenge: Option<&Challenge>,
+) -> String {
 	let mut url = feed_url(endpoint, key);
 	// Writing into a `String` cannot fail.
 	let _ = write!(url, "/blocks/{index}?length={length}");
@@ -221,8 +229,12 @@ pub fn block_url(endpoint: &str, key: &[u8; 32], index: u64, length: u64, challe
 pub fn parse_block_query(query: &str) -> Result<BlockQuery, QueryError> {
 	let mut values: [Option<&str>; 4] = [None; 4];
 	for part in query.split('&').filter(|p| !p.is_empty()) {
-		let (name, value) = part.split_once('=').ok_or_else(|| QueryError::Malformed(part.into()))?;
-		let slot = QUERY_NAMES.iter().position(|n| *n == name).ok_or_else(|| QueryError::UnknownName(name.into()))?;
+		let (name, value) =
+			part.split_once('=').ok_or_else(|| QueryError::Malformed(part.into()))?;
+		let slot = QUERY_NAMES
+			.iter()
+			.position(|n| *n == name)
+			.ok_or_else(|| QueryError::UnknownName(name.into()))?;
 		if values[slot].replace(value).is_some() {
 			return Err(QueryError::Repeated(QUERY_NAMES[slot]));
 		}
@@ -237,11 +249,14 @@ pub fn parse_block_query(query: &str) -> Result<BlockQuery, QueryError> {
 		value.map(|v| decode_hex32(v).ok_or(QueryError::NotHex(name))).transpose()
 	};
 	let length = number("length", length)?;
-	let challenge = match (number("request", request)?, bytes("nonce", nonce)?, bytes("attestor", attestor)?) {
-		(Some(request), Some(nonce), Some(attestor)) => Some(Challenge { request, nonce, attestor }),
-		(None, None, None) => None,
-		_ => return Err(QueryError::PartialChallenge),
-	};
+	let challenge =
+		match (number("request", request)?, bytes("nonce", nonce)?, bytes("attestor", attestor)?) {
+			(Some(request), Some(nonce), Some(attestor)) => {
+				Some(Challenge { request, nonce, attestor })
+			},
+			(None, None, None) => None,
+			_ => return Err(QueryError::PartialChallenge),
+		};
 	Ok(BlockQuery { length, challenge })
 }
 
@@ -320,7 +335,10 @@ mod tests {
 			block_url("https://h.example//", &KEY, 0, 1, None),
 			format!("https://h.example/feeds/{}/blocks/0?length=1", "ab".repeat(32))
 		);
-		assert_eq!(feed_url("http://h:1/", &[0; 32]), format!("http://h:1/feeds/{}", "00".repeat(32)));
+		assert_eq!(
+			feed_url("http://h:1/", &[0; 32]),
+			format!("http://h:1/feeds/{}", "00".repeat(32))
+		);
 	}
 
 	#[test]
@@ -328,7 +346,10 @@ mod tests {
 		let largest = Challenge { request: u64::MAX, ..CHALLENGE };
 		for (length, challenge) in [(9, Some(CHALLENGE)), (0, None), (u64::MAX, Some(largest))] {
 			let url = block_url("http://h", &KEY, 3, length, challenge.as_ref());
-			assert_eq!(parse_block_query(query_of(&url)), Ok(BlockQuery { length: Some(length), challenge }));
+			assert_eq!(
+				parse_block_query(query_of(&url)),
+				Ok(BlockQuery { length: Some(length), challenge })
+			);
 		}
 	}
 
@@ -337,7 +358,10 @@ mod tests {
 		assert_eq!(parse_block_query(""), Ok(BlockQuery::default()));
 		assert_eq!(parse_block_query("&&"), Ok(BlockQuery::default()));
 		let q = format!("attestor={}&nonce={}&request=77", "F4".repeat(32), "03".repeat(32));
-		assert_eq!(parse_block_query(&q), Ok(BlockQuery { length: None, challenge: Some(CHALLENGE) }));
+		assert_eq!(
+			parse_block_query(&q),
+			Ok(BlockQuery { length: None, challenge: Some(CHALLENGE) })
+		);
 	}
 
 	#[test]
@@ -345,9 +369,21 @@ mod tests {
 		let h = "01".repeat(32);
 		const PARTIAL: &str = "request, nonce and attestor go together";
 		let cases: [(String, QueryError, &str); 10] = [
-			("length".into(), QueryError::Malformed("length".into()), "malformed query part \"length\""),
-			("colour=red".into(), QueryError::UnknownName("colour".into()), "unknown query parameter \"colour\""),
-			("length=1&length=2".into(), QueryError::Repeated("length"), "query parameter \"length\" given twice"),
+			(
+				"length".into(),
+				QueryError::Malformed("length".into()),
+				"malformed query part \"length\"",
+			),
+			(
+				"colour=red".into(),
+				QueryError::UnknownName("colour".into()),
+				"unknown query parameter \"colour\"",
+			),
+			(
+				"length=1&length=2".into(),
+				QueryError::Repeated("length"),
+				"query parameter \"length\" given twice",
+			),
 			(
 				"length=abc".into(),
 				QueryError::NotANumber { name: "length", value: "abc".into() },
@@ -368,7 +404,11 @@ mod tests {
 				QueryError::NotHex("attestor"),
 				"attestor must be 64 hex characters",
 			),
-			(format!("request=1&nonce={h}0&attestor={h}"), QueryError::NotHex("nonce"), "nonce must be 64 hex characters"),
+			(
+				format!("request=1&nonce={h}0&attestor={h}"),
+				QueryError::NotHex("nonce"),
+				"nonce must be 64 hex characters",
+			),
 			("request=1".into(), QueryError::PartialChallenge, PARTIAL),
 			(format!("nonce={h}&attestor={h}"), QueryError::PartialChallenge, PARTIAL),
 		];
@@ -378,7 +418,10 @@ mod tests {
 			assert_eq!(got.unwrap_err().to_string(), message);
 		}
 		// A number beyond u64 is not a whole number here either.
-		assert!(matches!(parse_block_query("length=18446744073709551616"), Err(QueryError::NotANumber { .. })));
+		assert!(matches!(
+			parse_block_query("length=18446744073709551616"),
+			Err(QueryError::NotANumber { .. })
+		));
 	}
 
 	#[test]

@@ -20,7 +20,15 @@ fn replay(data: &[u8]) {
 	let _ = parse_manifest(data);
 	let _ = parse_multisig(data);
 	let key = [3u8; 32];
-	let tree = SignedTree { key: &key, mode: KeyMode::Manifest, manifest: Some(data), length: 11, fork: 0, roots: &roots, signature: data };
+	let tree = SignedTree {
+		key: &key,
+		mode: KeyMode::Manifest,
+		manifest: Some(data),
+		length: 11,
+		fork: 0,
+		roots: &roots,
+		signature: data,
+	};
 	assert!(verify_feed::<PureRust>(&tree).is_err());
 }
 
@@ -42,12 +50,17 @@ fn a_multisig_proof_by_signer_u64_max_is_unsupported_not_an_overflow() {
 	blob.extend_from_slice(&[0xff; 8]);
 	blob.extend_from_slice(&[0; 64]);
 	blob.extend_from_slice(&[0, 0]);
-	assert_eq!(parse_multisig(&blob), Err(ManifestError::Unsupported(UnsupportedManifest::Signers(u64::MAX))));
+	assert_eq!(
+		parse_multisig(&blob),
+		Err(ManifestError::Unsupported(UnsupportedManifest::Signers(u64::MAX)))
+	);
 }
 
 /// The crate's directory, as cargo tells the running test. (The compile-time
 /// `env!("CARGO_MANIFEST_DIR")` is wrong when a shared target directory reuses
 /// a test binary built from another checkout of the same workspace.)
 fn crate_dir() -> std::path::PathBuf {
-	std::env::var_os("CARGO_MANIFEST_DIR").map(Into::into).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+	std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(Into::into)
+		.unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

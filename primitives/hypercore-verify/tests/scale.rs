@@ -2,7 +2,9 @@
 //! bytes never panics.
 
 use codec::{Decode, Encode};
-use hypercore_verify::{tree::MemoryTree, BlockProof, Node, PureRust, MAX_BLOCK_SIZE, MAX_TREE_DEPTH};
+use hypercore_verify::{
+	tree::MemoryTree, BlockProof, Node, PureRust, MAX_BLOCK_SIZE, MAX_TREE_DEPTH,
+};
 
 fn sample_proof() -> BlockProof {
 	let mut tree = MemoryTree::new();
@@ -69,7 +71,11 @@ fn arbitrary_bytes_never_panic() {
 		if let Ok(proof) = BlockProof::decode(&mut &bytes[..]) {
 			// Whatever decodes also verifies or fails cleanly.
 			let roots = [Node { index: 0, size: 0, hash: [0; 32] }];
-			let _ = hypercore_verify::verify_block::<PureRust>(hypercore_verify::Anchor::Roots(&roots), 1, &proof);
+			let _ = hypercore_verify::verify_block::<PureRust>(
+				hypercore_verify::Anchor::Roots(&roots),
+				1,
+				&proof,
+			);
 		}
 	}
 }

@@ -3,8 +3,8 @@
 
 use codec::{DecodeAll, Encode};
 use hypercore_verify::{
-	decode_served_block, hashes, tree::MemoryTree, verify_block, Anchor, BlockError, Crypto, HashedServedBlock,
-	PureRust, ServedBlock, MAX_BLOCK_SIZE,
+	decode_served_block, hashes, tree::MemoryTree, verify_block, Anchor, BlockError, Crypto,
+	HashedServedBlock, PureRust, ServedBlock, MAX_BLOCK_SIZE,
 };
 
 /// A feed of 13 blocks of growing size, the last one 64 KiB.
@@ -60,7 +60,12 @@ fn check_same_as_owned_decoding<C: Crypto>() {
 		assert_eq!(hashed.roots, proof.roots);
 		assert_eq!(hashed.contact_signature, served.contact_signature);
 		for anchor in [Anchor::Roots(&roots), Anchor::TreeHash(&tree_hash)] {
-			assert_eq!(hashed.verify::<C>(anchor, 13), verify_block::<C>(anchor, 13, proof), "block {}", proof.index);
+			assert_eq!(
+				hashed.verify::<C>(anchor, 13),
+				verify_block::<C>(anchor, 13, proof),
+				"block {}",
+				proof.index
+			);
 		}
 	}
 }
@@ -126,7 +131,11 @@ fn arbitrary_bytes_are_accepted_exactly_when_the_owned_decoder_accepts_them() {
 		x ^= x << 17;
 		x
 	};
-	let small: Vec<Vec<u8>> = served_blocks().iter().filter(|s| s.proof.value.len() < 100).map(Encode::encode).collect();
+	let small: Vec<Vec<u8>> = served_blocks()
+		.iter()
+		.filter(|s| s.proof.value.len() < 100)
+		.map(Encode::encode)
+		.collect();
 	let mut accepted = 0;
 	for round in 0..20_000 {
 		let bytes: Vec<u8> = if round % 4 == 0 {

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use hypercore_verify::{
-	feed::manifest_hash, hashes, tree::MemoryTree, verify_block, verify_feed, Anchor, BlockError, BlockProof,
-	Crypto, FeedError, KeyMode, Node, PureRust, SignedTree,
+	feed::manifest_hash, hashes, tree::MemoryTree, verify_block, verify_feed, Anchor, BlockError,
+	BlockProof, Crypto, FeedError, KeyMode, Node, PureRust, SignedTree,
 };
 use serde::Deserialize;
 
@@ -76,7 +76,14 @@ impl Feed {
 			index: *index,
 			value: value.clone().try_into().unwrap(),
 			nodes: nodes.clone().try_into().unwrap(),
-			roots: self.roots.iter().filter(|r| r.index != root).copied().collect::<Vec<_>>().try_into().unwrap(),
+			roots: self
+				.roots
+				.iter()
+				.filter(|r| r.index != root)
+				.copied()
+				.collect::<Vec<_>>()
+				.try_into()
+				.unwrap(),
 		}
 	}
 }
@@ -87,7 +94,11 @@ fn root_of(feed: &Feed, nodes: &[Node], index: u64) -> u64 {
 	for _ in nodes {
 		at = hypercore_verify::flat::parent(at).unwrap();
 	}
-	assert!(feed.roots.iter().any(|r| r.index == at), "{}: block {index} path does not end at a root", feed.name);
+	assert!(
+		feed.roots.iter().any(|r| r.index == at),
+		"{}: block {index} path does not end at a root",
+		feed.name
+	);
 	at
 }
 
@@ -105,7 +116,8 @@ fn node(n: &JsonNode) -> Node {
 
 fn load(path: &Path) -> Feed {
 	let text = std::fs::read_to_string(path).unwrap();
-	let v: Vector = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+	let v: Vector =
+		serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 	Feed {
 		name: path.file_name().unwrap().to_string_lossy().into_owned(),
 		mode: match v.mode.as_str() {
@@ -121,7 +133,11 @@ fn load(path: &Path) -> Feed {
 		roots: v.roots.iter().map(node).collect(),
 		tree_hash: b32(&v.tree_hash),
 		signature: bytes(&v.signature),
-		blocks: v.blocks.iter().map(|b| (b.index, bytes(&b.value), b.nodes.iter().map(node).collect())).collect(),
+		blocks: v
+			.blocks
+			.iter()
+			.map(|b| (b.index, bytes(&b.value), b.nodes.iter().map(node).collect()))
+			.collect(),
 	}
 }
 
@@ -164,12 +180,24 @@ fn check_feed<C: Crypto>(feed: &Feed) {
 	for b in 0..feed.blocks.len() {
 		let proof = feed.proof(b);
 		let leaf = hashes::leaf::<C>(&proof.value);
-		assert_eq!(verify_block::<C>(Anchor::Roots(&feed.roots), feed.length, &proof), Ok(leaf), "{name} block {b}");
-		assert_eq!(verify_block::<C>(Anchor::TreeHash(&feed.tree_hash), feed.length, &proof), Ok(leaf), "{name} block {b}");
+		assert_eq!(
+			verify_block::<C>(Anchor::Roots(&feed.roots), feed.length, &proof),
+			Ok(leaf),
+			"{name} block {b}"
+		);
+		assert_eq!(
+			verify_block::<C>(Anchor::TreeHash(&feed.tree_hash), feed.length, &proof),
+			Ok(leaf),
+			"{name} block {b}"
+		);
 		// Against registered roots the other roots are optional.
 		let mut bare = proof.clone();
 		bare.roots = Default::default();
-		assert_eq!(verify_block::<C>(Anchor::Roots(&feed.roots), feed.length, &bare), Ok(leaf), "{name} block {b}");
+		assert_eq!(
+			verify_block::<C>(Anchor::Roots(&feed.roots), feed.length, &bare),
+			Ok(leaf),
+			"{name} block {b}"
+		);
 	}
 }
 
@@ -228,11 +256,23 @@ fn proofs_anchored_at_an_older_length_verify_after_growth() {
 			let roots = tree.roots(old).unwrap();
 			for index in 0..old {
 				let proof = tree.proof(index, old, feed.blocks[index as usize].1.clone()).unwrap();
-				assert!(verify_block::<PureRust>(Anchor::Roots(&roots), old, &proof).is_ok(), "{} {index}@{old}", feed.name);
+				assert!(
+					verify_block::<PureRust>(Anchor::Roots(&roots), old, &proof).is_ok(),
+					"{} {index}@{old}",
+					feed.name
+				);
 				// Unless the block's old root is still a root, the old proof does not fit the newer state.
-				let old_root = roots.iter().find(|r| hypercore_verify::flat::contains(r.index, 2 * index)).unwrap();
+				let old_root = roots
+					.iter()
+					.find(|r| hypercore_verify::flat::contains(r.index, 2 * index))
+					.unwrap();
 				if !feed.roots.contains(old_root) {
-					assert!(verify_block::<PureRust>(Anchor::Roots(&feed.roots), feed.length, &proof).is_err());
+					assert!(verify_block::<PureRust>(
+						Anchor::Roots(&feed.roots),
+						feed.length,
+						&proof
+					)
+					.is_err());
 				}
 			}
 		}
@@ -252,18 +292,34 @@ fn tampered_feeds_are_rejected_with_the_right_error() {
 		// One flipped byte in the signature itself (inside the multisig wrapper in manifest mode).
 		let mut sig = feed.signature.clone();
 		flip(&mut sig, if feed.mode == KeyMode::Manifest { 2 } else { 0 });
-		assert_eq!(verify(&SignedTree { signature: &sig, ..feed.tree() }), Err(FeedError::BadSignature), "{name}");
+		assert_eq!(
+			verify(&SignedTree { signature: &sig, ..feed.tree() }),
+			Err(FeedError::BadSignature),
+			"{name}"
+		);
 
 		// One flipped byte in a root hash.
 		let mut roots = feed.roots.clone();
 		flip(&mut roots[0].hash, 7);
-		assert_eq!(verify(&SignedTree { roots: &roots, ..feed.tree() }), Err(FeedError::BadSignature), "{name}");
+		assert_eq!(
+			verify(&SignedTree { roots: &roots, ..feed.tree() }),
+			Err(FeedError::BadSignature),
+			"{name}"
+		);
 
 		// Another fork.
-		assert_eq!(verify(&SignedTree { fork: feed.fork + 1, ..feed.tree() }), Err(FeedError::BadSignature), "{name}");
+		assert_eq!(
+			verify(&SignedTree { fork: feed.fork + 1, ..feed.tree() }),
+			Err(FeedError::BadSignature),
+			"{name}"
+		);
 
 		// Roots that do not belong to the length.
-		assert_eq!(verify(&SignedTree { length: feed.length + 1, ..feed.tree() }), Err(FeedError::WrongRoots), "{name}");
+		assert_eq!(
+			verify(&SignedTree { length: feed.length + 1, ..feed.tree() }),
+			Err(FeedError::WrongRoots),
+			"{name}"
+		);
 
 		// A key that is not this feed's.
 		let mut key = feed.key;
@@ -277,13 +333,25 @@ fn tampered_feeds_are_rejected_with_the_right_error() {
 		// The wrong mode for the key.
 		match feed.mode {
 			KeyMode::Compat => {
-				assert_eq!(verify(&SignedTree { mode: KeyMode::Manifest, ..feed.tree() }), Err(FeedError::MissingManifest));
-				assert_eq!(verify(&SignedTree { signature: &feed.signature[..63], ..feed.tree() }), Err(FeedError::SignatureLength));
+				assert_eq!(
+					verify(&SignedTree { mode: KeyMode::Manifest, ..feed.tree() }),
+					Err(FeedError::MissingManifest)
+				);
+				assert_eq!(
+					verify(&SignedTree { signature: &feed.signature[..63], ..feed.tree() }),
+					Err(FeedError::SignatureLength)
+				);
 			},
 			KeyMode::Manifest => {
-				assert_eq!(verify(&SignedTree { mode: KeyMode::Compat, manifest: None, ..feed.tree() }), Err(FeedError::SignatureLength));
+				assert_eq!(
+					verify(&SignedTree { mode: KeyMode::Compat, manifest: None, ..feed.tree() }),
+					Err(FeedError::SignatureLength)
+				);
 				let truncated = &feed.signature[..feed.signature.len() - 1];
-				assert_eq!(verify(&SignedTree { signature: truncated, ..feed.tree() }), Err(FeedError::Malformed));
+				assert_eq!(
+					verify(&SignedTree { signature: truncated, ..feed.tree() }),
+					Err(FeedError::Malformed)
+				);
 			},
 		}
 	}
@@ -296,7 +364,9 @@ fn tampered_blocks_are_rejected_with_the_right_error() {
 		let roots = Anchor::Roots(&feed.roots);
 		let tree_hash = Anchor::TreeHash(&feed.tree_hash);
 		let length = feed.length;
-		let check = |anchor: Anchor<'_>, proof: &BlockProof| verify_block::<PureRust>(anchor, length, proof);
+		let check = |anchor: Anchor<'_>, proof: &BlockProof| {
+			verify_block::<PureRust>(anchor, length, proof)
+		};
 		for b in 0..feed.blocks.len() {
 			let good = feed.proof(b);
 			let root = root_of(&feed, &good.nodes, good.index);
@@ -316,15 +386,26 @@ fn tampered_blocks_are_rejected_with_the_right_error() {
 			// A wrong registered root / tree hash.
 			let mut bad_roots = feed.roots.clone();
 			flip(&mut bad_roots.iter_mut().find(|r| r.index == root).unwrap().hash, 0);
-			assert_eq!(check(Anchor::Roots(&bad_roots), &good), Err(BlockError::RootMismatch { root }), "{name} {b}");
+			assert_eq!(
+				check(Anchor::Roots(&bad_roots), &good),
+				Err(BlockError::RootMismatch { root }),
+				"{name} {b}"
+			);
 			let mut bad_hash = feed.tree_hash;
 			flip(&mut bad_hash, 31);
-			assert_eq!(check(Anchor::TreeHash(&bad_hash), &good), Err(BlockError::TreeHashMismatch), "{name} {b}");
+			assert_eq!(
+				check(Anchor::TreeHash(&bad_hash), &good),
+				Err(BlockError::TreeHashMismatch),
+				"{name} {b}"
+			);
 
 			// An index at or past the length.
 			let mut p = good.clone();
 			p.index = feed.length;
-			assert_eq!(check(roots, &p), Err(BlockError::IndexOutOfRange { index: feed.length, length: feed.length }));
+			assert_eq!(
+				check(roots, &p),
+				Err(BlockError::IndexOutOfRange { index: feed.length, length: feed.length })
+			);
 
 			// Another block's other roots.
 			let mut p = good.clone();
@@ -338,7 +419,11 @@ fn tampered_blocks_are_rejected_with_the_right_error() {
 				// The block is a root itself: any node is one too many.
 				let mut p = good.clone();
 				p.nodes.try_push(feed.roots[0]).unwrap();
-				assert_eq!(check(roots, &p), Err(BlockError::UnusedNodes { needed: 0, given: 1 }), "{name} {b}");
+				assert_eq!(
+					check(roots, &p),
+					Err(BlockError::UnusedNodes { needed: 0, given: 1 }),
+					"{name} {b}"
+				);
 				continue;
 			}
 
@@ -352,25 +437,40 @@ fn tampered_blocks_are_rejected_with_the_right_error() {
 			p.index ^= 1;
 			assert_eq!(
 				check(roots, &p),
-				Err(BlockError::UnexpectedNode { position: 0, expected: 2 * good.index, found: 2 * p.index }),
+				Err(BlockError::UnexpectedNode {
+					position: 0,
+					expected: 2 * good.index,
+					found: 2 * p.index
+				}),
 				"{name} {b}"
 			);
 
 			// A truncated path.
 			let mut p = good.clone();
 			p.nodes.pop();
-			assert_eq!(check(roots, &p), Err(BlockError::MissingNodes { needed: depth, given: depth - 1 }), "{name} {b}");
+			assert_eq!(
+				check(roots, &p),
+				Err(BlockError::MissingNodes { needed: depth, given: depth - 1 }),
+				"{name} {b}"
+			);
 
 			// A path that goes past the root.
 			let mut p = good.clone();
 			p.nodes.try_push(feed.roots[0]).unwrap();
-			assert_eq!(check(roots, &p), Err(BlockError::UnusedNodes { needed: depth, given: depth + 1 }), "{name} {b}");
+			assert_eq!(
+				check(roots, &p),
+				Err(BlockError::UnusedNodes { needed: depth, given: depth + 1 }),
+				"{name} {b}"
+			);
 
 			// Path nodes in the wrong order.
 			if depth >= 2 {
 				let mut p = good.clone();
 				p.nodes.as_mut().swap(0, 1);
-				assert!(matches!(check(roots, &p), Err(BlockError::UnexpectedNode { position: 0, .. })), "{name} {b}");
+				assert!(
+					matches!(check(roots, &p), Err(BlockError::UnexpectedNode { position: 0, .. })),
+					"{name} {b}"
+				);
 			}
 		}
 	}
@@ -380,5 +480,7 @@ fn tampered_blocks_are_rejected_with_the_right_error() {
 /// `env!("CARGO_MANIFEST_DIR")` is wrong when a shared target directory reuses
 /// a test binary built from another checkout of the same workspace.)
 fn crate_dir() -> std::path::PathBuf {
-	std::env::var_os("CARGO_MANIFEST_DIR").map(Into::into).unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+	std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(Into::into)
+		.unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

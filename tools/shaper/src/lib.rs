@@ -80,7 +80,12 @@ pub async fn serve(listener: TcpListener, target: SocketAddr, link: Link) -> any
 	}
 }
 
-async fn forward(client: TcpStream, upstream: TcpStream, link: Link, pacer: Arc<Mutex<Pacer>>) -> std::io::Result<()> {
+async fn forward(
+	client: TcpStream,
+	upstream: TcpStream,
+	link: Link,
+	pacer: Arc<Mutex<Pacer>>,
+) -> std::io::Result<()> {
 	// Small segments leave at once (no Nagle), as on a real link.
 	client.set_nodelay(true)?;
 	upstream.set_nodelay(true)?;
@@ -97,7 +102,12 @@ async fn forward(client: TcpStream, upstream: TcpStream, link: Link, pacer: Arc<
 
 /// Copies the target's bytes to the client, each piece `link.delay` after it
 /// arrived, paced by the shared link when it has a rate.
-async fn shape(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, link: Link, pacer: Arc<Mutex<Pacer>>) -> std::io::Result<()> {
+async fn shape(
+	mut from: OwnedReadHalf,
+	mut to: OwnedWriteHalf,
+	link: Link,
+	pacer: Arc<Mutex<Pacer>>,
+) -> std::io::Result<()> {
 	let (pieces, mut queue) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
 	// Reading goes on while earlier pieces wait out their delay.
 	let reader = tokio::spawn(async move {
@@ -117,12 +127,17 @@ async fn shape(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, link: Link, pace
 		tokio::time::sleep_until(arrived + link.delay).await;
 		match link.bytes_per_second {
 			None => to.write_all(&piece).await?,
-			Some(rate) =>
+			Some(rate) => {
 				for segment in piece.chunks(SEGMENT) {
-					let start = pacer.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).book(segment.len(), rate, Instant::now());
+					let start = pacer.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).book(
+						segment.len(),
+						rate,
+						Instant::now(),
+					);
 					tokio::time::sleep_until(start).await;
 					to.write_all(segment).await?;
-				},
+				}
+			},
 		}
 	}
 	reader.await.map_err(std::io::Error::other)??;

@@ -63,7 +63,9 @@ async fn main() -> anyhow::Result<()> {
 
 async fn stop_signal() {
 	use tokio::signal::unix::{signal, SignalKind};
-	let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+	let (Ok(mut term), Ok(mut int)) =
+		(signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+	else {
 		return std::future::pending().await;
 	};
 	tokio::select! {

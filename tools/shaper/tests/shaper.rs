@@ -22,7 +22,8 @@ async fn target() -> SocketAddr {
 			tokio::spawn(async move {
 				let mut request = [0u8; 4];
 				conn.read_exact(&mut request).await.unwrap();
-				let body: Vec<u8> = (0..u32::from_le_bytes(request) as usize).map(|i| (i % 251) as u8).collect();
+				let body: Vec<u8> =
+					(0..u32::from_le_bytes(request) as usize).map(|i| (i % 251) as u8).collect();
 				conn.write_all(&body).await.unwrap();
 				conn.shutdown().await.unwrap();
 			});
@@ -80,17 +81,28 @@ async fn concurrent_responses_share_the_rate() {
 	assert_eq!(a.0, pattern(300_000));
 	assert_eq!(b.0, pattern(300_000));
 	let slot = Duration::from_secs_f64(shaper::SEGMENT as f64 / 1_000_000.0);
-	assert!(started.elapsed() + slot >= Duration::from_millis(600), "both done after {:?}", started.elapsed());
+	assert!(
+		started.elapsed() + slot >= Duration::from_millis(600),
+		"both done after {:?}",
+		started.elapsed()
+	);
 	// Neither had the link to itself: each took more than its own 0.3 s.
 	assert!(a.2.max(b.2) + slot >= Duration::from_millis(600));
 }
 
 #[test]
 fn bad_arguments_are_refused_with_a_reason() {
-	let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_shaper")).args(args).output().unwrap();
+	let run =
+		|args: &[&str]| Command::new(env!("CARGO_BIN_EXE_shaper")).args(args).output().unwrap();
 	for (args, reason) in [
-		(&["--listen", "0", "--target", "127.0.0.1:1", "--delay-ms=-5"][..], "not a non-negative number"),
-		(&["--listen", "0", "--target", "127.0.0.1:1", "--rate-mbit", "fast"][..], "not a non-negative number"),
+		(
+			&["--listen", "0", "--target", "127.0.0.1:1", "--delay-ms=-5"][..],
+			"not a non-negative number",
+		),
+		(
+			&["--listen", "0", "--target", "127.0.0.1:1", "--rate-mbit", "fast"][..],
+			"not a non-negative number",
+		),
 		(&["--listen", "0", "--target", "no-port-here"][..], "target `no-port-here`"),
 		(&["--target", "127.0.0.1:1"][..], "--listen"),
 	] {

@@ -10,11 +10,15 @@ fn publish_feed_verifies_the_signature_and_stores_the_feed() {
 		let feed = TestFeed::new(1, 7);
 		let id = feed.publish("Eve");
 		let stored = Feeds::<Test>::get(id).unwrap();
-		assert_eq!((stored.key, stored.signer, stored.mode, stored.length), (feed.key, feed.key, KeyMode::Compat, 7));
+		assert_eq!(
+			(stored.key, stored.signer, stored.mode, stored.length),
+			(feed.key, feed.key, KeyMode::Compat, 7)
+		);
 		assert_eq!(stored.roots, feed.roots());
 		assert_eq!(stored.publisher, account("Eve"));
 		System::assert_last_event(
-			Event::FeedPublished { feed: id, key: feed.key, publisher: account("Eve"), length: 7 }.into(),
+			Event::FeedPublished { feed: id, key: feed.key, publisher: account("Eve"), length: 7 }
+				.into(),
 		);
 	});
 }
@@ -42,8 +46,13 @@ fn publish_feed_accepts_a_manifest_mode_feed_from_the_js_reference() {
 	.unwrap();
 	let b32 = |s: &str| -> [u8; 32] { hex::decode(s).unwrap().try_into().unwrap() };
 	ExtBuilder::default().build_and_execute(|| {
-		let roots: Vec<Node> = v.roots.iter().map(|n| Node { index: n.index, size: n.size, hash: b32(&n.hash) }).collect();
-		let args = (b32(&v.key), hex::decode(&v.manifest).unwrap(), hex::decode(&v.signature).unwrap());
+		let roots: Vec<Node> = v
+			.roots
+			.iter()
+			.map(|n| Node { index: n.index, size: n.size, hash: b32(&n.hash) })
+			.collect();
+		let args =
+			(b32(&v.key), hex::decode(&v.manifest).unwrap(), hex::decode(&v.signature).unwrap());
 		assert_ok!(Hosting::publish_feed(
 			RuntimeOrigin::signed(account("Eve")),
 			args.0,
@@ -95,15 +104,39 @@ fn publish_feed_rejects_bad_input_and_changes_nothing() {
 			Error::<Test>::InvalidFeedRoots
 		);
 		assert_noop!(
-			Hosting::publish_feed(eve(), feed.key, None, 0, 0, Default::default(), feed.signature(0)),
+			Hosting::publish_feed(
+				eve(),
+				feed.key,
+				None,
+				0,
+				0,
+				Default::default(),
+				feed.signature(0)
+			),
 			Error::<Test>::EmptyFeed
 		);
 		assert_noop!(
-			Hosting::publish_feed(eve(), feed.key, Some(vec![1, 0].try_into().unwrap()), 7, 0, feed.roots(), feed.signature(0)),
+			Hosting::publish_feed(
+				eve(),
+				feed.key,
+				Some(vec![1, 0].try_into().unwrap()),
+				7,
+				0,
+				feed.roots(),
+				feed.signature(0)
+			),
 			Error::<Test>::InvalidManifest
 		);
 		assert_noop!(
-			Hosting::publish_feed(RuntimeOrigin::none(), feed.key, None, 7, 0, feed.roots(), feed.signature(0)),
+			Hosting::publish_feed(
+				RuntimeOrigin::none(),
+				feed.key,
+				None,
+				7,
+				0,
+				feed.roots(),
+				feed.signature(0)
+			),
 			DispatchError::BadOrigin
 		);
 		feed.publish("Eve");
@@ -124,13 +157,23 @@ fn update_feed_accepts_only_a_longer_signed_state_from_the_publisher() {
 		let update = |who: &str, length, fork, roots: Roots, sig: FeedSignature| {
 			Hosting::update_feed(RuntimeOrigin::signed(account(who)), id, length, fork, roots, sig)
 		};
-		assert_noop!(update("Ferdie", 8, 0, feed.roots(), feed.signature(0)), Error::<Test>::NotPublisher);
+		assert_noop!(
+			update("Ferdie", 8, 0, feed.roots(), feed.signature(0)),
+			Error::<Test>::NotPublisher
+		);
 		assert_noop!(update("Eve", 5, 0, old_roots, old_sig), Error::<Test>::FeedNotLonger);
 		let mut bad = feed.signature(0);
 		bad[0] ^= 1;
 		assert_noop!(update("Eve", 8, 0, feed.roots(), bad), Error::<Test>::InvalidFeedSignature);
 		assert_noop!(
-			Hosting::update_feed(RuntimeOrigin::signed(account("Eve")), 99, 8, 0, feed.roots(), feed.signature(0)),
+			Hosting::update_feed(
+				RuntimeOrigin::signed(account("Eve")),
+				99,
+				8,
+				0,
+				feed.roots(),
+				feed.signature(0)
+			),
 			Error::<Test>::UnknownFeed
 		);
 		assert_ok!(update("Eve", 8, 0, feed.roots(), feed.signature(0)));
@@ -140,6 +183,9 @@ fn update_feed_accepts_only_a_longer_signed_state_from_the_publisher() {
 		feed.grow(1);
 		assert_ok!(update("Eve", 9, 2, feed.roots(), feed.signature(2)));
 		feed.grow(1);
-		assert_noop!(update("Eve", 10, 1, feed.roots(), feed.signature(1)), Error::<Test>::ForkWentBack);
+		assert_noop!(
+			update("Eve", 10, 1, feed.roots(), feed.signature(1)),
+			Error::<Test>::ForkWentBack
+		);
 	});
 }

@@ -9,10 +9,16 @@ fn register_hoster_creates_a_pending_hoster_and_its_registration_benchmark() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, feed_id, id) = registered("Dave");
 		let hoster = Hosters::<Test>::get(account("Dave")).unwrap();
-		assert_eq!((hoster.status, hoster.hostings, hoster.registration_feed), (HosterStatus::Pending, 1, feed_id));
+		assert_eq!(
+			(hoster.status, hoster.hostings, hoster.registration_feed),
+			(HosterStatus::Pending, 1, feed_id)
+		);
 		assert!(Hostings::<Test>::contains_key(account("Dave"), feed_id));
 		let r = request(id);
-		assert_eq!((r.kind, r.length, r.feed, r.deadline), (BenchmarkKind::Registration, 9, feed_id, 1 + RESPONSE_WINDOW));
+		assert_eq!(
+			(r.kind, r.length, r.feed, r.deadline),
+			(BenchmarkKind::Registration, 9, feed_id, 1 + RESPONSE_WINDOW)
+		);
 		assert!(!r.chunks.is_empty() && r.chunks.iter().all(|c| *c < 9));
 		assert_eq!(r.attestors.len(), 2);
 		// Regions are diverse: Bob (us) and one of Alice / Charlie (eu).
@@ -37,7 +43,12 @@ fn register_hoster_creates_a_pending_hoster_and_its_registration_benchmark() {
 			.into(),
 		);
 		System::assert_last_event(
-			Event::HosterRegistered { hoster: account("Dave"), region: form("Dave").region, feed: feed_id }.into(),
+			Event::HosterRegistered {
+				hoster: account("Dave"),
+				region: form("Dave").region,
+				feed: feed_id,
+			}
+			.into(),
 		);
 	});
 }
@@ -47,7 +58,13 @@ fn register_hoster_rejects_bad_forms_and_changes_nothing() {
 	ExtBuilder::default().build_and_execute(|| {
 		let feed = TestFeed::new(7, 9).publish("Eve");
 		let dave = || RuntimeOrigin::signed(account("Dave"));
-		for endpoint in [&b"ftp://host"[..], b"http://", b"http:///path", b"http://with space", b"127.0.0.1:8900"] {
+		for endpoint in [
+			&b"ftp://host"[..],
+			b"http://",
+			b"http:///path",
+			b"http://with space",
+			b"127.0.0.1:8900",
+		] {
 			let mut f = form("Dave");
 			f.endpoint = endpoint.to_vec().try_into().unwrap();
 			assert_noop!(Hosting::register_hoster(dave(), f, feed), Error::<Test>::InvalidEndpoint);
@@ -55,9 +72,15 @@ fn register_hoster_rejects_bad_forms_and_changes_nothing() {
 		let mut f = form("Dave");
 		f.region = Default::default();
 		assert_noop!(Hosting::register_hoster(dave(), f, feed), Error::<Test>::InvalidRegion);
-		assert_noop!(Hosting::register_hoster(dave(), form("Dave"), 42), Error::<Test>::UnknownFeed);
+		assert_noop!(
+			Hosting::register_hoster(dave(), form("Dave"), 42),
+			Error::<Test>::UnknownFeed
+		);
 		assert_ok!(Hosting::register_hoster(dave(), form("Dave"), feed));
-		assert_noop!(Hosting::register_hoster(dave(), form("Dave"), feed), Error::<Test>::AlreadyHoster);
+		assert_noop!(
+			Hosting::register_hoster(dave(), form("Dave"), feed),
+			Error::<Test>::AlreadyHoster
+		);
 	});
 }
 
@@ -84,7 +107,10 @@ fn a_rating_that_meets_the_promise_activates_the_hoster() {
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
 		System::assert_has_event(Event::HosterActivated { hoster: account("Dave") }.into());
 		let p = HosterFigures::<Test>::get(account("Dave")).unwrap().overall;
-		assert_eq!((p.samples, p.availability.mean(), p.latency_ms.mean_units()), (1, Perbill::one(), 80));
+		assert_eq!(
+			(p.samples, p.availability.mean(), p.latency_ms.mean_units()),
+			(1, Perbill::one(), 80)
+		);
 		// Recorded for the attestor's region too.
 		let region = Attestors::<Test>::get(account(attestor)).unwrap().region;
 		assert_eq!(RegionalFigures::<Test>::get(account("Dave"), region).unwrap().samples, 1);
@@ -108,7 +134,9 @@ fn a_registration_rating_below_the_promise_leaves_the_hoster_pending() {
 		// Latency 500 ms against a promised 200 ms.
 		assert_ok!(rate(attestor, id, normal(&feed, "Dave", id, attestor, 500, 1_000_000)));
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Pending);
-		System::assert_has_event(Event::RegistrationBenchmarkFailed { hoster: account("Dave"), request: id }.into());
+		System::assert_has_event(
+			Event::RegistrationBenchmarkFailed { hoster: account("Dave"), request: id }.into(),
+		);
 		// Pending hosters cannot offer hosting.
 		let other = TestFeed::new(9, 3).publish("Eve");
 		assert_noop!(
@@ -124,7 +152,8 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 		let (feed, feed_id, id) = registered("Dave");
 		let a = assigned(id)[0];
 		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
-		let before = HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean();
+		let before =
+			HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean();
 		for (n, outcome) in [
 			RatingOutcome::Timeout,
 			RatingOutcome::Error(MeasurementFailure::Unreachable),
@@ -134,11 +163,22 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 		.enumerate()
 		{
 			run_to_block(2 + n as u64);
-			assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+			assert_ok!(Hosting::request_performance_benchmark(
+				RuntimeOrigin::signed(account("Eve")),
+				account("Dave"),
+				feed_id
+			));
 			let id = NextRequestId::<Test>::get() - 1;
 			let a = assigned(id)[0];
 			assert_ok!(rate(a, id, outcome));
-			assert_eq!(HosterFigures::<Test>::get(account("Dave")).unwrap().last_rating.unwrap().outcome, outcome);
+			assert_eq!(
+				HosterFigures::<Test>::get(account("Dave"))
+					.unwrap()
+					.last_rating
+					.unwrap()
+					.outcome,
+				outcome
+			);
 		}
 		let p = HosterFigures::<Test>::get(account("Dave")).unwrap().overall;
 		assert!(p.availability.mean() < before);
@@ -149,7 +189,11 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 		let suspended: Vec<Perbill> = System::events()
 			.into_iter()
 			.filter_map(|r| match r.event {
-				RuntimeEvent::Hosting(Event::HosterSuspended { hoster, availability, promised }) => {
+				RuntimeEvent::Hosting(Event::HosterSuspended {
+					hoster,
+					availability,
+					promised,
+				}) => {
 					assert_eq!((hoster, promised), (account("Dave"), Perbill::from_percent(75)));
 					Some(availability)
 				},
@@ -164,12 +208,19 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 			block += 1;
 			assert!(block < 40, "recovers within a bounded number of good ratings");
 			run_to_block(block);
-			assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+			assert_ok!(Hosting::request_performance_benchmark(
+				RuntimeOrigin::signed(account("Eve")),
+				account("Dave"),
+				feed_id
+			));
 			let id = NextRequestId::<Test>::get() - 1;
 			let a = assigned(id)[0];
 			assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
 		}
-		assert!(HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean() >= Perbill::from_percent(75));
+		assert!(
+			HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean()
+				>= Perbill::from_percent(75)
+		);
 	});
 }
 
@@ -187,7 +238,10 @@ fn update_registration_makes_the_hoster_pending_and_rebenchmarks() {
 		assert_eq!(request(NextRequestId::<Test>::get() - 1).kind, BenchmarkKind::Registration);
 		let mut bad = form("Dave");
 		bad.endpoint = b"nope".to_vec().try_into().unwrap();
-		assert_noop!(Hosting::update_registration(RuntimeOrigin::signed(account("Dave")), bad), Error::<Test>::InvalidEndpoint);
+		assert_noop!(
+			Hosting::update_registration(RuntimeOrigin::signed(account("Dave")), bad),
+			Error::<Test>::InvalidEndpoint
+		);
 		assert_noop!(
 			Hosting::update_registration(RuntimeOrigin::signed(account("Ferdie")), form("Ferdie")),
 			Error::<Test>::NotHoster
@@ -204,7 +258,11 @@ fn unregister_hoster_removes_everything_it_owned() {
 		let other = TestFeed::new(3, 4).publish("Eve");
 		assert_ok!(Hosting::offer_hosting(RuntimeOrigin::signed(account("Dave")), other));
 		// Ferdie hosts too, so the schedule has a slot to move.
-		assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account("Ferdie")), form("Ferdie"), feed_id));
+		assert_ok!(Hosting::register_hoster(
+			RuntimeOrigin::signed(account("Ferdie")),
+			form("Ferdie"),
+			feed_id
+		));
 		assert_eq!(HostingCount::<Test>::get(), 3);
 		assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))));
 		assert!(Hosters::<Test>::get(account("Dave")).is_none());
@@ -216,7 +274,10 @@ fn unregister_hoster_removes_everything_it_owned() {
 		let info = Hostings::<Test>::get(account("Ferdie"), feed_id).unwrap();
 		assert_eq!(HostingSchedule::<Test>::get(info.slot), Some((account("Ferdie"), feed_id)));
 		System::assert_last_event(Event::HosterUnregistered { hoster: account("Dave") }.into());
-		assert_noop!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))), Error::<Test>::NotHoster);
+		assert_noop!(
+			Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))),
+			Error::<Test>::NotHoster
+		);
 	});
 }
 
@@ -225,7 +286,10 @@ fn offer_and_stop_hosting() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, feed_id, id) = registered("Dave");
 		let dave = || RuntimeOrigin::signed(account("Dave"));
-		assert_noop!(Hosting::offer_hosting(RuntimeOrigin::signed(account("Ferdie")), feed_id), Error::<Test>::NotHoster);
+		assert_noop!(
+			Hosting::offer_hosting(RuntimeOrigin::signed(account("Ferdie")), feed_id),
+			Error::<Test>::NotHoster
+		);
 		let a = assigned(id)[0];
 		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
 		assert_noop!(Hosting::offer_hosting(dave(), feed_id), Error::<Test>::AlreadyHosting);
@@ -234,11 +298,15 @@ fn offer_and_stop_hosting() {
 		let f3 = TestFeed::new(5, 3).publish("Eve");
 		let f4 = TestFeed::new(6, 3).publish("Eve");
 		assert_ok!(Hosting::offer_hosting(dave(), f2));
-		System::assert_last_event(Event::HostingOffered { hoster: account("Dave"), feed: f2 }.into());
+		System::assert_last_event(
+			Event::HostingOffered { hoster: account("Dave"), feed: f2 }.into(),
+		);
 		assert_ok!(Hosting::offer_hosting(dave(), f3));
 		assert_noop!(Hosting::offer_hosting(dave(), f4), Error::<Test>::TooManyHostings);
 		assert_ok!(Hosting::stop_hosting(dave(), f2));
-		System::assert_last_event(Event::HostingStopped { hoster: account("Dave"), feed: f2 }.into());
+		System::assert_last_event(
+			Event::HostingStopped { hoster: account("Dave"), feed: f2 }.into(),
+		);
 		assert_noop!(Hosting::stop_hosting(dave(), f2), Error::<Test>::NotHosting);
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().hostings, 2);
 		// Every remaining hosting sits in the slot it records.
@@ -253,7 +321,9 @@ fn offer_and_stop_hosting() {
 fn endpoint_and_region_validation() {
 	assert!(is_valid_endpoint(b"http://127.0.0.1:8900"));
 	assert!(is_valid_endpoint(b"https://hoster.example/api/"));
-	for bad in [&b""[..], b"http://", b"https://", b"http:///x", b"ws://a", b"http://a b", b"http://a\n"] {
+	for bad in
+		[&b""[..], b"http://", b"https://", b"http:///x", b"ws://a", b"http://a b", b"http://a\n"]
+	{
 		assert!(!is_valid_endpoint(bad), "{:?}", core::str::from_utf8(bad));
 	}
 	assert!(is_valid_region(b"eu-west 1"));

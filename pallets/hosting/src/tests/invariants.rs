@@ -7,7 +7,11 @@ use frame_support::assert_ok;
 /// A hoster hosting two feeds, and the default attestors.
 fn two_hostings() {
 	let (_, feed, _) = registered("Dave");
-	assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account("Ferdie")), form("Ferdie"), feed));
+	assert_ok!(Hosting::register_hoster(
+		RuntimeOrigin::signed(account("Ferdie")),
+		form("Ferdie"),
+		feed
+	));
 	assert_ok!(Hosting::do_try_state());
 }
 
@@ -32,7 +36,9 @@ fn a_broken_schedule_is_found() {
 #[test]
 fn an_active_set_out_of_step_with_the_attestors_is_found() {
 	ExtBuilder::default().build().execute_with(|| {
-		Attestors::<Test>::mutate(account("Bob"), |a| a.as_mut().unwrap().status = AttestorStatus::Suspended);
+		Attestors::<Test>::mutate(account("Bob"), |a| {
+			a.as_mut().unwrap().status = AttestorStatus::Suspended
+		});
 		assert!(Hosting::do_try_state().is_err());
 	});
 	ExtBuilder::default().build().execute_with(|| {
@@ -51,7 +57,9 @@ fn a_request_missing_from_its_deadline_list_is_found() {
 	});
 	ExtBuilder::default().build().execute_with(|| {
 		let (_, _, id) = registered("Dave");
-		BenchmarkRequests::<Test>::mutate(id, |r| r.as_mut().unwrap().answered = vec![account("Eve")].try_into().unwrap());
+		BenchmarkRequests::<Test>::mutate(id, |r| {
+			r.as_mut().unwrap().answered = vec![account("Eve")].try_into().unwrap()
+		});
 		assert!(Hosting::do_try_state().is_err());
 	});
 }

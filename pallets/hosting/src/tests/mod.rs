@@ -156,7 +156,11 @@ impl ExtBuilder {
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_hosting::GenesisConfig::<Test> {
-			attestors: self.attestors.iter().map(|(n, r)| (account(n), r.as_bytes().to_vec())).collect(),
+			attestors: self
+				.attestors
+				.iter()
+				.map(|(n, r)| (account(n), r.as_bytes().to_vec()))
+				.collect(),
 			feeds: Vec::new(),
 			hosters: Vec::new(),
 		}
@@ -180,7 +184,9 @@ impl ExtBuilder {
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_bench_ext() -> sp_io::TestExternalities {
 	let mut ext = ExtBuilder::default().attestors(&[]).build();
-	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext
 }
 
@@ -210,7 +216,8 @@ pub(crate) struct TestFeed {
 impl TestFeed {
 	pub(crate) fn new(seed: u8, length: u64) -> Self {
 		let pair = ed25519::Pair::from_seed(&[seed; 32]);
-		let mut feed = TestFeed { key: pair.public().0, pair, tree: MemoryTree::new(), blocks: Vec::new() };
+		let mut feed =
+			TestFeed { key: pair.public().0, pair, tree: MemoryTree::new(), blocks: Vec::new() };
 		feed.grow(length);
 		feed
 	}
@@ -218,7 +225,8 @@ impl TestFeed {
 	/// A feed of the given blocks.
 	pub(crate) fn with_blocks(seed: u8, blocks: Vec<Vec<u8>>) -> Self {
 		let pair = ed25519::Pair::from_seed(&[seed; 32]);
-		let mut feed = TestFeed { key: pair.public().0, pair, tree: MemoryTree::new(), blocks: Vec::new() };
+		let mut feed =
+			TestFeed { key: pair.public().0, pair, tree: MemoryTree::new(), blocks: Vec::new() };
 		for block in blocks {
 			feed.tree.append::<PureRust>(&block);
 			feed.blocks.push(block);
@@ -244,7 +252,8 @@ impl TestFeed {
 	}
 
 	pub(crate) fn signature(&self, fork: u64) -> FeedSignature {
-		let signable = compat_signable(&hashes::tree::<PureRust>(&self.roots()), self.length(), fork);
+		let signable =
+			compat_signable(&hashes::tree::<PureRust>(&self.roots()), self.length(), fork);
 		self.pair.sign(&signable).0.to_vec().try_into().unwrap()
 	}
 
@@ -270,7 +279,11 @@ pub(crate) fn form(hoster: &str) -> HosterForm {
 	HosterForm {
 		endpoint: b"http://127.0.0.1:8900".to_vec().try_into().unwrap(),
 		region: b"eu".to_vec().try_into().unwrap(),
-		promised: Promise { availability: Perbill::from_percent(75), latency_ms: 200, bandwidth_bytes_per_sec: 100_000 },
+		promised: Promise {
+			availability: Perbill::from_percent(75),
+			latency_ms: 200,
+			bandwidth_bytes_per_sec: 100_000,
+		},
 		capacity_bytes: 1 << 30,
 		contact_key: contact(hoster).public().0,
 	}
@@ -289,43 +302,73 @@ pub(crate) fn request(id: RequestId) -> crate::requests::RequestOf<Test> {
 }
 
 /// A Normal outcome with a valid contact proof by `hoster` for the request's first chunk.
-pub(crate) fn normal(feed: &TestFeed, hoster: &str, id: RequestId, attestor: &str, latency_ms: u32, bandwidth_bytes_per_sec: u64) -> RatingOutcome {
+pub(crate) fn normal(
+	feed: &TestFeed,
+	hoster: &str,
+	id: RequestId,
+	attestor: &str,
+	latency_ms: u32,
+	bandwidth_bytes_per_sec: u64,
+) -> RatingOutcome {
 	let r = request(id);
 	let block_index = r.chunks[0];
 	let block_hash = hashes::leaf::<PureRust>(&feed.blocks[block_index as usize]);
-	let message =
-		hypercore_verify::contact_message(id, &r.nonce, &account_bytes(&account(attestor)), block_index, &block_hash);
+	let message = hypercore_verify::contact_message(
+		id,
+		&r.nonce,
+		&account_bytes(&account(attestor)),
+		block_index,
+		&block_hash,
+	);
 	RatingOutcome::Normal {
 		latency_ms,
 		bandwidth_bytes_per_sec,
 		bytes: 1000,
 		chunks_verified: r.chunks.len() as u32,
-		contact_proof: ContactProof { block_index, block_hash, signature: contact(hoster).sign(&message).0 },
+		contact_proof: ContactProof {
+			block_index,
+			block_hash,
+			signature: contact(hoster).sign(&message).0,
+		},
 	}
 }
 
-pub(crate) fn signed_rating(attestor: &str, request_id: RequestId, outcome: RatingOutcome) -> (Rating<AccountId>, Signature) {
+pub(crate) fn signed_rating(
+	attestor: &str,
+	request_id: RequestId,
+	outcome: RatingOutcome,
+) -> (Rating<AccountId>, Signature) {
 	let rating = Rating { request_id, attestor: account(attestor), outcome };
 	let signature = pair(attestor).sign(&rating.signing_payload());
 	(rating, signature)
 }
 
 /// Submits a rating as the runtime does: authorize, then dispatch with the Authorized origin.
-pub(crate) fn submit(rating: Rating<AccountId>, signature: Signature) -> Result<(), TransactionValidityError> {
+pub(crate) fn submit(
+	rating: Rating<AccountId>,
+	signature: Signature,
+) -> Result<(), TransactionValidityError> {
 	submit_call(crate::Call::<Test>::performance_benchmark_response { rating, signature })
 }
 
 /// Submits a rating call as the runtime does: authorize, then dispatch with the Authorized origin.
 pub(crate) fn submit_call(call: crate::Call<Test>) -> Result<(), TransactionValidityError> {
-	call.authorize(TransactionSource::External).expect("the call defines authorize")?;
+	call.authorize(TransactionSource::External)
+		.expect("the call defines authorize")?;
 	assert_ok!(call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
 	Ok(())
 }
 
 /// `attestor`'s batch of (request, outcome), signed by `signer`.
-pub(crate) fn batch_call(attestor: &str, signer: &str, ratings: &[(RequestId, RatingOutcome)]) -> crate::Call<Test> {
-	let ratings: Vec<BatchedRating> =
-		ratings.iter().map(|&(request_id, outcome)| BatchedRating { request_id, outcome }).collect();
+pub(crate) fn batch_call(
+	attestor: &str,
+	signer: &str,
+	ratings: &[(RequestId, RatingOutcome)],
+) -> crate::Call<Test> {
+	let ratings: Vec<BatchedRating> = ratings
+		.iter()
+		.map(|&(request_id, outcome)| BatchedRating { request_id, outcome })
+		.collect();
 	let signature = pair(signer).sign(&batch_signing_payload(&account(attestor), &ratings));
 	crate::Call::<Test>::performance_benchmark_responses {
 		attestor: account(attestor),
@@ -334,7 +377,11 @@ pub(crate) fn batch_call(attestor: &str, signer: &str, ratings: &[(RequestId, Ra
 	}
 }
 
-pub(crate) fn rate(attestor: &str, id: RequestId, outcome: RatingOutcome) -> Result<(), TransactionValidityError> {
+pub(crate) fn rate(
+	attestor: &str,
+	id: RequestId,
+	outcome: RatingOutcome,
+) -> Result<(), TransactionValidityError> {
 	let (rating, signature) = signed_rating(attestor, id, outcome);
 	submit(rating, signature)
 }
@@ -351,4 +398,3 @@ pub(crate) fn last_event() -> RuntimeEvent {
 pub(crate) fn rejected(code: u8) -> TransactionValidityError {
 	TransactionValidityError::Invalid(InvalidTransaction::Custom(code))
 }
-

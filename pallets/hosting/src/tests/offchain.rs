@@ -34,7 +34,9 @@ struct Node {
 impl Drop for Node {
 	fn drop(&mut self) {
 		if !std::thread::panicking() {
-			self.ext.execute_with(|| Hosting::do_try_state().expect("the pallet's invariants hold after the test"));
+			self.ext.execute_with(|| {
+				Hosting::do_try_state().expect("the pallet's invariants hold after the test")
+			});
 		}
 	}
 }
@@ -70,7 +72,9 @@ fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountI
 	calls(pool)
 		.into_iter()
 		.flat_map(|call| match call {
-			crate::Call::performance_benchmark_response { rating, signature } => vec![(rating, signature)],
+			crate::Call::performance_benchmark_response { rating, signature } => {
+				vec![(rating, signature)]
+			},
 			crate::Call::performance_benchmark_responses { attestor, ratings, signature } => {
 				assert!(ratings.len() > 1, "a single rating goes alone");
 				ratings
@@ -126,7 +130,12 @@ fn script(net: &Scripted, feed: &TestFeed, id: RequestId, reply: impl Fn(u64) ->
 }
 
 fn ok(feed: &TestFeed, id: RequestId, index: u64, first_byte_ms: u64, body_ms: u64) -> Reply {
-	Reply::Serve { status: 200, body: served(feed, id, "Alice", index, "Dave").encode(), first_byte_ms, body_ms }
+	Reply::Serve {
+		status: 200,
+		body: served(feed, id, "Alice", index, "Dave").encode(),
+		first_byte_ms,
+		body_ms,
+	}
 }
 
 /// Registers Dave (hosting a feed) with only Alice and Bob attesting; both get the request.
@@ -160,7 +169,14 @@ fn normal_rating_with_exact_figures_that_the_chain_accepts() {
 	// Small test blocks: a 2 ms body keeps the bandwidth above Dave's promised 100 kB/s.
 	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 20, 2)));
 	let outcome = run_once(&mut n);
-	let RatingOutcome::Normal { latency_ms, bandwidth_bytes_per_sec, bytes, chunks_verified, contact_proof } = outcome else {
+	let RatingOutcome::Normal {
+		latency_ms,
+		bandwidth_bytes_per_sec,
+		bytes,
+		chunks_verified,
+		contact_proof,
+	} = outcome
+	else {
 		panic!("expected Normal, got {outcome:?}")
 	};
 	n.ext.execute_with(|| {
@@ -168,7 +184,11 @@ fn normal_rating_with_exact_figures_that_the_chain_accepts() {
 		assert_eq!(chunks_verified, r.chunks.len() as u32);
 		assert_eq!(latency_ms, 20, "time to first byte, polled every {POLL_MS} ms");
 		// All chunks in flight together: bodies from 20 ms to 22 ms.
-		let expected_bytes: u64 = r.chunks.iter().map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64).sum();
+		let expected_bytes: u64 = r
+			.chunks
+			.iter()
+			.map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64)
+			.sum();
 		assert_eq!(bytes, expected_bytes);
 		assert_eq!(bandwidth_bytes_per_sec, expected_bytes * 1000 / 2);
 		assert!(r.chunks.contains(&contact_proof.block_index));
@@ -198,15 +218,29 @@ fn a_silent_hoster_is_rated_timeout_at_the_deadline() {
 #[test]
 fn each_error_kind_is_reported() {
 	let cases: Vec<(&str, Box<dyn Fn(&TestFeed, RequestId, u64) -> Reply>, RatingOutcome)> = vec![
-		("unreachable", Box::new(|_, _, _| Reply::Unreachable), RatingOutcome::Error(MeasurementFailure::Unreachable)),
+		(
+			"unreachable",
+			Box::new(|_, _, _| Reply::Unreachable),
+			RatingOutcome::Error(MeasurementFailure::Unreachable),
+		),
 		(
 			"http status",
-			Box::new(|_, _, _| Reply::Serve { status: 503, body: b"busy".to_vec(), first_byte_ms: 3, body_ms: 0 }),
+			Box::new(|_, _, _| Reply::Serve {
+				status: 503,
+				body: b"busy".to_vec(),
+				first_byte_ms: 3,
+				body_ms: 0,
+			}),
 			RatingOutcome::Error(MeasurementFailure::Http(503)),
 		),
 		(
 			"not SCALE",
-			Box::new(|_, _, _| Reply::Serve { status: 200, body: b"{\"json\": 1}".to_vec(), first_byte_ms: 3, body_ms: 1 }),
+			Box::new(|_, _, _| Reply::Serve {
+				status: 200,
+				body: b"{\"json\": 1}".to_vec(),
+				first_byte_ms: 3,
+				body_ms: 1,
+			}),
 			RatingOutcome::Error(MeasurementFailure::Encoding),
 		),
 		(
@@ -249,22 +283,29 @@ fn each_error_kind_is_reported() {
 		),
 		(
 			"contact proof from the wrong key",
-			Box::new(|f, id, i| {
-				Reply::Serve { status: 200, body: served(f, id, "Alice", i, "Mallory").encode(), first_byte_ms: 3, body_ms: 1 }
+			Box::new(|f, id, i| Reply::Serve {
+				status: 200,
+				body: served(f, id, "Alice", i, "Mallory").encode(),
+				first_byte_ms: 3,
+				body_ms: 1,
 			}),
 			RatingOutcome::Error(MeasurementFailure::ContactProof),
 		),
 		(
 			"contact proof for another attestor",
-			Box::new(|f, id, i| {
-				Reply::Serve { status: 200, body: served(f, id, "Bob", i, "Dave").encode(), first_byte_ms: 3, body_ms: 1 }
+			Box::new(|f, id, i| Reply::Serve {
+				status: 200,
+				body: served(f, id, "Bob", i, "Dave").encode(),
+				first_byte_ms: 3,
+				body_ms: 1,
 			}),
 			RatingOutcome::Error(MeasurementFailure::ContactProof),
 		),
 		(
 			"no contact proof",
 			Box::new(|f, id, i| {
-				let s = ServedBlock { contact_signature: None, ..served(f, id, "Alice", i, "Dave") };
+				let s =
+					ServedBlock { contact_signature: None, ..served(f, id, "Alice", i, "Dave") };
 				Reply::Serve { status: 200, body: s.encode(), first_byte_ms: 3, body_ms: 1 }
 			}),
 			RatingOutcome::Error(MeasurementFailure::ContactProof),
@@ -298,17 +339,27 @@ fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
 		// 200 KiB blocks: each body is read in several steps as the buffer grows.
 		let feed = TestFeed::with_blocks(9, (0..4u8).map(|i| vec![i ^ 0x5a; 200 * 1024]).collect());
 		let feed_id = feed.publish("Eve");
-		assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account("Dave")), form("Dave"), feed_id));
+		assert_ok!(Hosting::register_hoster(
+			RuntimeOrigin::signed(account("Dave")),
+			form("Dave"),
+			feed_id
+		));
 		let id = NextRequestId::<Test>::get() - 1;
 		assert!(assigned(id).contains(&"Alice"));
 		(feed, id)
 	});
 	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 10, 20)));
-	let RatingOutcome::Normal { chunks_verified, bytes, .. } = run_once(&mut n) else { panic!("expected Normal") };
+	let RatingOutcome::Normal { chunks_verified, bytes, .. } = run_once(&mut n) else {
+		panic!("expected Normal")
+	};
 	n.ext.execute_with(|| {
 		let r = request(id);
 		assert_eq!(chunks_verified, r.chunks.len() as u32);
-		let expected: u64 = r.chunks.iter().map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64).sum();
+		let expected: u64 = r
+			.chunks
+			.iter()
+			.map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64)
+			.sum();
 		assert!(expected > r.chunks.len() as u64 * 200 * 1024);
 		assert_eq!(bytes, expected);
 	});
@@ -319,8 +370,17 @@ fn some_chunks_late_means_a_normal_rating_with_fewer_verified() {
 	let mut n = two_attestors();
 	let (feed, id) = setup(&mut n);
 	let first = n.ext.execute_with(|| request(id).chunks[0]);
-	n.ext.execute_with(|| script(&n.net, &feed, id, |i| if i == first { ok(&feed, id, i, 5, 5) } else { Reply::Silent }));
-	let RatingOutcome::Normal { chunks_verified, latency_ms, .. } = run_once(&mut n) else { panic!("Normal") };
+	n.ext.execute_with(|| {
+		script(
+			&n.net,
+			&feed,
+			id,
+			|i| if i == first { ok(&feed, id, i, 5, 5) } else { Reply::Silent },
+		)
+	});
+	let RatingOutcome::Normal { chunks_verified, latency_ms, .. } = run_once(&mut n) else {
+		panic!("Normal")
+	};
 	// The first chunk is the oldest request awaited: the worker slept on its
 	// headers, so they were timed when they came, not at the next 2 ms poll (6 ms).
 	assert_eq!((chunks_verified, latency_ms), (1, 5));
@@ -397,7 +457,11 @@ fn all_requests_of_a_run_share_one_deadline() {
 	let (feed, ids) = n.ext.execute_with(|| {
 		let (feed, feed_id, first) = registered("Dave");
 		for _ in 0..2 {
-			assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+			assert_ok!(Hosting::request_performance_benchmark(
+				RuntimeOrigin::signed(account("Eve")),
+				account("Dave"),
+				feed_id
+			));
 		}
 		let ids: Vec<RequestId> = (first..NextRequestId::<Test>::get()).collect();
 		assert!(ids.iter().all(|id| assigned(*id).contains(&"Alice")));
@@ -440,7 +504,11 @@ fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 	let mut n = two_attestors();
 	let (feed, fast, slow) = n.ext.execute_with(|| {
 		let (feed, feed_id, fast) = registered("Dave");
-		assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+		assert_ok!(Hosting::request_performance_benchmark(
+			RuntimeOrigin::signed(account("Eve")),
+			account("Dave"),
+			feed_id
+		));
 		let slow = NextRequestId::<Test>::get() - 1;
 		assert!(assigned(fast).contains(&"Alice") && assigned(slow).contains(&"Alice"));
 		(feed, fast, slow)
@@ -455,7 +523,9 @@ fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 	let ratings: HashMap<RequestId, RatingOutcome> =
 		submitted(&n.pool).into_iter().map(|(r, _)| (r.request_id, r.outcome)).collect();
 	let figures = |id| match ratings[&id] {
-		RatingOutcome::Normal { latency_ms, bandwidth_bytes_per_sec, bytes, .. } => (latency_ms, bandwidth_bytes_per_sec, bytes),
+		RatingOutcome::Normal { latency_ms, bandwidth_bytes_per_sec, bytes, .. } => {
+			(latency_ms, bandwidth_bytes_per_sec, bytes)
+		},
 		other => panic!("request {id}: expected Normal, got {other:?}"),
 	};
 	let (fast_latency, fast_bandwidth, fast_bytes) = figures(fast);
@@ -466,7 +536,11 @@ fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 	// awaited, and the worker slept on the body it was reading, not on the slow
 	// headers: its transfer window is exactly its own 5 ms, not the ~290 ms
 	// until the slow benchmark's headers came nor 5 ms rounded to a poll.
-	assert_eq!(fast_bandwidth, fast_bytes * 1000 / 5, "{fast_bandwidth} B/s for {fast_bytes} bytes");
+	assert_eq!(
+		fast_bandwidth,
+		fast_bytes * 1000 / 5,
+		"{fast_bandwidth} B/s for {fast_bytes} bytes"
+	);
 	assert_eq!(figures(slow).0, 300);
 }
 
@@ -478,7 +552,13 @@ fn ratings_beyond_the_batch_limit_go_in_several_transactions() {
 		let (feed, feed_id, first) = registered("Dave");
 		// MaxRequestsPerBlock a block, until one more than a batch holds.
 		while NextRequestId::<Test>::get() - first <= max as u64 {
-			if Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id).is_err() {
+			if Hosting::request_performance_benchmark(
+				RuntimeOrigin::signed(account("Eve")),
+				account("Dave"),
+				feed_id,
+			)
+			.is_err()
+			{
 				run_to_block(System::block_number() + 1);
 			}
 		}

@@ -13,10 +13,15 @@ fn a_rated_hoster_qualifies() {
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Pending);
 		// An assigned attestor measured 50 ms and 1 MB/s, with Dave's contact proof.
 		let attestor = assigned(request)[0];
-		assert_ok!(rate(attestor, request, normal(&feed, "Dave", request, attestor, 50, 1_000_000)));
+		assert_ok!(rate(
+			attestor,
+			request,
+			normal(&feed, "Dave", request, attestor, 50, 1_000_000)
+		));
 		// That meets Dave's promise: Dave is Active and qualifies for a job
 		// asking for 100 ms at most.
-		let needs = Requirements { max_latency_ms: Some(100), min_samples: Some(1), ..Default::default() };
+		let needs =
+			Requirements { max_latency_ms: Some(100), min_samples: Some(1), ..Default::default() };
 		let answer = Hosting::does_qualify(&account("Dave"), Role::Hoster, &needs);
 		assert_eq!(answer, Qualification { qualifies: true, reasons: vec![] });
 		// A job asking for 20 ms is told why not, measured against required.
@@ -41,26 +46,59 @@ fn does_qualify_answers_with_reasons_and_figures() {
 		);
 		let (feed, feed_id, id) = registered("Dave");
 		let q = Hosting::does_qualify(&account("Dave"), Role::Hoster, &needs);
-		assert_eq!(q.reasons, vec![Reason::NotActive, Reason::TooFewSamples { measured: 0, required: 1 }]);
+		assert_eq!(
+			q.reasons,
+			vec![Reason::NotActive, Reason::TooFewSamples { measured: 0, required: 1 }]
+		);
 		let a = assigned(id)[0];
 		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
 		assert!(Hosting::does_qualify(&account("Dave"), Role::Hoster, &needs).qualifies);
 		// The hoster goes away: the next benchmark times out.
 		run_to_block(2);
-		assert_ok!(Hosting::request_performance_benchmark(RuntimeOrigin::signed(account("Eve")), account("Dave"), feed_id));
+		assert_ok!(Hosting::request_performance_benchmark(
+			RuntimeOrigin::signed(account("Eve")),
+			account("Dave"),
+			feed_id
+		));
 		let id = NextRequestId::<Test>::get() - 1;
-		assert_ok!(rate(assigned(id)[0], id, RatingOutcome::Error(MeasurementFailure::Unreachable)));
-		let measured = HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean();
+		assert_ok!(rate(
+			assigned(id)[0],
+			id,
+			RatingOutcome::Error(MeasurementFailure::Unreachable)
+		));
+		let measured =
+			HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean();
 		let q = Hosting::does_qualify(&account("Dave"), Role::Hoster, &needs);
 		assert!(!q.qualifies);
-		assert_eq!(q.reasons, vec![Reason::AvailabilityBelow { measured, required: Perbill::from_percent(90) }]);
+		assert_eq!(
+			q.reasons,
+			vec![Reason::AvailabilityBelow { measured, required: Perbill::from_percent(90) }]
+		);
 		// Judged from a region no attestor there measured.
 		let mars: Region = b"mars".to_vec().try_into().unwrap();
-		let q = Hosting::does_qualify(&account("Dave"), Role::Hoster, &Requirements { region: Some(mars.clone()), ..Default::default() });
+		let q = Hosting::does_qualify(
+			&account("Dave"),
+			Role::Hoster,
+			&Requirements { region: Some(mars.clone()), ..Default::default() },
+		);
 		assert_eq!(q.reasons, vec![Reason::RegionNotServed { region: mars }]);
 		// Attestors: the one that answered twice qualifies.
-		assert!(Hosting::does_qualify(&account(a), Role::Attestor, &Requirements { min_availability: Some(Perbill::from_percent(99)), ..Default::default() }).qualifies);
-		assert_eq!(Hosting::does_qualify(&account("Dave"), Role::Attestor, &Requirements::default()).reasons, vec![Reason::NotRegistered]);
+		assert!(
+			Hosting::does_qualify(
+				&account(a),
+				Role::Attestor,
+				&Requirements {
+					min_availability: Some(Perbill::from_percent(99)),
+					..Default::default()
+				}
+			)
+			.qualifies
+		);
+		assert_eq!(
+			Hosting::does_qualify(&account("Dave"), Role::Attestor, &Requirements::default())
+				.reasons,
+			vec![Reason::NotRegistered]
+		);
 	});
 }
 
@@ -71,13 +109,19 @@ fn hoster_figures_and_open_requests_views() {
 		let [a, b] = [assigned(id)[0], assigned(id)[1]];
 		let open = Hosting::open_requests_for(&account(a));
 		assert_eq!(open.len(), 1);
-		assert_eq!((open[0].id, open[0].feed, open[0].feed_key, open[0].length), (id, feed_id, feed.key, 9));
+		assert_eq!(
+			(open[0].id, open[0].feed, open[0].feed_key, open[0].length),
+			(id, feed_id, feed.key, 9)
+		);
 		assert_eq!(open[0].endpoint, b"http://127.0.0.1:8900".to_vec());
 		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 100, 2_000_000)));
 		assert!(Hosting::open_requests_for(&account(a)).is_empty());
 		assert_eq!(Hosting::open_requests_for(&account(b)).len(), 1);
 		let s = Hosting::hoster_figures(&account("Dave")).unwrap();
-		assert_eq!((s.status, s.latency_ms, s.bandwidth_bytes_per_sec, s.samples), (HosterStatus::Active, 100, 2_000_000, 1));
+		assert_eq!(
+			(s.status, s.latency_ms, s.bandwidth_bytes_per_sec, s.samples),
+			(HosterStatus::Active, 100, 2_000_000, 1)
+		);
 		assert!(Hosting::hoster_figures(&account("Ferdie")).is_none());
 	});
 }

@@ -16,10 +16,16 @@ fn expired_requests_count_against_silent_attestors_not_the_hoster() {
 		run_to_block(2 + RESPONSE_WINDOW);
 		assert!(BenchmarkRequests::<Test>::get(id).is_none());
 		assert!(!Hosting::unanswered_requests(&account(silent)).any(|(i, _)| i == id));
-		System::assert_has_event(Event::RequestExpired { request: id, silent: vec![account(silent)] }.into());
+		System::assert_has_event(
+			Event::RequestExpired { request: id, silent: vec![account(silent)] }.into(),
+		);
 		let s = Attestors::<Test>::get(account(silent)).unwrap();
 		assert_eq!((s.missed, s.consecutive_misses, s.reliability.mean()), (1, 1, Perbill::zero()));
-		assert_eq!(HosterFigures::<Test>::get(account("Dave")), figures, "the hoster is not blamed");
+		assert_eq!(
+			HosterFigures::<Test>::get(account("Dave")),
+			figures,
+			"the hoster is not blamed"
+		);
 	});
 }
 
@@ -30,11 +36,19 @@ fn periodic_rounds_are_bounded_and_rotate_over_all_hostings() {
 		let feed_id = feed.publish("Eve");
 		// Five hosters on one feed.
 		for name in ["Dave", "Eve", "Ferdie"] {
-			assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account(name)), form(name), feed_id));
+			assert_ok!(Hosting::register_hoster(
+				RuntimeOrigin::signed(account(name)),
+				form(name),
+				feed_id
+			));
 		}
 		run_to_block(2);
 		for name in ["Alice", "Bob"] {
-			assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account(name)), form(name), feed_id));
+			assert_ok!(Hosting::register_hoster(
+				RuntimeOrigin::signed(account(name)),
+				form(name),
+				feed_id
+			));
 		}
 		// Activate them directly and drop their registration requests, so no attestor
 		// is suspended for missing them.
@@ -75,13 +89,30 @@ fn on_demand_requests_are_bounded_per_block() {
 		for _ in 0..3 {
 			assert_ok!(Hosting::request_performance_benchmark(eve(), account("Dave"), feed_id));
 		}
-		assert_noop!(Hosting::request_performance_benchmark(eve(), account("Dave"), feed_id), Error::<Test>::TooManyRequests);
+		assert_noop!(
+			Hosting::request_performance_benchmark(eve(), account("Dave"), feed_id),
+			Error::<Test>::TooManyRequests
+		);
 		run_to_block(2);
 		assert_ok!(Hosting::request_performance_benchmark(eve(), account("Dave"), feed_id));
-		assert_noop!(Hosting::request_performance_benchmark(eve(), account("Ferdie"), feed_id), Error::<Test>::NotHoster);
+		assert_noop!(
+			Hosting::request_performance_benchmark(eve(), account("Ferdie"), feed_id),
+			Error::<Test>::NotHoster
+		);
 		let other = TestFeed::new(2, 2).publish("Eve");
-		assert_noop!(Hosting::request_performance_benchmark(eve(), account("Dave"), other), Error::<Test>::NotHosting);
-		assert_eq!(last_event(), RuntimeEvent::Hosting(Event::FeedPublished { feed: other, key: TestFeed::new(2, 2).key, publisher: account("Eve"), length: 2 }));
+		assert_noop!(
+			Hosting::request_performance_benchmark(eve(), account("Dave"), other),
+			Error::<Test>::NotHosting
+		);
+		assert_eq!(
+			last_event(),
+			RuntimeEvent::Hosting(Event::FeedPublished {
+				feed: other,
+				key: TestFeed::new(2, 2).key,
+				publisher: account("Eve"),
+				length: 2
+			})
+		);
 	});
 }
 

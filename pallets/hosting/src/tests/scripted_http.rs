@@ -12,8 +12,8 @@ use std::{
 
 use sp_core::{
 	offchain::{
-		DbExternalities, Externalities, HttpError, HttpRequestId, HttpRequestStatus, OpaqueNetworkState, StorageKind,
-		Timestamp,
+		DbExternalities, Externalities, HttpError, HttpRequestId, HttpRequestStatus,
+		OpaqueNetworkState, StorageKind, Timestamp,
 	},
 	OpaquePeerId,
 };
@@ -90,7 +90,12 @@ impl Externalities for Scripted {
 	fn random_seed(&mut self) -> [u8; 32] {
 		[4; 32]
 	}
-	fn http_request_start(&mut self, method: &str, uri: &str, _meta: &[u8]) -> Result<HttpRequestId, ()> {
+	fn http_request_start(
+		&mut self,
+		method: &str,
+		uri: &str,
+		_meta: &[u8],
+	) -> Result<HttpRequestId, ()> {
 		assert_eq!(method, "GET");
 		let mut s = self.0.lock().unwrap();
 		// A URL nobody scripted has no server behind it.
@@ -102,17 +107,28 @@ impl Externalities for Scripted {
 	fn http_request_add_header(&mut self, _: HttpRequestId, _: &str, _: &str) -> Result<(), ()> {
 		Ok(())
 	}
-	fn http_request_write_body(&mut self, _: HttpRequestId, _: &[u8], deadline: Option<Timestamp>) -> Result<(), HttpError> {
+	fn http_request_write_body(
+		&mut self,
+		_: HttpRequestId,
+		_: &[u8],
+		deadline: Option<Timestamp>,
+	) -> Result<(), HttpError> {
 		self.0.lock().unwrap().send_deadlines.push(deadline.map(|d| d.unix_millis()));
 		Ok(())
 	}
 	/// Returns when every request is answered or at the deadline, like the node's.
-	fn http_response_wait(&mut self, ids: &[HttpRequestId], deadline: Option<Timestamp>) -> Vec<HttpRequestStatus> {
+	fn http_response_wait(
+		&mut self,
+		ids: &[HttpRequestId],
+		deadline: Option<Timestamp>,
+	) -> Vec<HttpRequestStatus> {
 		let mut s = self.0.lock().unwrap();
 		let started = s.requests.len();
 		s.waits.push((ids.len(), deadline.map(|d| d.unix_millis()), started));
-		let ready: Vec<Option<u64>> =
-			ids.iter().map(|id| Self::ready_at(&s.requests[id.0 as usize].2, s.requests[id.0 as usize].1)).collect();
+		let ready: Vec<Option<u64>> = ids
+			.iter()
+			.map(|id| Self::ready_at(&s.requests[id.0 as usize].2, s.requests[id.0 as usize].1))
+			.collect();
 		let all_ready = ready.iter().try_fold(0u64, |m, r| r.map(|r| m.max(r)));
 		let until = match (all_ready, deadline.map(|d| d.unix_millis())) {
 			(Some(a), Some(d)) => a.min(d),
@@ -125,7 +141,9 @@ impl Externalities for Scripted {
 			.zip(ready)
 			.map(|(id, ready)| match (&s.requests[id.0 as usize].2, ready) {
 				(Reply::Unreachable, _) => HttpRequestStatus::IoError,
-				(Reply::Serve { status, .. }, Some(r)) if r <= s.now => HttpRequestStatus::Finished(*status),
+				(Reply::Serve { status, .. }, Some(r)) if r <= s.now => {
+					HttpRequestStatus::Finished(*status)
+				},
 				_ => HttpRequestStatus::DeadlineReached,
 			})
 			.collect()
@@ -141,7 +159,9 @@ impl Externalities for Scripted {
 	) -> Result<usize, HttpError> {
 		let mut s = self.0.lock().unwrap();
 		let (_, sent, reply, read) = s.requests[id.0 as usize].clone();
-		let Reply::Serve { body, first_byte_ms, body_ms, .. } = reply else { return Err(HttpError::IoError) };
+		let Reply::Serve { body, first_byte_ms, body_ms, .. } = reply else {
+			return Err(HttpError::IoError);
+		};
 		let done = sent + first_byte_ms + body_ms;
 		if s.now < done {
 			if let Some(d) = deadline.map(|d| d.unix_millis()).filter(|d| *d < done) {
@@ -166,7 +186,13 @@ impl DbExternalities for Scripted {
 	fn local_storage_clear(&mut self, _: StorageKind, key: &[u8]) {
 		self.0.lock().unwrap().storage.remove(key);
 	}
-	fn local_storage_compare_and_set(&mut self, _: StorageKind, key: &[u8], old: Option<&[u8]>, new: &[u8]) -> bool {
+	fn local_storage_compare_and_set(
+		&mut self,
+		_: StorageKind,
+		key: &[u8],
+		old: Option<&[u8]>,
+		new: &[u8],
+	) -> bool {
 		let mut s = self.0.lock().unwrap();
 		if s.storage.get(key).map(|v| v.as_slice()) != old {
 			return false;
