@@ -62,10 +62,13 @@ fn header_version(path: &std::path::Path) -> Option<HeaderVersion> {
 	Some((metadata.ino(), metadata.len(), metadata.modified().ok()))
 }
 
+/// A loaded feed and the version of its header it was loaded from.
+type LoadedFeed = (Arc<Feed>, HeaderVersion);
+
 /// The server's shared state.
 pub struct Hoster {
 	store: Store,
-	feeds: RwLock<HashMap<[u8; 32], (Arc<Feed>, HeaderVersion)>>,
+	feeds: RwLock<HashMap<[u8; 32], LoadedFeed>>,
 	contact: SigningKey,
 	account: Option<[u8; 32]>,
 	stats: Mutex<Stats>,

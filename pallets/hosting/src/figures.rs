@@ -330,7 +330,7 @@ mod tests {
 		for n in [0u128, 1, 2, 3, 4, 15, 16, 17, 1 << 64, u128::MAX] {
 			let r = integer_sqrt(n);
 			assert!(r * r <= n);
-			assert!((r + 1).checked_mul(r + 1).map_or(true, |sq| sq > n), "{n}");
+			assert!((r + 1).checked_mul(r + 1).is_none_or(|sq| sq > n), "{n}");
 		}
 	}
 }

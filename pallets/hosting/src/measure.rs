@@ -77,14 +77,13 @@ pub fn rate(fates: &[ChunkFate]) -> RatingOutcome {
 			_ => None,
 		})
 	};
-	for served_wrong in [
+	let served_wrong = [
 		failed(|k| matches!(k, MeasurementFailure::Integrity)),
 		failed(|k| matches!(k, MeasurementFailure::ContactProof)),
 		failed(|k| matches!(k, MeasurementFailure::Encoding)),
-	] {
-		if let Some(kind) = served_wrong {
-			return RatingOutcome::Error(kind);
-		}
+	];
+	if let Some(kind) = served_wrong.into_iter().flatten().next() {
+		return RatingOutcome::Error(kind);
 	}
 	let valid: Vec<ValidChunk> = fates
 		.iter()

@@ -39,7 +39,7 @@ fn oversized_lengths_are_refused_before_allocating() {
 	let mut bytes = 0u64.encode();
 	Vec::<u8>::new().encode_to(&mut bytes);
 	codec::Compact(MAX_TREE_DEPTH + 1).encode_to(&mut bytes);
-	bytes.extend(std::iter::repeat(0).take(48 * (MAX_TREE_DEPTH as usize + 1)));
+	bytes.extend(std::iter::repeat_n(0, 48 * (MAX_TREE_DEPTH as usize + 1)));
 	assert!(BlockProof::decode(&mut &bytes[..]).is_err());
 	// A u32::MAX length with no data behind it.
 	let mut bytes = 0u64.encode();

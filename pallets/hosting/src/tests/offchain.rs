@@ -77,10 +77,7 @@ fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountI
 			},
 			crate::Call::performance_benchmark_responses { attestor, ratings, signature } => {
 				assert!(ratings.len() > 1, "a single rating goes alone");
-				ratings
-					.into_iter()
-					.map(|r| (r.rated_by(attestor.clone()), signature.clone()))
-					.collect()
+				ratings.into_iter().map(|r| (r.rated_by(attestor), signature)).collect()
 			},
 			other => panic!("unexpected call {other:?}"),
 		})
@@ -217,7 +214,8 @@ fn a_silent_hoster_is_rated_timeout_at_the_deadline() {
 
 #[test]
 fn each_error_kind_is_reported() {
-	let cases: Vec<(&str, Box<dyn Fn(&TestFeed, RequestId, u64) -> Reply>, RatingOutcome)> = vec![
+	type Script = Box<dyn Fn(&TestFeed, RequestId, u64) -> Reply>;
+	let cases: Vec<(&str, Script, RatingOutcome)> = vec![
 		(
 			"unreachable",
 			Box::new(|_, _, _| Reply::Unreachable),
