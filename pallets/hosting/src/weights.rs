@@ -158,8 +158,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:123 w:257)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::HosterPerformance` (r:0 w:1)
-	/// Proof: `Hosting::HosterPerformance` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HosterFigures` (r:0 w:1)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[1, 256]`.
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
@@ -291,12 +291,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::HosterPerformance` (r:1 w:1)
-	/// Proof: `Hosting::HosterPerformance` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HosterFigures` (r:1 w:1)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RegionalPerformance` (r:1 w:1)
-	/// Proof: `Hosting::RegionalPerformance` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegionalFigures` (r:1 w:1)
+	/// Proof: `Hosting::RegionalFigures` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `780`
@@ -324,12 +324,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:127 w:127)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::HosterPerformance` (r:127 w:127)
-	/// Proof: `Hosting::HosterPerformance` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HosterFigures` (r:127 w:127)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RegionalPerformance` (r:127 w:127)
-	/// Proof: `Hosting::RegionalPerformance` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegionalFigures` (r:127 w:127)
+	/// Proof: `Hosting::RegionalFigures` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	fn performance_benchmark_responses(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
