@@ -17,7 +17,9 @@
 #   start_dev_node NAME RPC_PORT [ARGS...]
 #                             a `--dev --tmp` node on loopback, waited for
 #   start_hoster NAME DATA PORT [ARGS...]
-#                             `hoster serve` of DATA on 127.0.0.1:PORT, waited for
+#                             `hoster serve` of DATA on 127.0.0.1:PORT, waited for;
+#                             its log filter is HOSTER_LOG (RUST_LOG syntax, default
+#                             info: one access line per request)
 #   running NAME              whether it still runs
 #   stop NAME [SIGNAL]        stops one (TERM by default; KILL after 20 s), waits for it
 # The chain
@@ -114,7 +116,7 @@ start_dev_node() {
 start_hoster() {
 	local name=$1 data=$2 port=$3
 	shift 3
-	start_process "$name" "$BIN/hoster" --data "$data" serve --listen "127.0.0.1:$port" "$@"
+	start_process "$name" env RUST_LOG="${HOSTER_LOG:-info}" "$BIN/hoster" --data "$data" serve --listen "127.0.0.1:$port" "$@"
 	for _ in $(seq 1 50); do
 		curl -sf "http://127.0.0.1:$port/hello" >/dev/null && return 0
 		running "$name" || break

@@ -48,10 +48,10 @@ enum Command {
 	/// Serve the stored feeds over HTTP (GET /feeds/{key}/blocks/{index}, /feeds/{key}, /hello, /stats, /metrics).
 	Serve {
 		/// Address to listen on.
-		#[arg(long, default_value = "127.0.0.1:8900")]
+		#[arg(long, env = "HOSTER_LISTEN", default_value = "127.0.0.1:8900")]
 		listen: String,
 		/// The hoster's chain account (64 hex characters), announced by /hello.
-		#[arg(long)]
+		#[arg(long, env = "HOSTER_ACCOUNT")]
 		account: Option<String>,
 	},
 }
@@ -60,13 +60,14 @@ enum Command {
 #[derive(clap::Args, Debug)]
 struct ChainArgs {
 	/// RPC endpoint of a hosting node.
-	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
+	#[arg(long, global = true, env = "HOSTER_URL", default_value = "ws://127.0.0.1:9944")]
 	url: String,
-	/// The account's secret URI: `//Alice` style, a phrase, or a 0x seed.
-	#[arg(long, global = true)]
+	/// The account's secret URI: `//Alice` style, a phrase, or a 0x seed. Prefer
+	/// `HOSTER_SURI` or `--key-file`: a flag's value shows in the process list.
+	#[arg(long, global = true, env = "HOSTER_SURI", hide_env_values = true)]
 	suri: Option<String>,
 	/// A file whose first line is the account's secret URI.
-	#[arg(long, global = true)]
+	#[arg(long, global = true, env = "HOSTER_KEY_FILE")]
 	key_file: Option<PathBuf>,
 	#[command(subcommand)]
 	command: ChainCommand,
@@ -77,22 +78,22 @@ enum ChainCommand {
 	/// Register as a hoster with your form; a registration benchmark runs on `--feed` at once.
 	Register {
 		/// Your HTTP endpoint, as attestors reach it (http://host:port).
-		#[arg(long)]
+		#[arg(long, env = "HOSTER_ENDPOINT")]
 		endpoint: String,
 		/// The region you serve from.
-		#[arg(long)]
+		#[arg(long, env = "HOSTER_REGION")]
 		region: String,
 		/// Promised highest time to first byte, in milliseconds.
-		#[arg(long)]
+		#[arg(long, env = "HOSTER_PROMISE_LATENCY")]
 		promise_latency: u32,
 		/// Promised lowest bandwidth, in bytes per second.
-		#[arg(long)]
+		#[arg(long, env = "HOSTER_PROMISE_BANDWIDTH")]
 		promise_bandwidth: u64,
 		/// Promised availability in percent (e.g. 99.5).
-		#[arg(long, value_parser = hoster::chain::percent_to_perbill)]
+		#[arg(long, env = "HOSTER_PROMISE_AVAILABILITY", value_parser = hoster::chain::percent_to_perbill)]
 		promise_availability: u32,
 		/// Bytes you offer to store.
-		#[arg(long)]
+		#[arg(long, env = "HOSTER_CAPACITY")]
 		capacity: u64,
 		/// A published feed you store (its key), for the registration benchmark.
 		#[arg(long)]
@@ -147,10 +148,10 @@ enum FeedCommand {
 		/// File or directory to store.
 		path: PathBuf,
 		/// Block size: bytes, or with a unit (64KiB, 1MiB); at most 4 MiB.
-		#[arg(long, default_value = "64KiB", value_parser = parse_size)]
+		#[arg(long, env = "HOSTER_CHUNK_SIZE", default_value = "64KiB", value_parser = parse_size)]
 		chunk_size: usize,
 		/// Key mode.
-		#[arg(long, value_enum, default_value_t = Mode::Manifest)]
+		#[arg(long, env = "HOSTER_MODE", value_enum, default_value_t = Mode::Manifest)]
 		mode: Mode,
 	},
 	/// Append a file (or a directory's files) to a feed created here, and sign the new length.
@@ -160,7 +161,7 @@ enum FeedCommand {
 		/// File or directory to append.
 		path: PathBuf,
 		/// Block size, as for `create`.
-		#[arg(long, default_value = "64KiB", value_parser = parse_size)]
+		#[arg(long, env = "HOSTER_CHUNK_SIZE", default_value = "64KiB", value_parser = parse_size)]
 		chunk_size: usize,
 	},
 	/// List the stored feeds: key, mode, length, bytes, whether it can be signed here.
@@ -179,6 +180,19 @@ enum FeedCommand {
 		/// Feed key (64 hex characters).
 		key: String,
 	},
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`: the server's start,
+/// one access line per request on `hoster::access`, warnings). The commands'
+/// own answers for people and scripts stay on stdout.
+fn init_logs() {
+	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+	tracing_subscriber::fmt()
+		.with_env_filter(filter)
+		.with_writer(std::io::stderr)
+		.with_ansi(std::io::stderr().is_terminal())
+		.init();
 }
 
 /// The files a path names: itself, or a directory's regular files, recursively, sorted.
@@ -240,6 +254,7 @@ fn append_files(feed: &mut Feed, path: &Path, chunk_size: usize) -> Result<()> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+	init_logs();
 	match run(Cli::parse()).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
@@ -491,7 +506,7 @@ async fn serve(data: &Path, listen: &str, account: Option<&str>) -> Result<()> {
 	let listener = server::bind(listen)
 		.await
 		.with_context(|| format!("cannot listen on {listen}"))?;
-	eprintln!(
+	tracing::info!(
 		"serving {} on http://{} (contact key {})",
 		data.display(),
 		listener.local_addr()?,

@@ -32,7 +32,8 @@ PY
 # nginx's workers run as an unprivileged user: let them read the files.
 chmod -R a+rX "$work"
 HPORT=$(free_port); NPORT=$(free_port)
-start_hoster hoster "$DATA" "$HPORT"
+# No access log, as nginx's below is off: both serve without logging each request.
+HOSTER_LOG=warn start_hoster hoster "$DATA" "$HPORT"
 cat >"$work/nginx.conf" <<CONF
 worker_processes auto;
 daemon off;

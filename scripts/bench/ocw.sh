@@ -48,7 +48,8 @@ measure() {
 	start_dev_node node "$rpc" --detailed-log-output -lruntime::hosting="${OCW_LOG:-info}"
 	head -c 1000000 /dev/urandom >"$WORK/in.bin"
 	key=$("$BIN/hoster" --data "$data" feed create "$WORK/in.bin" --chunk-size "$CHUNK_SIZE" 2>/dev/null)
-	start_hoster hoster "$data" "$http"
+	# No access log: the hoster shares the attestor's two cores during the run.
+	HOSTER_LOG=warn start_hoster hoster "$data" "$http"
 	register_hoster "$data" "$rpc" //Dave "$key" "$endpoint" local 5000 1 1 1 >/dev/null
 	dave=$(account_of //Dave)
 	open=$(timeout 180 node scripts/client/ocw-bench.mjs "ws://127.0.0.1:$rpc" "$dave" 0 "$n")

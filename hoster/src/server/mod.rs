@@ -32,8 +32,10 @@ use std::{
 };
 
 use axum::{
-	extract::{ConnectInfo, Path, RawQuery, State},
+	body::HttpBody,
+	extract::{ConnectInfo, Path, RawQuery, Request, State},
 	http::header,
+	middleware::{self, Next},
 	response::{IntoResponse, Response},
 	routing::get,
 	Json, Router,
@@ -157,8 +159,38 @@ impl Hoster {
 			.route("/stats", get(stats))
 			.route("/metrics", get(metrics))
 			.fallback(|| async { ApiError::NoRoute })
+			.layer(middleware::from_fn(access_log))
 			.with_state(self.clone())
 	}
+}
+
+/// Target of the access log: one `info` line per request.
+pub const ACCESS_LOG: &str = "hoster::access";
+
+/// Logs one line per request at `info` on [`ACCESS_LOG`]: method, path (the
+/// query left out: it is bounded by the parser, not by the log), status, body
+/// bytes, duration in microseconds and the peer's address.
+async fn access_log(request: Request, next: Next) -> Response {
+	let method = request.method().clone();
+	let path = request.uri().path().to_owned();
+	let peer = request
+		.extensions()
+		.get::<ConnectInfo<SocketAddr>>()
+		.map_or_else(|| "-".to_owned(), |ConnectInfo(addr)| addr.to_string());
+	let started = std::time::Instant::now();
+	let response = next.run(request).await;
+	let bytes = response
+		.body()
+		.size_hint()
+		.exact()
+		.map_or_else(|| "-".to_owned(), |n| n.to_string());
+	tracing::info!(
+		target: ACCESS_LOG,
+		"{method} {path} {} {bytes} bytes {} us from {peer}",
+		response.status().as_u16(),
+		started.elapsed().as_micros()
+	);
+	response
 }
 
 fn parse_key(key: &str) -> Result<[u8; 32], ApiError> {
@@ -315,7 +347,9 @@ pub async fn serve(
 				tokio::time::sleep(REFRESH_EVERY).await;
 				let hoster = hoster.clone();
 				// A feed that cannot be read now is tried again on the next tick.
-				let _ = tokio::task::spawn_blocking(move || hoster.refresh()).await;
+				if let Ok(Err(e)) = tokio::task::spawn_blocking(move || hoster.refresh()).await {
+					tracing::warn!("reloading the stored feeds failed: {e}");
+				}
 			}
 		})
 	};
