@@ -2,6 +2,7 @@
 //! proof and a proof of contact over HTTP, keeps traffic statistics, and talks
 //! to the hosting chain. See `hoster --help`.
 //!
+//! * [`accounts`]: chain accounts in (SS58 or hex) and out (SS58, dev accounts named);
 //! * [`store`]: the feeds on disk: blocks, tree nodes, signed state;
 //! * [`server`]: the HTTP API (the protocol is [`hypercore_verify::wire`]);
 //! * [`import`]: copying a feed from another hoster, every block verified;
@@ -9,6 +10,7 @@
 //! * [`chain`]: the client of the hosting chain; [`render`]: its reports as text.
 #![deny(missing_docs)]
 
+pub mod accounts;
 pub mod chain;
 pub mod import;
 pub mod keys;

@@ -9,6 +9,7 @@ use std::{
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use hoster::{
+	accounts::{display_account, parse_account},
 	chain::{Chain, ChainForm, ChainPromise},
 	import::import,
 	keys::contact_key,
@@ -50,7 +51,7 @@ enum Command {
 		/// Address to listen on.
 		#[arg(long, env = "HOSTER_LISTEN", default_value = "127.0.0.1:8900")]
 		listen: String,
-		/// The hoster's chain account (64 hex characters), announced by /hello.
+		/// The hoster's chain account (SS58 or 64 hex characters), announced by /hello.
 		#[arg(long, env = "HOSTER_ACCOUNT")]
 		account: Option<String>,
 	},
@@ -116,7 +117,7 @@ enum ChainCommand {
 	},
 	/// Ask for a benchmark of a hoster on a feed it hosts (anyone may).
 	Request {
-		/// The hoster's account (64 hex characters).
+		/// The hoster's account (SS58 or 64 hex characters).
 		#[arg(long)]
 		hoster: String,
 		/// Feed key.
@@ -125,7 +126,7 @@ enum ChainCommand {
 	},
 	/// Your registration, figures, last rating and whether you meet your own promise.
 	Status {
-		/// Another hoster's account (64 hex characters) instead of yours.
+		/// Another hoster's account (SS58 or 64 hex characters) instead of yours.
 		#[arg(long)]
 		account: Option<String>,
 	},
@@ -446,7 +447,7 @@ async fn chain_register(
 	std::fs::write(data.join("account"), hex::encode(chain.account()))?;
 	println!(
 		"registered {} as a Pending hoster; its registration benchmark is under way",
-		hex::encode(chain.account())
+		display_account(&chain.account())
 	);
 	Ok(())
 }
@@ -472,12 +473,14 @@ async fn chain_offer(chain: &Chain, feed: &str) -> Result<()> {
 
 async fn chain_request(chain: &Chain, hoster: &str, feed: &str) -> Result<()> {
 	let id = published_feed(chain, feed, "").await?;
-	let opened = chain.request(hex32(hoster)?, id).await?;
-	let attestors: Vec<String> = opened.attestors.iter().map(hex::encode).collect();
+	let hoster = parse_account(hoster).context("--hoster")?;
+	let opened = chain.request(hoster, id).await?;
+	let attestors: Vec<String> = opened.attestors.iter().map(display_account).collect();
 	println!(
-		"request {} opened: benchmark of {hoster} on feed {id}, attestors {}, deadline block {}",
+		"request {} opened: benchmark of {} on feed {id}, attestors {}, deadline block {}",
 		opened.request,
-		attestors.join(","),
+		display_account(&hoster),
+		attestors.join(", "),
 		opened.deadline
 	);
 	Ok(())
@@ -485,7 +488,7 @@ async fn chain_request(chain: &Chain, hoster: &str, feed: &str) -> Result<()> {
 
 async fn chain_status(chain: &Chain, account: Option<&str>) -> Result<()> {
 	let who = match account {
-		Some(account) => hex32(account)?,
+		Some(account) => parse_account(account).context("--account")?,
 		None => chain.account(),
 	};
 	print!("{}", chain.status(who).await?);
@@ -495,11 +498,11 @@ async fn chain_status(chain: &Chain, account: Option<&str>) -> Result<()> {
 /// `hoster serve`: until Ctrl-C or SIGTERM.
 async fn serve(data: &Path, listen: &str, account: Option<&str>) -> Result<()> {
 	let account = match account {
-		Some(account) => Some(hex32(account).context("--account")?),
+		Some(account) => Some(parse_account(account).context("--account")?),
 		// The account `chain register` saved, if any.
 		None => std::fs::read_to_string(data.join("account"))
 			.ok()
-			.and_then(|a| hex32(a.trim()).ok()),
+			.and_then(|a| parse_account(&a).ok()),
 	};
 	let contact = contact_key(data)?;
 	let hoster = Hoster::new(data, contact.clone(), account)?;

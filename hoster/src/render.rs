@@ -87,7 +87,7 @@ pub fn render_status(
 	let summary = figures.at(0).unwrap_or(figures);
 	let form = hoster.at("form");
 	let mut out = String::new();
-	out.push_str(&format!("hoster       {}\n", hex::encode(who)));
+	out.push_str(&format!("hoster       {}\n", crate::accounts::display_account(who)));
 	out.push_str(&format!(
 		"status       {} (registered at block {}, hosting {} feed(s))\n",
 		hoster.at("status").map(variant_name).unwrap_or_default(),
@@ -224,7 +224,8 @@ mod tests {
 		]);
 		let report = render_status(&[1; 32], &hoster, &figures, Some(&last), &verdict);
 		let expected = [
-			format!("hoster       {}", "01".repeat(32)),
+			// The SS58 address of 0x0101…01, as polkadot.js apps shows it.
+			"hoster       5C62Ck4UrFPiBtoCmeSrgF7x9yv9mn38446dhCpsi2mLHiFT".to_string(),
 			"status       Active (registered at block 3, hosting 2 feed(s))".into(),
 			"endpoint     http://h:8900 (region eu-west)".into(),
 			"promised     availability 99.0%, latency <= 200 ms, bandwidth >= 1000000 B/s".into(),

@@ -71,6 +71,10 @@ fn bad_arguments_fail_clearly_and_leave_nothing() {
 		(vec!["feed", "append", "xyz", empty.to_str().unwrap()], "expected 64 hex characters"),
 		(vec!["feed", "append", &"ab".repeat(32), empty.to_str().unwrap()], "no feed"),
 		(vec!["serve", "--listen", "not-an-address"], "cannot listen on not-an-address"),
+		(
+			vec!["serve", "--account", "Dave"],
+			"\"Dave\" is not an account: expected an SS58 address",
+		),
 	] {
 		let out = hoster(&data, &args);
 		assert!(!out.status.success(), "{args:?} must fail");
