@@ -28,38 +28,33 @@ fn closed_port() -> u16 {
 	listener.local_addr().unwrap().port()
 }
 
+/// What `hoster chain [--url FLAG_URL] status` says with `HOSTER_URL=ENV_URL`,
+/// both closed ports: it fails, naming the URL it tried.
+fn connect_error(env_url: &str, flag_url: Option<&str>) -> String {
+	let dir = tempfile::tempdir().unwrap();
+	let mut args = vec!["--data", dir.path().to_str().unwrap(), "chain"];
+	if let Some(url) = flag_url {
+		args.extend(["--url", url]);
+	}
+	args.push("status");
+	let out = hoster()
+		.args(&args)
+		.env("HOSTER_URL", env_url)
+		.env("HOSTER_SURI", "//Alice")
+		.output()
+		.unwrap();
+	assert!(!out.status.success());
+	text(&out.stderr)
+}
+
 #[test]
 fn chain_flags_come_from_the_environment_and_the_command_line_wins() {
-	let dir = tempfile::tempdir().unwrap();
-	let (from_env, from_flag) = (closed_port(), closed_port());
-	let env_url = format!("ws://127.0.0.1:{from_env}");
-	let flag_url = format!("ws://127.0.0.1:{from_flag}");
-
-	let out = hoster()
-		.args(["--data", dir.path().to_str().unwrap(), "chain", "status"])
-		.env("HOSTER_URL", &env_url)
-		.env("HOSTER_SURI", "//Alice")
-		.output()
-		.unwrap();
-	assert!(!out.status.success());
-	assert!(
-		text(&out.stderr).contains(&format!("cannot connect to {env_url}")),
-		"{}",
-		text(&out.stderr)
-	);
-
-	let out = hoster()
-		.args(["--data", dir.path().to_str().unwrap(), "chain", "--url", &flag_url, "status"])
-		.env("HOSTER_URL", &env_url)
-		.env("HOSTER_SURI", "//Alice")
-		.output()
-		.unwrap();
-	assert!(!out.status.success());
-	assert!(
-		text(&out.stderr).contains(&format!("cannot connect to {flag_url}")),
-		"{}",
-		text(&out.stderr)
-	);
+	let env_url = format!("ws://127.0.0.1:{}", closed_port());
+	let flag_url = format!("ws://127.0.0.1:{}", closed_port());
+	let err = connect_error(&env_url, None);
+	assert!(err.contains(&format!("cannot connect to {env_url}:")), "{err}");
+	let err = connect_error(&env_url, Some(&flag_url));
+	assert!(err.contains(&format!("cannot connect to {flag_url}:")), "{err}");
 }
 
 #[test]
