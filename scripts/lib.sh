@@ -116,7 +116,9 @@ start_dev_node() {
 start_hoster() {
 	local name=$1 data=$2 port=$3
 	shift 3
-	start_process "$name" env RUST_LOG="${HOSTER_LOG:-info}" "$BIN/hoster" --data "$data" serve --listen "127.0.0.1:$port" "$@"
+	# Metrics on a free loopback port unless told otherwise: several hosters may run at once.
+	start_process "$name" env RUST_LOG="${HOSTER_LOG:-info}" HOSTER_METRICS_LISTEN="${HOSTER_METRICS_LISTEN:-127.0.0.1:0}" \
+		"$BIN/hoster" --data "$data" serve --listen "127.0.0.1:$port" "$@"
 	for _ in $(seq 1 50); do
 		curl -sf "http://127.0.0.1:$port/hello" >/dev/null && return 0
 		running "$name" || break

@@ -46,11 +46,16 @@ enum Command {
 	Feed(FeedCommand),
 	/// Talk to the hosting chain: register, publish, update, offer, status.
 	Chain(ChainArgs),
-	/// Serve the stored feeds over HTTP (GET /feeds/{key}/blocks/{index}, /feeds/{key}, /hello, /stats, /metrics).
+	/// Serve the stored feeds over HTTP (GET /feeds/{key}/blocks/{index}, /feeds/{key}, /hello, /stats),
+	/// and /metrics on a listener of its own.
 	Serve {
 		/// Address to listen on.
 		#[arg(long, env = "HOSTER_LISTEN", default_value = "127.0.0.1:8900")]
 		listen: String,
+		/// Address of the Prometheus metrics (GET /metrics): loopback by default,
+		/// so only the operator's own scraper reaches it; port 0 picks a free one.
+		#[arg(long, env = "HOSTER_METRICS_LISTEN", default_value = "127.0.0.1:9616")]
+		metrics_listen: String,
 		/// The hoster's chain account (SS58 or 64 hex characters), announced by /hello.
 		#[arg(long, env = "HOSTER_ACCOUNT")]
 		account: Option<String>,
@@ -269,7 +274,9 @@ async fn run(cli: Cli) -> Result<()> {
 	match cli.command {
 		Command::Feed(command) => feed(&cli.data, command).await,
 		Command::Chain(args) => chain(&cli.data, args).await,
-		Command::Serve { listen, account } => serve(&cli.data, &listen, account.as_deref()).await,
+		Command::Serve { listen, metrics_listen, account } => {
+			serve(&cli.data, &listen, &metrics_listen, account.as_deref()).await
+		},
 	}
 }
 
@@ -496,7 +503,12 @@ async fn chain_status(chain: &Chain, account: Option<&str>) -> Result<()> {
 }
 
 /// `hoster serve`: until Ctrl-C or SIGTERM.
-async fn serve(data: &Path, listen: &str, account: Option<&str>) -> Result<()> {
+async fn serve(
+	data: &Path,
+	listen: &str,
+	metrics_listen: &str,
+	account: Option<&str>,
+) -> Result<()> {
 	let account = match account {
 		Some(account) => Some(parse_account(account).context("--account")?),
 		// The account `chain register` saved, if any.
@@ -515,6 +527,17 @@ async fn serve(data: &Path, listen: &str, account: Option<&str>) -> Result<()> {
 		listener.local_addr()?,
 		hex::encode(contact.verifying_key().to_bytes())
 	);
-	server::serve(hoster, listener, server::shutdown_signal()).await?;
+	let metrics = server::bind(metrics_listen)
+		.await
+		.with_context(|| format!("cannot listen on {metrics_listen} for metrics"))?;
+	tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);
+	let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+	let metrics_server = tokio::spawn(server::serve_metrics(hoster.clone(), metrics, async move {
+		let _ = metrics_stopped.await;
+	}));
+	let served = server::serve(hoster, listener, server::shutdown_signal()).await;
+	let _ = stop_metrics.send(());
+	let _ = metrics_server.await;
+	served?;
 	Ok(())
 }

@@ -15,6 +15,8 @@ fn hoster() -> Command {
 	for var in ["HOSTER_URL", "HOSTER_SURI", "HOSTER_KEY_FILE", "HOSTER_LISTEN", "RUST_LOG"] {
 		command.env_remove(var);
 	}
+	// Tests run in parallel: each server's metrics on a free port.
+	command.env("HOSTER_METRICS_LISTEN", "127.0.0.1:0");
 	command
 }
 
@@ -122,10 +124,11 @@ fn serve_logs_one_access_line_per_request() {
 	let (child, addr) = serve(dir.path(), "info");
 	assert!(get(&addr, "/feeds").starts_with("HTTP/1.1 200"));
 	assert!(get(&addr, &format!("/feeds/{}", "ab".repeat(32))).starts_with("HTTP/1.1 404"));
+	assert!(get(&addr, "/metrics").starts_with("HTTP/1.1 404"), "metrics are not public");
 	let log = stop(child);
 	assert!(log.contains(&format!("serving {} on http://{addr}", dir.path().display())), "{log}");
 	let access: Vec<&str> = log.lines().filter(|l| l.contains("hoster::access")).collect();
-	assert_eq!(access.len(), 2, "{log}");
+	assert_eq!(access.len(), 3, "{log}");
 	assert!(
 		access[0].contains("GET /feeds 200 ")
 			&& access[0].contains(" bytes ")
@@ -133,6 +136,7 @@ fn serve_logs_one_access_line_per_request() {
 		"{log}"
 	);
 	assert!(access[1].contains(&format!("GET /feeds/{} 404", "ab".repeat(32))), "{log}");
+	assert!(log.contains("metrics on http://127.0.0.1:"), "{log}");
 }
 
 #[test]

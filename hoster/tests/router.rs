@@ -136,7 +136,9 @@ async fn a_block_counts_for_its_feed_and_for_the_peer_that_asked() {
 		(2, 1, 10)
 	);
 	assert_eq!(stats.peers["192.0.2.7"].requests, 2);
-	let (status, content_type, body) = get(&router, "/metrics").await;
+	// The public routes do not answer /metrics: it has a listener of its own.
+	assert_eq!(get(&router, "/metrics").await.0, StatusCode::NOT_FOUND);
+	let (status, content_type, body) = get(&hoster.metrics_router(), "/metrics").await;
 	assert_eq!(
 		(status, content_type.as_deref()),
 		(StatusCode::OK, Some("text/plain; version=0.0.4"))

@@ -19,6 +19,8 @@ use hypercore_verify::{
 
 struct Running {
 	url: String,
+	/// The metrics listener's base URL.
+	metrics_url: String,
 	hoster: Arc<Hoster>,
 	stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -36,11 +38,18 @@ async fn start(data: &Path) -> Running {
 	let hoster = Hoster::new(data, contact, Some([5u8; 32])).unwrap();
 	let listener = hoster::server::bind("127.0.0.1:0").await.unwrap();
 	let url = format!("http://{}", listener.local_addr().unwrap());
+	let metrics = hoster::server::bind("127.0.0.1:0").await.unwrap();
+	let metrics_url = format!("http://{}", metrics.local_addr().unwrap());
 	let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+	let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+	tokio::spawn(hoster::server::serve_metrics(hoster.clone(), metrics, async move {
+		let _ = metrics_stopped.await;
+	}));
 	tokio::spawn(serve(hoster.clone(), listener, async move {
 		let _ = stopped.await;
+		let _ = stop_metrics.send(());
 	}));
-	Running { url, hoster, stop: Some(stop) }
+	Running { url, metrics_url, hoster, stop: Some(stop) }
 }
 
 /// A feed of `n` blocks of uneven sizes in `data`; returns its key.
@@ -225,7 +234,8 @@ async fn stats_count_what_was_served_per_feed_and_per_peer() {
 	assert_eq!(stats["peers"][&attestor]["blocks"], 3);
 	assert_eq!(stats["peers"][&attestor]["bytes"], bytes);
 	assert_eq!(stats["peers"]["127.0.0.1"]["requests"], 2);
-	let (_, metrics) = get(&format!("{}/metrics", s.url)).await;
+	assert_eq!(get(&format!("{}/metrics", s.url)).await.0, 404, "metrics are not public");
+	let (_, metrics) = get(&format!("{}/metrics", s.metrics_url)).await;
 	let metrics = String::from_utf8(metrics).unwrap();
 	assert!(
 		metrics.contains(&format!("hoster_uploaded_blocks_total{{feed=\"{k}\"}} 4")),

@@ -7,7 +7,10 @@
 //! | `GET /feeds` | keys of the hosted feeds (JSON) |
 //! | `GET /hello` | the hosting extension's greeting: account, contact key, feeds, signed (JSON) |
 //! | `GET /stats` | uploaded blocks and bytes, request counts, per feed and per peer (JSON) |
-//! | `GET /metrics` | the same in Prometheus text format |
+//!
+//! `GET /metrics`, the same figures in Prometheus text format, is served on a
+//! listener of its own ([`Hoster::metrics_router`], [`serve_metrics`];
+//! `hoster serve --metrics-listen`, loopback by default), not on the public one.
 //!
 //! The block route is the protocol of [`hypercore_verify::wire`], which defines
 //! the URL, the query's rules, the answer and the contact proof. Bad input gets
@@ -157,9 +160,17 @@ impl Hoster {
 			.route("/feeds/{key}/blocks/{index}", get(block))
 			.route("/hello", get(hello))
 			.route("/stats", get(stats))
-			.route("/metrics", get(metrics))
 			.fallback(|| async { ApiError::NoRoute })
 			.layer(middleware::from_fn(access_log))
+			.with_state(self.clone())
+	}
+
+	/// The metrics route, `GET /metrics`, for a listener of its own that only
+	/// the operator's Prometheus reaches.
+	pub fn metrics_router(self: &Arc<Self>) -> Router {
+		Router::new()
+			.route("/metrics", get(metrics))
+			.fallback(|| async { ApiError::NoRoute })
 			.with_state(self.clone())
 	}
 }
@@ -357,4 +368,15 @@ pub async fn serve(
 	let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
 	refresher.abort();
 	result
+}
+
+/// Serves [`Hoster::metrics_router`] on `listener` until it fails or `shutdown` resolves.
+pub async fn serve_metrics(
+	hoster: Arc<Hoster>,
+	listener: tokio::net::TcpListener,
+	shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+	axum::serve(listener, hoster.metrics_router())
+		.with_graceful_shutdown(shutdown)
+		.await
 }
