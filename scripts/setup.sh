@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for building and testing: protoc (for
 # sc-network), the wasm targets and rust-src (for the runtime's wasm), rustfmt
-# and clippy (the test gates), Node.js packages for the test vectors. Safe to
-# run again: it skips what is present.
+# and clippy (the test gates), promtool (the metrics check), Node.js packages
+# for the test vectors. Safe to run again: it skips what is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -19,6 +19,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# promtool (Debian's prometheus package, without its recommends) checks the hoster's metrics.
+if ! command -v promtool >/dev/null; then
+	echo "installing: prometheus (for promtool)"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
 installed_targets=$(rustup target list --installed)

@@ -42,6 +42,9 @@ scripts/vectors/check.sh
 stage "Feeds made by the hoster verify with the JS reference"
 scripts/vectors/check-hoster.sh
 
+stage "The hoster's metrics: on their own listener, well-formed for promtool"
+scripts/check-metrics.sh
+
 stage "End to end: node, attestor, hoster, polkadot.js client on loopback"
 scripts/e2e.sh
 
