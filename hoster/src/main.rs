@@ -171,7 +171,11 @@ enum FeedCommand {
 		chunk_size: usize,
 	},
 	/// List the stored feeds: key, mode, length, bytes, whether it can be signed here.
-	List,
+	List {
+		/// One JSON array for scripts: `[{"key", "mode", "length", "bytes", "writable"}]`.
+		#[arg(long)]
+		json: bool,
+	},
 	/// Copy a feed from another hoster, verifying every block before storing it.
 	Import {
 		/// Base URL of the other hoster (http://host:port).
@@ -290,7 +294,7 @@ async fn feed(data: &Path, command: FeedCommand) -> Result<()> {
 		FeedCommand::Append { key, path, chunk_size } => {
 			feed_append(&store, data, &key, &path, chunk_size)
 		},
-		FeedCommand::List => feed_list(&store, data),
+		FeedCommand::List { json } => feed_list(&store, data, json),
 		FeedCommand::Import { from, key } => feed_import(&store, &from, &key).await,
 		FeedCommand::ExportVector { key } => feed_export_vector(&store, &key),
 	}
@@ -335,23 +339,36 @@ fn feed_append(
 	Ok(())
 }
 
-fn feed_list(store: &Store, data: &Path) -> Result<()> {
-	let keys = store.keys()?;
-	if keys.is_empty() {
-		eprintln!("no feeds in {}", data.display());
-	}
-	for key in keys {
+fn feed_list(store: &Store, data: &Path, json: bool) -> Result<()> {
+	let mut feeds = Vec::new();
+	for key in store.keys()? {
 		if let Some(feed) = store.feed(&key)? {
 			let state = feed.state();
-			println!(
-				"{}  {:8}  length {:>8}  {:>12} bytes  {}",
-				hex::encode(key),
-				mode_name(state.mode),
-				state.length,
-				feed.byte_length()?,
-				if feed.writable() { "writable" } else { "copy" }
-			);
+			feeds.push(serde_json::json!({
+				"key": hex::encode(key),
+				"mode": mode_name(state.mode),
+				"length": state.length,
+				"bytes": feed.byte_length()?,
+				"writable": feed.writable(),
+			}));
 		}
+	}
+	if json {
+		println!("{}", serde_json::Value::Array(feeds));
+		return Ok(());
+	}
+	if feeds.is_empty() {
+		eprintln!("no feeds in {}", data.display());
+	}
+	for feed in feeds {
+		println!(
+			"{}  {:8}  length {:>8}  {:>12} bytes  {}",
+			feed["key"].as_str().unwrap_or_default(),
+			feed["mode"].as_str().unwrap_or_default(),
+			feed["length"].as_u64().unwrap_or_default(),
+			feed["bytes"].as_u64().unwrap_or_default(),
+			if feed["writable"] == true { "writable" } else { "copy" }
+		);
 	}
 	Ok(())
 }

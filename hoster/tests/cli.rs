@@ -41,6 +41,12 @@ fn create_list_append_and_private_key() {
 		"{list}"
 	);
 
+	let json: serde_json::Value =
+		serde_json::from_slice(&hoster(&data, &["feed", "list", "--json"]).stdout).unwrap();
+	assert_eq!(
+		json,
+		serde_json::json!([{ "key": key, "mode": "compat", "length": 3, "bytes": 10_000, "writable": true }])
+	);
 	let out =
 		hoster(&data, &["feed", "append", &key, input.to_str().unwrap(), "--chunk-size", "4KiB"]);
 	assert!(out.status.success(), "{}", text(&out.stderr));
