@@ -339,22 +339,32 @@ fn feed_append(
 	Ok(())
 }
 
+/// One stored feed as `feed list` shows it.
+#[derive(serde::Serialize)]
+struct ListedFeed {
+	key: String,
+	mode: &'static str,
+	length: u64,
+	bytes: u64,
+	writable: bool,
+}
+
 fn feed_list(store: &Store, data: &Path, json: bool) -> Result<()> {
 	let mut feeds = Vec::new();
 	for key in store.keys()? {
 		if let Some(feed) = store.feed(&key)? {
 			let state = feed.state();
-			feeds.push(serde_json::json!({
-				"key": hex::encode(key),
-				"mode": mode_name(state.mode),
-				"length": state.length,
-				"bytes": feed.byte_length()?,
-				"writable": feed.writable(),
-			}));
+			feeds.push(ListedFeed {
+				key: hex::encode(key),
+				mode: mode_name(state.mode),
+				length: state.length,
+				bytes: feed.byte_length()?,
+				writable: feed.writable(),
+			});
 		}
 	}
 	if json {
-		println!("{}", serde_json::Value::Array(feeds));
+		println!("{}", serde_json::to_string(&feeds)?);
 		return Ok(());
 	}
 	if feeds.is_empty() {
@@ -363,11 +373,11 @@ fn feed_list(store: &Store, data: &Path, json: bool) -> Result<()> {
 	for feed in feeds {
 		println!(
 			"{}  {:8}  length {:>8}  {:>12} bytes  {}",
-			feed["key"].as_str().unwrap_or_default(),
-			feed["mode"].as_str().unwrap_or_default(),
-			feed["length"].as_u64().unwrap_or_default(),
-			feed["bytes"].as_u64().unwrap_or_default(),
-			if feed["writable"] == true { "writable" } else { "copy" }
+			feed.key,
+			feed.mode,
+			feed.length,
+			feed.bytes,
+			if feed.writable { "writable" } else { "copy" }
 		);
 	}
 	Ok(())
