@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: set up the machine, build, start a
-# development chain (`hosting-node --dev`, Alice validates and attests), create
+# development chain (`hosting-node --dev`: Alice validates; the node holds the
+# keys of the chain's three bonded attestors, so every benchmark is rated by a
+# committee of three), create
 # a sample Hypercore feed and serve it with `hoster serve`, publish it, register
 # the hoster (Dave) with its form, and show the benchmark requests, the ratings
 # (the chain's events), the hoster's figures and its does_qualify answer as they
@@ -36,13 +38,14 @@ cat <<MSG
 
 Open polkadot.js apps against this chain:
   https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$RPC_PORT#/explorer
-  Network → Explorer: ProvidePerformanceBenchmark and BenchmarkRated events
+  Network → Explorer: BenchmarkRequested, ProvidePerformanceBenchmark (the committee),
+    BenchmarkRated (each attestor) and RequestClosed (the verdict) events
   Developer → Chain state → hosting; Developer → Runtime calls → hostingApi.doesQualify
   Developer → Extrinsics → hosting.requestPerformanceBenchmark(Dave, 0) asks for a benchmark
 Periodic benchmarks run every 10 blocks (30 s). Press Ctrl-C to stop.
 
 MSG
-# Every benchmark request, rating and expiry, from the chain's events.
+# Every benchmark request, committee, rating and verdict, from the chain's events.
 start_process watch node scripts/client/chain-facts.mjs "ws://127.0.0.1:$RPC_PORT" watch 1
 tail --pid="${PIDS[watch]}" -n +1 -F "$WORK/watch.log" 2>/dev/null &
 PIDS[tail]=$!

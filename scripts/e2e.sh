@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # End to end on loopback, with a real node (`hosting-node --dev`), a real hoster
 # (`hoster serve`) and its CLI, and a @polkadot/api client:
-#   1. registration: the registration benchmark is rated Normal by Alice's
-#      off-chain worker, the hoster becomes Active, does_qualify says yes; the
-#      feed grows and its longer signed state is published;
+#   1. registration: the registration benchmark is rated Normal by its
+#      committee of three attestors (the development node holds all three
+#      keys), the hoster becomes Active, does_qualify says yes; the feed grows
+#      and its longer signed state is published;
 #   2. the hoster stops: the next benchmarks are rated Unreachable, availability
 #      falls, does_qualify says no with the reason and the measured figure;
-#   3. the hoster serves corrupted blocks: the rating is Integrity;
-#   4. polkadot.js: metadata, calls, storage, events, a signed extrinsic, and
-#      does_qualify through the runtime API.
+#   3. the hoster serves corrupted blocks: the ratings are Integrity;
+#   4. polkadot.js: metadata, calls, storage, events, constants, a signed
+#      extrinsic (an attestor's bonded registration), and does_qualify and
+#      attestor_figures through the runtime API.
 # The hoster CLI drives the chain; every check reads the chain's answers (storage,
 # events, the runtime API) through scripts/client. Every process started here
 # is stopped when the script ends, pass or fail (logs kept in $E2E_LOGS on failure).

@@ -70,8 +70,11 @@ pub enum ChainError {
 	#[error("the feed is not published; use `chain publish`")]
 	NotPublished,
 	/// A benchmark request that opened no request.
-	#[error("the request was included but the chain emitted no ProvidePerformanceBenchmark event")]
+	#[error("the request was included but the chain emitted no BenchmarkRequested event")]
 	NoRequestEvent,
+	/// A request whose committee was not drawn in time.
+	#[error("request {0} got no committee (void: too few attestors, or the hoster left; or not within 60 s)")]
+	NoCommittee(u64),
 }
 
 impl ChainError {
@@ -131,14 +134,28 @@ pub struct ChainForm {
 	pub contact_key: [u8; 32],
 }
 
-/// A benchmark request as `ProvidePerformanceBenchmark` announces it (the
-/// fields a requester needs to follow it).
+/// A benchmark request as `BenchmarkRequested` announces it.
 #[derive(DecodeAsType, Debug, Clone)]
 #[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+struct RequestedEvent {
+	request: u64,
+}
+
+/// What a requester reads of `ProvidePerformanceBenchmark`.
+#[derive(DecodeAsType, Debug, Clone)]
+#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+struct CommitteeEvent {
+	attestors: Vec<[u8; 32]>,
+	deadline: u32,
+}
+
+/// A benchmark request once its committee is drawn (the block after it was
+/// requested): what a requester needs to follow it.
+#[derive(Debug, Clone)]
 pub struct OpenedRequest {
 	/// Request id.
 	pub request: u64,
-	/// Assigned attestors.
+	/// Its committee.
 	pub attestors: Vec<[u8; 32]>,
 	/// The last block a rating is accepted in.
 	pub deadline: u32,
@@ -273,22 +290,73 @@ impl Chain {
 		self.submit("register_hoster", (form, feed)).await
 	}
 
-	/// Asks for a benchmark of `hoster` on `feed`; returns the request the
-	/// chain opened (from its `ProvidePerformanceBenchmark` event).
+	/// Asks for a benchmark of `hoster` on `feed`; returns the request once
+	/// its committee is drawn (at the start of the block after the one it is
+	/// in), from that block's `ProvidePerformanceBenchmark` event.
 	pub async fn request(&self, hoster: [u8; 32], feed: u32) -> Result<OpenedRequest, ChainError> {
 		let events =
 			self.submit_for_events("request_performance_benchmark", (hoster, feed)).await?;
+		let mut id = None;
 		for event in events.iter() {
 			let event = event.map_err(|e| ChainError::node(&e))?;
-			if event.pallet_name() == "Hosting"
-				&& event.event_name() == "ProvidePerformanceBenchmark"
-			{
-				return event
-					.decode_fields_unchecked_as::<OpenedRequest>()
-					.map_err(|e| ChainError::node(&e));
+			if event.pallet_name() == "Hosting" && event.event_name() == "BenchmarkRequested" {
+				let requested = event
+					.decode_fields_unchecked_as::<RequestedEvent>()
+					.map_err(|e| ChainError::node(&e))?;
+				id = Some(requested.request);
 			}
 		}
-		Err(ChainError::NoRequestEvent)
+		let id = id.ok_or(ChainError::NoRequestEvent)?;
+		// The request's block is finalized: its committee is drawn in the next
+		// block, or a later one the scan reaches as finality moves on. The scan
+		// starts a few blocks back, as the finalized head may be past both.
+		let finalized = |api: &OnlineClient<PolkadotConfig>| {
+			let api = api.clone();
+			async move {
+				api.at_current_block()
+					.await
+					.map(|at| at.block_number())
+					.map_err(|e| ChainError::node(&e))
+			}
+		};
+		let mut next = finalized(&self.api).await?.saturating_sub(3);
+		for _ in 0..120 {
+			let head = finalized(&self.api).await?;
+			while next <= head {
+				let at = self.api.at_block(next).await.map_err(|e| ChainError::node(&e))?;
+				let block_events = at.events().fetch().await.map_err(|e| ChainError::node(&e))?;
+				for event in block_events.iter() {
+					let event = event.map_err(|e| ChainError::node(&e))?;
+					if event.pallet_name() != "Hosting" {
+						continue;
+					}
+					let name = event.event_name();
+					if name != "ProvidePerformanceBenchmark" && name != "RequestVoid" {
+						continue;
+					}
+					let fields = event
+						.decode_fields_unchecked_as::<RequestedEvent>()
+						.map_err(|e| ChainError::node(&e))?;
+					if fields.request != id {
+						continue;
+					}
+					if name == "RequestVoid" {
+						return Err(ChainError::NoCommittee(id));
+					}
+					let opened = event
+						.decode_fields_unchecked_as::<CommitteeEvent>()
+						.map_err(|e| ChainError::node(&e))?;
+					return Ok(OpenedRequest {
+						request: id,
+						attestors: opened.attestors,
+						deadline: opened.deadline,
+					});
+				}
+				next += 1;
+			}
+			tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+		}
+		Err(ChainError::NoCommittee(id))
 	}
 
 	/// Offers to host a published feed.
@@ -322,9 +390,9 @@ impl Chain {
 			return Ok(format!("{} is not a registered hoster", hex::encode(who)));
 		};
 		let figures = self.hosting_api("hoster_figures", (who,)).await?;
-		// `HosterFigures` keeps the last rating next to the overall figures.
+		// `HosterFigures` keeps the last committee verdict next to the overall figures.
 		let last = self.storage_value("HosterFigures", who).await?.and_then(|record| {
-			let last = record.at("last_rating")?;
+			let last = record.at("last_verdict")?;
 			(variant_name(last) == "Some").then(|| last.at(0).cloned()).flatten()
 		});
 		let field = |name: &str| num(&hoster, &["form", "promised", name]);
@@ -335,6 +403,7 @@ impl Chain {
 				option(field("availability").map(|v| Value::unnamed_composite([Value::u128(v)]))),
 			),
 			("min_reliability", option(None)),
+			("min_agreement", option(None)),
 			("max_latency_ms", option(field("latency_ms").map(Value::u128))),
 			(
 				"min_bandwidth_bytes_per_sec",

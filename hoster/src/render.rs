@@ -75,8 +75,8 @@ fn render_reason(reason: &Value) -> String {
 }
 
 /// The report of `hoster chain status`: `hoster` is the `Hosters` entry,
-/// `figures` the `hoster_figures` runtime API answer, `last` the last rating of
-/// `HosterFigures`, `verdict` the `does_qualify` answer against the hoster's own promise.
+/// `figures` the `hoster_figures` runtime API answer, `last` the last committee
+/// verdict of `HosterFigures`, `verdict` the `does_qualify` answer against the hoster's own promise.
 pub fn render_status(
 	who: &[u8; 32],
 	hoster: &Value,
@@ -106,7 +106,7 @@ pub fn render_status(
 		opt(num(hoster, &["form", "promised", "bandwidth_bytes_per_sec"]))
 	));
 	out.push_str(&format!(
-		"measured     availability {}, reliability {}, latency {} ms (sd {}), bandwidth {} B/s (sd {}), {} rating(s), last at block {}\n",
+		"measured     availability {}, reliability {}, latency {} ms (sd {}), bandwidth {} B/s (sd {}), {} verdict(s), last at block {}\n",
 		percent(num(summary, &["availability"])),
 		percent(num(summary, &["reliability"])),
 		opt(num(summary, &["latency_ms"])),
@@ -117,27 +117,32 @@ pub fn render_status(
 		opt(num(summary, &["last_update"]))
 	));
 	let last = last.map(|l| {
-		let outcome = l.at("outcome");
-		let kind = outcome.map(variant_name).unwrap_or_default();
-		let detail = match (kind.as_str(), outcome) {
-			("Normal", Some(o)) => format!(
-				" {} ms, {} B/s, {} chunk(s) verified",
-				opt(num(o, &["latency_ms"])),
-				opt(num(o, &["bandwidth_bytes_per_sec"])),
-				opt(num(o, &["chunks_verified"]))
+		let verdict = l.at("verdict");
+		let kind = verdict.map(variant_name).unwrap_or_default();
+		let detail = match (kind.as_str(), verdict) {
+			("Served", Some(v)) => format!(
+				": availability {}, {} ms, {} B/s",
+				percent(num(v, &["availability"])),
+				opt(num(v, &["latency_ms"])),
+				opt(num(v, &["bandwidth_bytes_per_sec"]))
 			),
-			("Error", Some(o)) => {
-				format!(" {}", o.at(0).map(|e| e.to_string()).unwrap_or_default())
+			("Failed", Some(v)) => match v.at(0) {
+				Some(kind) => match kind.at(0).and_then(|code| code.as_u128()) {
+					Some(code) => format!(": {} {code}", variant_name(kind)),
+					None => format!(": {}", variant_name(kind)),
+				},
+				None => String::new(),
 			},
 			_ => String::new(),
 		};
 		format!(
-			"request {} at block {}: {kind}{detail}",
+			"request {} closed at block {}, {} rating(s): {kind}{detail}",
 			opt(num(l, &["request"])),
-			opt(num(l, &["at"]))
+			opt(num(l, &["at"])),
+			opt(num(l, &["ratings"]))
 		)
 	});
-	out.push_str(&format!("last rating  {}\n", last.unwrap_or_else(|| "none yet".into())));
+	out.push_str(&format!("last verdict {}\n", last.unwrap_or_else(|| "none yet".into())));
 	let qualifies = verdict.at("qualifies").and_then(|q| q.as_bool()).unwrap_or(false);
 	let reasons: Vec<String> = verdict
 		.at("reasons")
@@ -195,18 +200,19 @@ mod tests {
 			("last_update", Value::u128(90)),
 		]);
 		let figures = Value::unnamed_variant("Some", [summary]);
-		let outcome = Value::named_variant(
-			"Normal",
+		let verdict_of_committee = Value::named_variant(
+			"Served",
 			[
+				("availability", perbill(750_000_000)),
 				("latency_ms", Value::u128(41)),
 				("bandwidth_bytes_per_sec", Value::u128(1_900_000)),
-				("chunks_verified", Value::u128(8)),
 			],
 		);
 		let last = Value::named_composite([
 			("request", Value::u128(12)),
+			("verdict", verdict_of_committee),
+			("ratings", Value::u128(3)),
 			("at", Value::u128(88)),
-			("outcome", outcome),
 		]);
 		let reason = Value::named_variant(
 			"BandwidthBelow",
@@ -230,12 +236,43 @@ mod tests {
 			"endpoint     http://h:8900 (region eu-west)".into(),
 			"promised     availability 99.0%, latency <= 200 ms, bandwidth >= 1000000 B/s".into(),
 			"measured     availability 99.5%, reliability 100.0%, latency 40 ms (sd 5), bandwidth 2000000 B/s (sd 1000), \
-			 7 rating(s), last at block 90"
+			 7 verdict(s), last at block 90"
 				.into(),
-			"last rating  request 12 at block 88: Normal 41 ms, 1900000 B/s, 8 chunk(s) verified".into(),
+			"last verdict request 12 closed at block 88, 3 rating(s): Served: availability 75.0%, 41 ms, 1900000 B/s"
+				.into(),
 			"qualifies    no: BandwidthBelow (measured 5, required 6); NotActive (against its own promise)".into(),
 		];
 		assert_eq!(report.lines().collect::<Vec<_>>(), expected, "{report}");
+	}
+
+	#[test]
+	fn a_failed_verdict_names_its_error_and_code() {
+		let hoster = Value::named_composite([("status", Value::unnamed_variant("Suspended", []))]);
+		let figures = Value::unnamed_variant("None", []);
+		let verdict = Value::named_composite([("qualifies", Value::bool(false))]);
+		let last = |kind: Value| {
+			Value::named_composite([
+				("request", Value::u128(4)),
+				("verdict", Value::unnamed_variant("Failed", [kind])),
+				("ratings", Value::u128(2)),
+				("at", Value::u128(9)),
+			])
+		};
+		let line = |kind: Value| {
+			render_status(&[1; 32], &hoster, &figures, Some(&last(kind)), &verdict)
+				.lines()
+				.find(|l| l.starts_with("last verdict"))
+				.unwrap()
+				.to_string()
+		};
+		assert_eq!(
+			line(Value::unnamed_variant("Unreachable", [])),
+			"last verdict request 4 closed at block 9, 2 rating(s): Failed: Unreachable"
+		);
+		assert_eq!(
+			line(Value::unnamed_variant("Http", [Value::u128(503)])),
+			"last verdict request 4 closed at block 9, 2 rating(s): Failed: Http 503"
+		);
 	}
 
 	#[test]

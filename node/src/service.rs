@@ -129,6 +129,21 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// The attestor keys of the development chain's three attestors beyond
+/// Alice's own (`//Bob`, `//Charlie`, key type `host`; `--dev` puts `//Alice`
+/// there already), so that one development node rates every request with a
+/// committee of three. Only on a chain whose type is `Development`.
+fn insert_dev_attestor_keys(keystore: &sp_keystore::KeystorePtr) -> Result<(), ServiceError> {
+	for seed in ["//Bob", "//Charlie"] {
+		keystore
+			.sr25519_generate_new(pallet_hosting::KEY_TYPE, Some(seed))
+			.map_err(|e| {
+				ServiceError::Other(format!("inserting the dev attestor key {seed}: {e}"))
+			})?;
+	}
+	Ok(())
+}
+
 /// Builds and starts a full node.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
@@ -145,6 +160,10 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
+
+	if config.chain_spec.chain_type() == sc_chain_spec::ChainType::Development {
+		insert_dev_attestor_keys(&keystore_container.keystore())?;
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

@@ -1,5 +1,5 @@
 //! Runtime APIs: the standard set for an Aura + GRANDPA chain, and
-//! `HostingApi` (does_qualify, hoster_figures, open_requests_for).
+//! `HostingApi` (does_qualify, hoster_figures, attestor_figures, open_requests_for).
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -7,7 +7,9 @@ use frame_support::{
 	weights::Weight,
 };
 use pallet_grandpa::AuthorityId as GrandpaId;
-use pallet_hosting::{FiguresSummary, Qualification, RequestView, Requirements, Role};
+use pallet_hosting::{
+	AttestorSummary, FiguresSummary, Qualification, RequestView, Requirements, Role,
+};
 use sp_api::impl_runtime_apis;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_core::{crypto::KeyTypeId, OpaqueMetadata};
@@ -188,13 +190,19 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_hosting::runtime_api::HostingApi<Block, AccountId, BlockNumber> for Runtime {
+	impl pallet_hosting::runtime_api::HostingApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn does_qualify(who: AccountId, role: Role, requirements: Requirements) -> Qualification {
 			Hosting::does_qualify(&who, role, &requirements)
 		}
 
 		fn hoster_figures(hoster: AccountId) -> Option<FiguresSummary<BlockNumber>> {
 			Hosting::hoster_figures(&hoster)
+		}
+
+		fn attestor_figures(
+			attestor: AccountId,
+		) -> Option<AttestorSummary<AccountId, Balance, BlockNumber>> {
+			Hosting::attestor_figures(&attestor)
 		}
 
 		fn open_requests_for(attestor: AccountId) -> Vec<RequestView<AccountId, BlockNumber>> {

@@ -125,18 +125,47 @@ parameter_types! {
 	pub const Smoothing: Perbill = Perbill::from_percent(20);
 }
 
+parameter_types! {
+	/// An attestor's bond: what it loses a share of when it disagrees with its
+	/// committees too often (see `DisagreementSlash`).
+	pub const AttestorBond: Balance = 1_000 * UNIT;
+	/// One in ten of the bond per suspension for disagreements.
+	pub const DisagreementSlash: Perbill = Perbill::from_percent(10);
+}
+
 impl pallet_hosting::Config for Runtime {
 	type AuthorityId = pallet_hosting::crypto::AttestorAuthId;
+	/// Collective flip: a block author can bias it (it sees the hash of the
+	/// block it builds on); a production chain plugs in BABE's VRF randomness
+	/// or a beacon (see the pallet's README).
 	type Randomness = RandomnessCollectiveFlip;
 	type WeightInfo = pallet_hosting::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// Open to anyone who bonds `AttestorBond`.
+	type AttestorOrigin = frame_system::EnsureSigned<AccountId>;
+	type AttestorBond = AttestorBond;
+	/// A day (28 800 blocks of 3 s): longer than any request stays open, so an
+	/// attestor cannot leave before the verdicts on its ratings land.
+	type AttestorUnbondingPeriod = ConstU32<28_800>;
+	/// Two of the committee's three.
+	type CommitteeQuorum = ConstU32<2>;
+	/// Ten disagreements in a day suspend an attestor and slash its bond.
+	type MaxDisagreements = ConstU32<10>;
+	type DisagreementWindow = ConstU32<28_800>;
+	type DisagreementSlash = DisagreementSlash;
+	/// Slashed bonds are burned (the runtime has no treasury).
+	type Slashed = ();
 	/// Every 10 blocks (30 s) a periodic round.
 	type BenchmarkPeriod = ConstU32<10>;
 	type MaxBenchmarksPerBlock = ConstU32<16>;
 	type MaxRequestsPerBlock = ConstU32<32>;
 	type ChunksPerBenchmark = ConstU32<4>;
-	type AttestorsPerRequest = ConstU32<1>;
-	/// Ratings are accepted for 10 blocks (30 s): the off-chain worker runs after
-	/// import, takes at most 5 s, and its transaction needs a block or two.
+	/// Committees of three, from distinct regions where the active set allows.
+	type AttestorsPerRequest = ConstU32<3>;
+	/// Ratings are accepted for 10 blocks (30 s) after the committee is drawn:
+	/// the off-chain worker runs after import, takes at most 5 s, and its
+	/// transaction needs a block or two.
 	type ResponseWindow = ConstU32<10>;
 	type MaxAttestors = ConstU32<64>;
 	type MaxHostingsPerHoster = ConstU32<256>;
@@ -146,10 +175,7 @@ impl pallet_hosting::Config for Runtime {
 	type MaxConsecutiveMisses = ConstU32<5>;
 	type HttpDeadlineMs = ConstU64<5000>;
 	type RatingPriority = ConstU64<{ u64::MAX / 2 }>;
-	/// One attestor's ratings of one off-chain run in one transaction: up to
-	/// 128 Normal ratings, about 42 ms of weight (10 ms compute, 769 reads,
-	/// 513 writes) of the 750 ms a block gives normal transactions (1 s of
-	/// compute per 3-second block, 75% of it normal).
+	/// One attestor's ratings of one off-chain run in one transaction.
 	type MaxRatingsPerBatch = ConstU32<128>;
 }
 

@@ -1,6 +1,11 @@
-//! Genesis presets: `development` (one validator, Alice, who is also the
-//! attestor) and `local_testnet` (Alice, Bob, Charlie and Dave validate; Alice,
-//! Bob and Charlie also attest, each from its own region).
+//! Genesis presets: `development` (one validator, Alice, whose node holds
+//! the keys of all three attestors) and `local_testnet` (Alice, Bob, Charlie
+//! and Dave validate; Alice, Bob and Charlie also attest, each from its own
+//! region).
+//!
+//! An attestor is a bonded account (`AliceStash`, ...) that names a signing
+//! key of its own: the node's `host` key (`//Alice`, ...), never the bonded
+//! account's key.
 //!
 //! Why four validators for three attestors: GRANDPA finalizes with more than
 //! two thirds of the voters (threshold = n - (n-1)/3), so with three voters it
@@ -20,11 +25,11 @@ use crate::{AccountId, BalancesConfig, HostingConfig, RuntimeGenesisConfig, Sudo
 /// Every dev account starts with this balance.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
-/// `validators` produce and finalize blocks; `attestors` (account, region)
-/// measure hosters.
+/// `validators` produce and finalize blocks; `attestors` (bonded account,
+/// region, signing key) measure hosters.
 fn genesis(
 	validators: &[(Sr25519Keyring, Ed25519Keyring)],
-	attestors: &[(Sr25519Keyring, &str)],
+	attestors: &[(Sr25519Keyring, &str, Sr25519Keyring)],
 	root: AccountId,
 ) -> Value {
 	let endowed: Vec<AccountId> = Sr25519Keyring::iter().map(|k| k.to_account_id()).collect();
@@ -45,24 +50,31 @@ fn genesis(
 		hosting: HostingConfig {
 			attestors: attestors
 				.iter()
-				.map(|a| (a.0.to_account_id(), a.1.as_bytes().to_vec()))
+				.map(|a| (a.0.to_account_id(), a.1.as_bytes().to_vec(), a.2.to_account_id()))
 				.collect::<Vec<_>>(),
 		},
 	})
 }
 
-/// One validator, Alice, attesting from region `local`.
+/// One validator, Alice; three attestors (`AliceStash`, `BobStash`,
+/// `CharlieStash`, region `local`) whose keys (`//Alice`, `//Bob`,
+/// `//Charlie`) the development node holds, so a committee of three rates
+/// every request on one machine.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		&[(Sr25519Keyring::Alice, "local")],
+		&[
+			(Sr25519Keyring::AliceStash, "local", Sr25519Keyring::Alice),
+			(Sr25519Keyring::BobStash, "local", Sr25519Keyring::Bob),
+			(Sr25519Keyring::CharlieStash, "local", Sr25519Keyring::Charlie),
+		],
 		Sr25519Keyring::Alice.to_account_id(),
 	)
 }
 
 /// Alice, Bob, Charlie and Dave validate (four GRANDPA voters tolerate one
-/// stopped validator); Alice, Bob and Charlie attest from regions `eu`, `us`,
-/// `ap`.
+/// stopped validator); `AliceStash`, `BobStash` and `CharlieStash` attest
+/// from regions `eu`, `us`, `ap`, signing with their validators' `host` keys.
 pub fn local_config_genesis() -> Value {
 	genesis(
 		&[
@@ -72,9 +84,9 @@ pub fn local_config_genesis() -> Value {
 			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
 		&[
-			(Sr25519Keyring::Alice, "eu"),
-			(Sr25519Keyring::Bob, "us"),
-			(Sr25519Keyring::Charlie, "ap"),
+			(Sr25519Keyring::AliceStash, "eu", Sr25519Keyring::Alice),
+			(Sr25519Keyring::BobStash, "us", Sr25519Keyring::Bob),
+			(Sr25519Keyring::CharlieStash, "ap", Sr25519Keyring::Charlie),
 		],
 		Sr25519Keyring::Alice.to_account_id(),
 	)

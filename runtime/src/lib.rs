@@ -82,7 +82,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hosting"),
 	impl_name: alloc::borrow::Cow::Borrowed("hosting-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -124,9 +124,9 @@ pub type UncheckedExtrinsic =
 /// The payload signed by a transaction's signer.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on upgrade, besides the pallets' own.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Migrations to run on upgrade: the hosting pallet's storage version 1 → 2
+/// (committees and bonded attestors).
+type Migrations = (pallet_hosting::migrations::v2::MigrateV1ToV2<Runtime>,);
 
 /// Dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

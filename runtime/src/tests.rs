@@ -36,10 +36,26 @@ fn ext_from_preset(id: &str) -> sp_io::TestExternalities {
 
 #[test]
 fn presets_set_up_validators_and_attestors() {
+	use sp_keyring::Sr25519Keyring::*;
 	ext_from_preset(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
-		let attestors = pallet_hosting::ActiveAttestors::<Runtime>::get();
-		assert_eq!(attestors.len(), 1);
-		assert_eq!(attestors[0].0, sp_keyring::Sr25519Keyring::Alice.to_account_id());
+		let attestors: Vec<AccountId> = pallet_hosting::ActiveAttestors::<Runtime>::get()
+			.into_iter()
+			.map(|(a, _)| a)
+			.collect();
+		assert_eq!(
+			attestors,
+			vec![
+				AliceStash.to_account_id(),
+				BobStash.to_account_id(),
+				CharlieStash.to_account_id()
+			]
+		);
+		// Each signs with a key of its own, held by the development node, and is bonded.
+		for (stash, key) in [(AliceStash, Alice), (BobStash, Bob), (CharlieStash, Charlie)] {
+			let record = pallet_hosting::Attestors::<Runtime>::get(stash.to_account_id()).unwrap();
+			assert_eq!(record.key, key.to_account_id());
+			assert_eq!(record.bond, configs::AttestorBond::get());
+		}
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 	});
 	ext_from_preset(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
@@ -60,22 +76,34 @@ fn ratings_are_validated_by_the_pallet_without_a_signer_or_fees() {
 	ext_from_preset(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		System::set_block_number(1);
 		Hosting::on_initialize(1);
+		// AliceStash attests; Alice's key signs for it.
 		let alice = sp_keyring::Sr25519Keyring::Alice;
+		let stash = sp_keyring::Sr25519Keyring::AliceStash.to_account_id();
+		let seed: Signature = alice.sign(b"any chunk seed").into();
 		let rating = pallet_hosting::Rating {
 			request_id: 7,
-			attestor: alice.to_account_id(),
+			attestor: stash.clone(),
 			outcome: pallet_hosting::RatingOutcome::Timeout,
+			chunk_seed: seed.clone(),
 		};
 		let signature: Signature = alice.sign(&rating.signing_payload()).into();
 		let single = pallet_hosting::Call::performance_benchmark_response { rating, signature };
 		let entries = vec![
-			pallet_hosting::BatchedRating { request_id: 7, outcome: pallet_hosting::RatingOutcome::Timeout },
-			pallet_hosting::BatchedRating { request_id: 8, outcome: pallet_hosting::RatingOutcome::Timeout },
+			pallet_hosting::BatchedRating {
+				request_id: 7,
+				outcome: pallet_hosting::RatingOutcome::Timeout,
+				chunk_seed: seed.clone(),
+			},
+			pallet_hosting::BatchedRating {
+				request_id: 8,
+				outcome: pallet_hosting::RatingOutcome::Timeout,
+				chunk_seed: seed,
+			},
 		];
 		let batch_signature: Signature =
-			alice.sign(&pallet_hosting::batch_signing_payload(&alice.to_account_id(), &entries)).into();
+			alice.sign(&pallet_hosting::batch_signing_payload(&stash, &entries)).into();
 		let batch = pallet_hosting::Call::performance_benchmark_responses {
-			attestor: alice.to_account_id(),
+			attestor: stash.clone(),
 			ratings: entries.try_into().unwrap(),
 			signature: batch_signature,
 		};
@@ -94,7 +122,8 @@ fn ratings_are_validated_by_the_pallet_without_a_signer_or_fees() {
 #[test]
 fn hosting_api_is_in_the_runtime_version() {
 	use sp_api::RuntimeApiInfo;
-	let id = <dyn pallet_hosting::runtime_api::HostingApi<Block, AccountId, BlockNumber>>::ID;
+	let id =
+		<dyn pallet_hosting::runtime_api::HostingApi<Block, AccountId, Balance, BlockNumber>>::ID;
 	assert!(VERSION.apis.iter().any(|(api, _)| *api == id));
 }
 

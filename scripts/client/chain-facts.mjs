@@ -3,7 +3,8 @@
 //   node chain-facts.mjs <ws url> heads
 //       best <n> finalized <n>
 //   node chain-facts.mjs <ws url> attestor <account hex> [block]
-//       status <Active|Suspended> answered <n> missed <n> reliability <ppm>
+//       status <Active|Suspended|Leaving> answered <n> missed <n> reliability <ppm>
+//         disagreed <n> bond <planck>
 //   node chain-facts.mjs <ws url> hoster <account hex> [block]
 //       status <s> samples <n> availability <ppm>
 //     (at the best block, or at the given block number)
@@ -11,17 +12,21 @@
 //       id <feed id> length <n>
 //   node chain-facts.mjs <ws url> qualifies <hoster hex>
 //       qualifies <yes|no>            does_qualify against the hoster's own
-//       reason <Name> [<key> <value>...]   promise, on at least one rating
+//       reason <Name> [<key> <value>...]   promise, on at least one verdict
 //                                      (Perbill values in parts per billion)
 //   node chain-facts.mjs <ws url> events <from block>
+//       committee <request> <attestor hex,...> deadline <n> block <n>   (ProvidePerformanceBenchmark)
 //       rated <request> <attestor hex> <outcome> [latency_ms <ms> bandwidth <B/s>] hoster <hex> block <n>
-//                                                     (BenchmarkRated; figures for Normal)
-//       expired <request> <silent attestor hex,...> block <n>   (RequestExpired)
+//                       (BenchmarkRated: Normal, Timeout or Error<kind>; figures for Normal)
+//       closed <request> <verdict> ratings <n> disagreeing <hex,...|-> silent <hex,...|-> hoster <hex> block <n>
+//                       (RequestClosed: Served, Timeout or Failed<kind>)
+//       void <request> ratings <n> silent <hex,...|-> retry <request|-> hoster <hex> block <n>
+//                       (RequestVoid)
 //   node chain-facts.mjs <ws url> claims <attestor hex>
 //       claim <request> at <block> attempts <n>   (the node's own off-chain
 //                                                  claims: offchain_localStorageGet)
 //   node chain-facts.mjs <ws url> watch [from block]
-//       each benchmark request, rating and expiry, from the given block (default:
+//       each benchmark request, committee, rating and close, from the given block (default:
 //       the best) on and then as blocks are imported, until stopped
 // Exits 2 on bad arguments, 1 when the node cannot be reached or the account is unknown.
 import { ApiPromise, WsProvider } from '@polkadot/api'
@@ -38,6 +43,10 @@ if (!url || !commands.includes(what) || (!['heads', 'watch'].includes(what) && !
 const hex = (account) => u8aToHex(decodeAddress(account)).slice(2)
 const short = (account) => encodeAddress(account).slice(0, 8) + '…'
 const ppm = (num, den) => (den === 0n ? 0n : (num * 1_000_000n) / den)
+const list = (accounts) => accounts.map(hex).join(',') || '-'
+// A stored measurement in the words of the rating it came from.
+const measured = (m) => (m.isServed ? 'Normal' : m.isFailed ? `Error${m.asFailed.type}` : m.type)
+const verdictName = (v) => (v.isFailed ? `Failed${v.asFailed.type}` : v.type)
 
 // @polkadot/api retries a refused connection forever: give up after 30 s.
 const giveUp = setTimeout(() => {
@@ -59,7 +68,8 @@ try {
     const a = stored.unwrap()
     const alpha = a.reliability.alpha.toBigInt()
     const beta = a.reliability.beta.toBigInt()
-    console.log(`status ${a.status.toString()} answered ${a.answered} missed ${a.missed} reliability ${ppm(alpha, alpha + beta)}`)
+    console.log(`status ${a.status.toString()} answered ${a.answered} missed ${a.missed} reliability ${ppm(alpha, alpha + beta)} ` +
+      `disagreed ${a.disagreed} bond ${a.bond}`)
   } else if (what === 'hoster') {
     const state = await at()
     const hoster = await state.query.hosting.hosters(`0x${arg}`)
@@ -96,16 +106,23 @@ try {
     for (let n = Number(arg); n <= best; n++) {
       const state = await api.at(await api.rpc.chain.getBlockHash(n))
       for (const { event } of await state.query.system.events()) {
-        if (api.events.hosting.BenchmarkRated.is(event)) {
-          const { request, hoster, attestor, outcome } = event.data
-          const kind = outcome.isError ? `Error${outcome.asError.type}` : outcome.type
-          const figures = outcome.isNormal
-            ? ` latency_ms ${outcome.asNormal.latencyMs} bandwidth ${outcome.asNormal.bandwidthBytesPerSec}`
+        if (api.events.hosting.ProvidePerformanceBenchmark.is(event)) {
+          const { request, attestors, deadline } = event.data
+          console.log(`committee ${request} ${list(attestors)} deadline ${deadline} block ${n}`)
+        } else if (api.events.hosting.BenchmarkRated.is(event)) {
+          const { request, hoster, attestor, measurement } = event.data
+          const figures = measurement.isServed
+            ? ` latency_ms ${measurement.asServed.latencyMs} bandwidth ${measurement.asServed.bandwidthBytesPerSec}`
             : ''
-          console.log(`rated ${request} ${hex(attestor)} ${kind}${figures} hoster ${hex(hoster)} block ${n}`)
-        } else if (api.events.hosting.RequestExpired.is(event)) {
-          const { request, silent } = event.data
-          console.log(`expired ${request} ${silent.map(hex).join(',') || '-'} block ${n}`)
+          console.log(`rated ${request} ${hex(attestor)} ${measured(measurement)}${figures} hoster ${hex(hoster)} block ${n}`)
+        } else if (api.events.hosting.RequestClosed.is(event)) {
+          const { request, hoster, verdict, ratings, disagreeing, silent } = event.data
+          console.log(`closed ${request} ${verdictName(verdict)} ratings ${ratings} disagreeing ${list(disagreeing)} ` +
+            `silent ${list(silent)} hoster ${hex(hoster)} block ${n}`)
+        } else if (api.events.hosting.RequestVoid.is(event)) {
+          const { request, hoster, ratings, silent, retry } = event.data
+          console.log(`void ${request} ratings ${ratings} silent ${list(silent)} retry ${retry.isSome ? retry.unwrap() : '-'} ` +
+            `hoster ${hex(hoster)} block ${n}`)
         }
       }
     }
@@ -130,20 +147,31 @@ try {
     const show = async (n) => {
       const state = await api.at(await api.rpc.chain.getBlockHash(n))
       for (const { event } of await state.query.system.events()) {
-        if (api.events.hosting.ProvidePerformanceBenchmark.is(event)) {
-          const { request, hoster, feed, attestors, deadline, kind } = event.data
-          console.log(`#${n} request ${request} (${kind.type}): hoster ${short(hoster)} on feed ${feed}, ` +
-            `attestor ${attestors.map(short).join(', ')}, deadline #${deadline}`)
+        if (api.events.hosting.BenchmarkRequested.is(event)) {
+          const { request, hoster, feed, kind } = event.data
+          console.log(`#${n} request ${request} (${kind.type}): hoster ${short(hoster)} on feed ${feed}; committee drawn next block`)
+        } else if (api.events.hosting.ProvidePerformanceBenchmark.is(event)) {
+          const { request, attestors, deadline } = event.data
+          console.log(`#${n} request ${request}: committee ${attestors.map(short).join(', ')}, deadline #${deadline}`)
         } else if (api.events.hosting.BenchmarkRated.is(event)) {
-          const { request, attestor, outcome, availability, reliability } = event.data
-          const measured = outcome.isNormal
-            ? `Normal: latency ${outcome.asNormal.latencyMs} ms, ${(outcome.asNormal.bandwidthBytesPerSec.toNumber() / 1e6).toFixed(1)} MB/s`
-            : outcome.isError ? `Error ${outcome.asError.type}` : outcome.type
-          console.log(`#${n} request ${request} rated by ${short(attestor)}: ${measured}; ` +
-            `availability ${availability.toHuman()}, reliability ${reliability.toHuman()}`)
-        } else if (api.events.hosting.RequestExpired.is(event)) {
-          const { request, silent } = event.data
-          console.log(`#${n} request ${request} expired; silent: ${silent.map(short).join(', ') || '-'}`)
+          const { request, attestor, measurement } = event.data
+          const figures = measurement.isServed
+            ? `: latency ${measurement.asServed.latencyMs} ms, ${(measurement.asServed.bandwidthBytesPerSec.toNumber() / 1e6).toFixed(1)} MB/s`
+            : ''
+          console.log(`#${n} request ${request} rated by ${short(attestor)}: ${measured(measurement)}${figures}`)
+        } else if (api.events.hosting.RequestClosed.is(event)) {
+          const { request, verdict, ratings, availability, reliability, disagreeing, silent } = event.data
+          const figures = verdict.isServed
+            ? ` (${verdict.asServed.latencyMs} ms, ${(verdict.asServed.bandwidthBytesPerSec.toNumber() / 1e6).toFixed(1)} MB/s)`
+            : ''
+          console.log(`#${n} request ${request} closed: ${verdictName(verdict)}${figures} from ${ratings} rating(s); ` +
+            `availability ${availability.toHuman()}, reliability ${reliability.toHuman()}` +
+            (disagreeing.length ? `; disagreeing: ${disagreeing.map(short).join(', ')}` : '') +
+            (silent.length ? `; silent: ${silent.map(short).join(', ')}` : ''))
+        } else if (api.events.hosting.RequestVoid.is(event)) {
+          const { request, ratings, silent, retry } = event.data
+          console.log(`#${n} request ${request} void (${ratings} rating(s), no quorum or no majority); ` +
+            `silent: ${silent.map(short).join(', ') || '-'}${retry.isSome ? `; tried again as request ${retry.unwrap()}` : ''}`)
         }
       }
     }

@@ -1,7 +1,8 @@
 // Sets up one off-chain run with N open requests for the OCW benchmark
-// (scripts/bench/ocw.sh): makes Ferdie the only attestor, opens N benchmark
-// requests of the hoster, waits until all are open, then inserts Ferdie's
-// attestor key so the next off-chain run takes them all at once.
+// (scripts/bench/ocw.sh): makes Ferdie and Eve the only attestors (a committee
+// of two, the quorum; Eve's key is never on the node, so she stays silent),
+// opens N benchmark requests of the hoster, waits until all are open, then
+// inserts Ferdie's attestor key so the next off-chain run takes them all at once.
 //   node ocw-bench.mjs <ws url> <hoster hex> <feed id> <N>
 import assert from 'node:assert/strict'
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api'
@@ -13,7 +14,9 @@ const n = Number(count)
 const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true })
 await cryptoWaitReady()
 const keyring = new Keyring({ type: 'sr25519' })
-const [alice, ferdie] = ['//Alice', '//Ferdie'].map((s) => keyring.addFromUri(s))
+const [ferdie, eve] = ['//Ferdie', '//Eve'].map((s) => keyring.addFromUri(s))
+const ferdieHost = keyring.addFromUri('//Ferdie//host')
+const stashes = ['//Alice//stash', '//Bob//stash', '//Charlie//stash'].map((s) => keyring.addFromUri(s))
 
 const inBlock = (tx, signer, nonce) => new Promise((resolve, reject) => {
   tx.signAndSend(signer, nonce === undefined ? {} : { nonce }, ({ status, dispatchError }) => {
@@ -22,13 +25,17 @@ const inBlock = (tx, signer, nonce) => new Promise((resolve, reject) => {
   }).catch(reject)
 })
 
-// Ferdie attests (his key is not in the keystore yet); Alice stops attesting.
-await inBlock(api.tx.hosting.registerAttestor('bench'), ferdie)
-await inBlock(api.tx.hosting.unregisterAttestor(), alice)
+// Ferdie and Eve attest (Ferdie's key is not in the keystore yet); the
+// development chain's three attestors stop.
+await inBlock(api.tx.hosting.registerAttestor('bench', ferdieHost.address), ferdie)
+await inBlock(api.tx.hosting.registerAttestor('bench-2', keyring.addFromUri('//Eve//host').address), eve)
+for (const stash of stashes) await inBlock(api.tx.hosting.unregisterAttestor(), stash)
 
 // N requests from dev accounts, in batches of 25 per block (the runtime opens at
 // most 32 requests a block), each batch sent at once and awaited in a block.
 const senders = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve'].map((s) => keyring.addFromUri(s))
+// Committees are drawn a block after the requests: wait for the last ones.
+const settle = () => new Promise((resolve) => setTimeout(resolve, 7_000))
 const request = () => api.tx.hosting.requestPerformanceBenchmark(`0x${hoster}`, Number(feed))
 for (let done = 0; done < n;) {
   const batch = Math.min(25, n - done)
@@ -39,10 +46,11 @@ for (let done = 0; done < n;) {
   }))
   done += batch
 }
+await settle()
 // At least N: a periodic round may have added one more.
 const open = await api.call.hostingApi.openRequestsFor(ferdie.address)
 assert.ok(open.length >= n, `every request is open for Ferdie (${open.length} of ${n})`)
 // Now the off-chain worker of the next block sees all N at once.
-await api.rpc.author.insertKey('host', '//Ferdie', u8aToHex(ferdie.publicKey))
+await api.rpc.author.insertKey('host', '//Ferdie//host', u8aToHex(ferdieHost.publicKey))
 console.log(open.length)
 await api.disconnect()

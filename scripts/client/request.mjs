@@ -1,8 +1,9 @@
 // Asks for a benchmark of a hoster on a feed (hosting.requestPerformanceBenchmark,
-// signed by a dev account or any secret URI), waits until it is in a block and
-// prints what the ProvidePerformanceBenchmark event of that transaction says:
+// signed by a dev account or any secret URI), waits until it is in a block
+// (BenchmarkRequested) and its committee is drawn at the start of a later block
+// (ProvidePerformanceBenchmark), and prints:
 //   node request.mjs <ws url> <secret uri> <hoster hex> <feed id>
-//       request <id> attestors <hex,...> deadline <block> block <block it is in>
+//       request <id> attestors <hex,...> deadline <block> block <block the committee was drawn in>
 // Exits 2 on bad arguments, 1 when the request fails.
 import { ApiPromise, WsProvider } from '@polkadot/api'
 import { Keyring } from '@polkadot/keyring'
@@ -34,11 +35,29 @@ try {
         } else if (status.isInBlock) resolve({ events, blockHash: status.asInBlock })
       }).catch(reject)
   })
-  const opened = events.map(({ event }) => event).find((e) => api.events.hosting.ProvidePerformanceBenchmark.is(e))
-  if (!opened) throw new Error('no ProvidePerformanceBenchmark event')
-  const { request, attestors, deadline } = opened.data
-  const block = (await api.rpc.chain.getHeader(blockHash)).number.toNumber()
-  console.log(`request ${request} attestors ${attestors.map(hex).join(',')} deadline ${deadline} block ${block}`)
+  const requested = events.map(({ event }) => event).find((e) => api.events.hosting.BenchmarkRequested.is(e))
+  if (!requested) throw new Error('no BenchmarkRequested event')
+  const id = requested.data.request.toNumber()
+  // The committee is drawn in a later block: look at each block from the one
+  // after inclusion on, as the chain grows.
+  let next = (await api.rpc.chain.getHeader(blockHash)).number.toNumber() + 1
+  for (;;) {
+    const best = (await api.rpc.chain.getHeader()).number.toNumber()
+    for (; next <= best; next++) {
+      const state = await api.at(await api.rpc.chain.getBlockHash(next))
+      for (const { event } of await state.query.system.events()) {
+        if (api.events.hosting.ProvidePerformanceBenchmark.is(event) && event.data.request.toNumber() === id) {
+          const { attestors, deadline } = event.data
+          console.log(`request ${id} attestors ${attestors.map(hex).join(',')} deadline ${deadline} block ${next}`)
+          process.exit(0)
+        }
+        if (api.events.hosting.RequestVoid.is(event) && event.data.request.toNumber() === id) {
+          throw new Error(`request ${id} is void: no committee could be drawn`)
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
 } catch (e) {
   console.error(`request: ${e.message}`)
   process.exitCode = 1

@@ -1,71 +1,153 @@
-//! Attestors: registration with a region, leaving, the active set requests are
-//! assigned from, and each attestor's own reliability (answers and misses;
-//! too many misses in a row suspend it until it resumes).
+//! Attestors: admission with a bond and a signing key of their own, leaving
+//! through an unbonding period, the active set committees are drawn from, and
+//! each attestor's own record: answers and misses (too many misses in a row
+//! suspend it), and disagreements with its committees (too many in one window
+//! suspend it and slash part of its bond).
 
-use frame_support::pallet_prelude::*;
-use sp_runtime::Perbill;
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::{BalancedHold, InspectHold, MutateHold},
+		tokens::Precision,
+		OnUnbalanced,
+	},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
 
 use crate::{pallet::*, types::*};
 
 impl<T: Config> Pallet<T> {
-	/// Registers an attestor measuring from `region` (the call and genesis).
-	pub(crate) fn do_register_attestor(who: T::AccountId, region: Region) -> DispatchResult {
+	/// Registers `who` as an attestor measuring from `region`, signing with
+	/// `key`; holds the bond when `hold_bond` (the call and genesis).
+	pub(crate) fn do_register_attestor(
+		who: T::AccountId,
+		region: Region,
+		key: T::AccountId,
+		hold_bond: bool,
+	) -> DispatchResult {
 		ensure!(!Attestors::<T>::contains_key(&who), Error::<T>::AlreadyAttestor);
 		ensure!(is_valid_region(&region), Error::<T>::InvalidRegion);
+		ensure!(key != who, Error::<T>::KeyIsAccount);
+		ensure!(!AttestorKeys::<T>::contains_key(&key), Error::<T>::KeyInUse);
+		ensure!(
+			(ActiveAttestors::<T>::decode_len().unwrap_or(0) as u32) < T::MaxAttestors::get(),
+			Error::<T>::TooManyAttestors
+		);
+		let bond = if hold_bond { T::AttestorBond::get() } else { Zero::zero() };
+		if !bond.is_zero() {
+			T::Currency::hold(&HoldReason::AttestorBond.into(), &who, bond)
+				.map_err(|_| Error::<T>::InsufficientBond)?;
+		}
 		ActiveAttestors::<T>::try_mutate(|list| list.try_push((who.clone(), region.clone())))
 			.map_err(|_| Error::<T>::TooManyAttestors)?;
+		AttestorKeys::<T>::insert(&key, &who);
+		let now = frame_system::Pallet::<T>::block_number();
 		Attestors::<T>::insert(
 			&who,
 			Attestor {
 				region: region.clone(),
 				status: AttestorStatus::Active,
+				key: key.clone(),
+				bond,
 				reliability: Default::default(),
 				answered: 0,
 				missed: 0,
 				consecutive_misses: 0,
-				registered_at: frame_system::Pallet::<T>::block_number(),
+				disagreed: 0,
+				window_start: now,
+				window_disagreements: 0,
+				registered_at: now,
+				unbonded_at: None,
 			},
 		);
-		Self::deposit_event(Event::AttestorRegistered { attestor: who, region });
+		Self::deposit_event(Event::AttestorRegistered { attestor: who, region, key, bond });
 		Ok(())
 	}
 
-	/// Removes an attestor; the requests already assigned to it expire.
+	/// `who` leaves the active set; the requests already assigned to it still
+	/// take its rating, and its bond stays held until the unbonding period ends.
 	pub(crate) fn do_unregister_attestor(who: T::AccountId) -> DispatchResult {
-		ensure!(Attestors::<T>::take(&who).is_some(), Error::<T>::NotAttestor);
+		let mut attestor = Attestors::<T>::get(&who).ok_or(Error::<T>::NotAttestor)?;
+		ensure!(attestor.status != AttestorStatus::Leaving, Error::<T>::AttestorLeaving);
 		ActiveAttestors::<T>::mutate(|list| list.retain(|(a, _)| *a != who));
-		Self::deposit_event(Event::AttestorUnregistered { attestor: who });
+		let unbonded_at = frame_system::Pallet::<T>::block_number()
+			.saturating_add(T::AttestorUnbondingPeriod::get());
+		attestor.status = AttestorStatus::Leaving;
+		attestor.unbonded_at = Some(unbonded_at);
+		Attestors::<T>::insert(&who, attestor);
+		Self::deposit_event(Event::AttestorUnregistered { attestor: who, unbonded_at });
 		Ok(())
 	}
 
-	/// A suspended attestor takes requests again.
+	/// A leaving attestor past its unbonding period takes back its bond; its
+	/// record and key are removed.
+	pub(crate) fn do_withdraw_attestor_bond(who: T::AccountId) -> DispatchResult {
+		let attestor = Attestors::<T>::get(&who).ok_or(Error::<T>::NotAttestor)?;
+		let unbonded_at = attestor.unbonded_at.ok_or(Error::<T>::AttestorNotLeaving)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() >= unbonded_at,
+			Error::<T>::StillUnbonding
+		);
+		let amount = T::Currency::release_all(
+			&HoldReason::AttestorBond.into(),
+			&who,
+			Precision::BestEffort,
+		)?;
+		AttestorKeys::<T>::remove(&attestor.key);
+		Attestors::<T>::remove(&who);
+		Self::deposit_event(Event::AttestorBondReleased { attestor: who, amount });
+		Ok(())
+	}
+
+	/// A suspended attestor takes requests again, its bond topped up to `AttestorBond`.
 	pub(crate) fn do_resume_attestor(who: T::AccountId) -> DispatchResult {
 		let mut attestor = Attestors::<T>::get(&who).ok_or(Error::<T>::NotAttestor)?;
 		ensure!(attestor.status == AttestorStatus::Suspended, Error::<T>::AttestorNotSuspended);
+		let reason = HoldReason::AttestorBond.into();
+		let held = T::Currency::balance_on_hold(&reason, &who);
+		let wanted = T::AttestorBond::get();
+		if held < wanted {
+			T::Currency::hold(&reason, &who, wanted.saturating_sub(held))
+				.map_err(|_| Error::<T>::InsufficientBond)?;
+		}
 		ActiveAttestors::<T>::try_mutate(|list| {
 			list.try_push((who.clone(), attestor.region.clone()))
 		})
 		.map_err(|_| Error::<T>::TooManyAttestors)?;
 		attestor.status = AttestorStatus::Active;
+		attestor.bond = held.max(wanted);
 		attestor.consecutive_misses = 0;
+		attestor.window_disagreements = 0;
+		attestor.window_start = frame_system::Pallet::<T>::block_number();
 		Attestors::<T>::insert(&who, attestor);
 		Self::deposit_event(Event::AttestorResumed { attestor: who });
 		Ok(())
 	}
 
-	/// An attestor answered a request in time: its reliability rises and its
-	/// run of misses ends.
-	pub(crate) fn note_answered(who: &T::AccountId) {
+	/// The attestor account a rating key signs for.
+	pub fn attestor_of_key(key: &T::AccountId) -> Option<T::AccountId> {
+		AttestorKeys::<T>::get(key)
+	}
+
+	/// An attestor answered `count` requests in time: its answer rate rises and
+	/// its run of misses ends. One write, however many (a batch's ratings).
+	pub(crate) fn note_answered(who: &T::AccountId, count: u32) {
 		Attestors::<T>::mutate(who, |a| {
 			if let Some(a) = a {
-				a.reliability.record(T::ForgettingFactor::get(), Perbill::one());
-				a.answered = a.answered.saturating_add(1);
+				for _ in 0..count {
+					a.reliability.record(T::ForgettingFactor::get(), Perbill::one());
+				}
+				a.answered = a.answered.saturating_add(count);
 				a.consecutive_misses = 0;
 			}
 		});
 	}
 
-	/// An attestor let a request expire: its reliability falls; after too
+	/// An attestor let a request expire: its answer rate falls; after too
 	/// many misses in a row it is suspended. The hoster is not blamed.
 	pub(crate) fn note_missed(who: &T::AccountId) {
 		let Some(mut attestor) = Attestors::<T>::get(who) else { return };
@@ -75,13 +157,73 @@ impl<T: Config> Pallet<T> {
 		if attestor.status == AttestorStatus::Active
 			&& attestor.consecutive_misses >= T::MaxConsecutiveMisses::get()
 		{
-			attestor.status = AttestorStatus::Suspended;
-			ActiveAttestors::<T>::mutate(|list| list.retain(|(a, _)| a != who));
-			Self::deposit_event(Event::AttestorSuspended {
-				attestor: who.clone(),
-				consecutive_misses: attestor.consecutive_misses,
-			});
+			let fault = AttestorFault::MissedRequests(attestor.consecutive_misses);
+			Self::suspend_attestor(who, &mut attestor, fault);
 		}
 		Attestors::<T>::insert(who, attestor);
+	}
+
+	/// An attestor's rating disagreed with its committee's verdict. Past
+	/// `MaxDisagreements` in one `DisagreementWindow` it is suspended and
+	/// `DisagreementSlash` of its bond goes to `Slashed`.
+	pub(crate) fn note_disagreed(who: &T::AccountId, now: BlockNumberFor<T>) {
+		let Some(mut attestor) = Attestors::<T>::get(who) else { return };
+		attestor.disagreed = attestor.disagreed.saturating_add(1);
+		if now >= attestor.window_start.saturating_add(T::DisagreementWindow::get()) {
+			attestor.window_start = now;
+			attestor.window_disagreements = 0;
+		}
+		attestor.window_disagreements = attestor.window_disagreements.saturating_add(1);
+		if attestor.window_disagreements >= T::MaxDisagreements::get() {
+			let count = attestor.window_disagreements;
+			attestor.window_disagreements = 0;
+			attestor.window_start = now;
+			if attestor.status == AttestorStatus::Active {
+				Self::suspend_attestor(who, &mut attestor, AttestorFault::Disagreed(count));
+			}
+			Self::slash_bond(who, &mut attestor);
+		}
+		Attestors::<T>::insert(who, attestor);
+	}
+
+	/// Takes `who` out of the active set.
+	fn suspend_attestor(who: &T::AccountId, attestor: &mut AttestorOf<T>, fault: AttestorFault) {
+		attestor.status = AttestorStatus::Suspended;
+		ActiveAttestors::<T>::mutate(|list| list.retain(|(a, _)| a != who));
+		Self::deposit_event(Event::AttestorSuspended { attestor: who.clone(), fault });
+	}
+
+	/// Slashes `DisagreementSlash` of what is held as `who`'s bond.
+	fn slash_bond(who: &T::AccountId, attestor: &mut AttestorOf<T>) {
+		let reason = HoldReason::AttestorBond.into();
+		let held = T::Currency::balance_on_hold(&reason, who);
+		let amount = T::DisagreementSlash::get().mul_floor(held);
+		if amount.is_zero() {
+			return;
+		}
+		let (credit, _missing) = T::Currency::slash(&reason, who, amount);
+		let slashed = frame_support::traits::Imbalance::peek(&credit);
+		T::Slashed::on_unbalanced(credit);
+		attestor.bond = attestor.bond.saturating_sub(slashed);
+		Self::deposit_event(Event::AttestorSlashed { attestor: who.clone(), amount: slashed });
+	}
+
+	/// An attestor's record in plain units (`None` if not registered).
+	pub fn attestor_figures(
+		who: &T::AccountId,
+	) -> Option<AttestorSummary<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		let a = Attestors::<T>::get(who)?;
+		Some(AttestorSummary {
+			status: a.status,
+			agreement: a.agreement(),
+			answer_rate: a.reliability.mean(),
+			region: a.region,
+			key: a.key,
+			bond: a.bond,
+			answered: a.answered,
+			missed: a.missed,
+			disagreed: a.disagreed,
+			unbonded_at: a.unbonded_at,
+		})
 	}
 }

@@ -74,10 +74,13 @@ impl<T: Config> Pallet<T> {
 			)
 			.expect("genesis feed does not verify");
 		}
-		for (account, region) in &config.attestors {
-			let region = Region::try_from(region.clone()).expect("genesis region too long");
-			Self::do_register_attestor(account.clone(), region).expect("genesis attestor invalid");
+		for (account, region, key) in &config.attestors {
+			let region: Region =
+				region.clone().try_into().expect("genesis attestor region too long");
+			Self::do_register_attestor(account.clone(), region, key.clone(), true)
+				.expect("genesis attestor invalid (region, key, or bond funds)");
 		}
+
 		for h in &config.hosters {
 			let form = HosterForm {
 				endpoint: h.endpoint.clone().try_into().expect("genesis endpoint too long"),

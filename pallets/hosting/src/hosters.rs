@@ -6,11 +6,7 @@ use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 
-use crate::{
-	figures::{Figures, Sample},
-	pallet::*,
-	types::*,
-};
+use crate::{figures::Figures, pallet::*, qualification::meets_own_promise, types::*};
 
 impl<T: Config> Pallet<T> {
 	/// Registers `who` as a Pending hoster hosting `feed` and requests its
@@ -143,22 +139,27 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Status follows the measurements: a registration rating that meets the
-	/// promise activates; an active hoster whose availability falls below its
-	/// promise is suspended; a suspended one that meets it again is reactivated.
+	/// Status follows the figures, judged as `does_qualify` judges them
+	/// against the hoster's own promise ([`meets_own_promise`]):
+	/// - a Pending hoster becomes Active when its Registration request closes
+	///   with at least `CommitteeQuorum` ratings that met its promise and its
+	///   figures meet it;
+	/// - an Active hoster with at least `SuspensionMinSamples` closed requests
+	///   whose figures no longer meet its promise is Suspended;
+	/// - a Suspended hoster whose figures meet its promise again is Active.
 	pub(crate) fn update_hoster_status(
 		who: &T::AccountId,
 		hoster: &mut Hoster<BlockNumberFor<T>>,
 		kind: BenchmarkKind,
 		request_id: RequestId,
-		sample: &Sample,
+		quorum_met_promise: bool,
 		figures: &Figures<BlockNumberFor<T>>,
 	) {
-		let promised = hoster.form.promised.availability;
-		let availability = figures.availability.mean();
+		let promised = hoster.form.promised;
+		let meets = meets_own_promise(figures, &promised);
 		let next = match hoster.status {
 			HosterStatus::Pending if kind == BenchmarkKind::Registration => {
-				if sample.met_promise {
+				if quorum_met_promise && meets {
 					HosterStatus::Active
 				} else {
 					Self::deposit_event(Event::RegistrationBenchmarkFailed {
@@ -168,14 +169,10 @@ impl<T: Config> Pallet<T> {
 					HosterStatus::Pending
 				}
 			},
-			HosterStatus::Active
-				if figures.samples >= T::SuspensionMinSamples::get() && availability < promised =>
-			{
+			HosterStatus::Active if figures.samples >= T::SuspensionMinSamples::get() && !meets => {
 				HosterStatus::Suspended
 			},
-			HosterStatus::Suspended if sample.met_promise && availability >= promised => {
-				HosterStatus::Active
-			},
+			HosterStatus::Suspended if meets => HosterStatus::Active,
 			status => status,
 		};
 		if next != hoster.status {
@@ -185,8 +182,8 @@ impl<T: Config> Pallet<T> {
 				},
 				HosterStatus::Suspended => Self::deposit_event(Event::HosterSuspended {
 					hoster: who.clone(),
-					availability,
-					promised,
+					availability: figures.availability.mean(),
+					promised: promised.availability,
 				}),
 				HosterStatus::Pending => {},
 			}

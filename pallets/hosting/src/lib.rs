@@ -19,6 +19,7 @@ mod benchmarking;
 mod tests;
 
 pub mod attestors;
+pub mod committee;
 pub mod crypto;
 pub mod feeds;
 pub mod figures;
@@ -27,6 +28,7 @@ pub mod hosters;
 #[cfg(feature = "std")]
 pub mod integrity;
 pub mod measure;
+pub mod migrations;
 pub mod offchain;
 pub mod qualification;
 pub mod ratings;
@@ -39,7 +41,7 @@ pub mod weights;
 
 pub use figures::Figures;
 pub use genesis::{GenesisFeed, GenesisHoster};
-pub use requests::sample_chunks;
+pub use requests::{chunks_of, sample_chunks};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -60,14 +62,42 @@ pub const LOG_TARGET: &str = "runtime::hosting";
 pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
-	use frame_support::{dispatch::DispatchResult, pallet_prelude::*, traits::Randomness};
+	use frame_support::{
+		dispatch::DispatchResult,
+		pallet_prelude::*,
+		traits::{
+			fungible::{self, Credit},
+			OnUnbalanced, Randomness,
+		},
+	};
 	use frame_system::{offchain::SigningTypes, pallet_prelude::*};
 	use sp_runtime::{
 		traits::{Saturating, Verify},
 		Perbill,
 	};
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The storage version: 2 since requests carry committees' votes and
+	/// attestors carry a key and a bond ([`crate::migrations::v2`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+
+	/// A balance of the pallet's currency.
+	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
+
+	/// Funds slashed from an attestor's bond, on their way to [`Config::Slashed`].
+	pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+
+	/// An attestor's record, for the pallet's own `T`.
+	pub type AttestorOf<T> =
+		Attestor<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// An attestor's bond, held while it is registered and through its unbonding period.
+		AttestorBond,
+	}
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -82,8 +112,41 @@ pub mod pallet {
 	{
 		/// The attestor key the off-chain worker signs ratings with.
 		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
-		/// Source of randomness for chunks, nonces and attestor assignment.
+		/// Source of randomness for committees and nonces, drawn at the start
+		/// of the block after a request's (see the README on what a production
+		/// chain plugs in here).
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+		/// The currency attestor bonds are held in.
+		type Currency: fungible::Inspect<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::BalancedHold<Self::AccountId>;
+		/// The runtime's hold reasons, which include this pallet's [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Who may register as an attestor: `EnsureSigned` for an open, bonded
+		/// set; an origin of a fixed set of accounts for a permissioned one.
+		type AttestorOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
+		/// Held from an attestor's account while it is registered.
+		#[pallet::constant]
+		type AttestorBond: Get<BalanceOf<Self>>;
+		/// Blocks between `unregister_attestor` and the release of the bond.
+		#[pallet::constant]
+		type AttestorUnbondingPeriod: Get<BlockNumberFor<Self>>;
+		/// Ratings a request needs for a verdict, and Registration ratings that
+		/// must meet the hoster's promise to activate it.
+		#[pallet::constant]
+		type CommitteeQuorum: Get<u32>;
+		/// Disagreements with its committees in one window that suspend an
+		/// attestor and slash its bond.
+		#[pallet::constant]
+		type MaxDisagreements: Get<u32>;
+		/// Blocks of one disagreement window.
+		#[pallet::constant]
+		type DisagreementWindow: Get<BlockNumberFor<Self>>;
+		/// Share of its bond an attestor loses when it is suspended for disagreements.
+		#[pallet::constant]
+		type DisagreementSlash: Get<Perbill>;
+		/// Where slashed bonds go (`()` burns them).
+		type Slashed: OnUnbalanced<CreditOf<Self>>;
 		/// Weights of calls and hooks.
 		type WeightInfo: WeightInfo;
 		/// Blocks between two rounds of periodic benchmarks.
@@ -95,10 +158,10 @@ pub mod pallet {
 		/// Most benchmark requests created in one block, all kinds together.
 		#[pallet::constant]
 		type MaxRequestsPerBlock: Get<u32>;
-		/// Chunks sampled by one benchmark (at most [`MAX_CHUNKS_PER_BENCHMARK`]).
+		/// Chunks one attestor samples per benchmark (at most [`MAX_CHUNKS_PER_BENCHMARK`]).
 		#[pallet::constant]
 		type ChunksPerBenchmark: Get<u32>;
-		/// Attestors assigned to one benchmark.
+		/// Attestors in the committee of one benchmark.
 		#[pallet::constant]
 		type AttestorsPerRequest: Get<u32>;
 		/// Blocks after its creation during which a request accepts ratings.
@@ -153,10 +216,13 @@ pub mod pallet {
 	pub type Hosters<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Hoster<BlockNumberFor<T>>>;
 
-	/// Registered attestors: account → region, status, own reliability.
+	/// Registered attestors: account → region, status, key, bond, own record.
 	#[pallet::storage]
-	pub type Attestors<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, Attestor<BlockNumberFor<T>>>;
+	pub type Attestors<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, AttestorOf<T>>;
+
+	/// Attestor signing keys (as accounts) → the attestor account they sign for.
+	#[pallet::storage]
+	pub type AttestorKeys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
 
 	/// Active attestors and their regions, the pool requests are assigned from.
 	#[pallet::storage]
@@ -199,6 +265,15 @@ pub mod pallet {
 		BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>,
 	>;
 
+	/// Requests created in the current block, assigned their committee at the
+	/// start of the next: (block they were created in, ids).
+	#[pallet::storage]
+	pub type Unassigned<T: Config> = StorageValue<
+		_,
+		(BlockNumberFor<T>, BoundedVec<RequestId, T::MaxRequestsPerBlock>),
+		ValueQuery,
+	>;
+
 	/// Requests by deadline block, closed by `on_initialize` the block after.
 	#[pallet::storage]
 	pub type RequestsByDeadline<T: Config> = StorageMap<
@@ -215,12 +290,8 @@ pub mod pallet {
 
 	/// Each hoster's figures over all ratings, and the rating that last changed them.
 	#[pallet::storage]
-	pub type HosterFigures<T: Config> = StorageMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		FiguresRecord<T::AccountId, BlockNumberFor<T>>,
-	>;
+	pub type HosterFigures<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, FiguresRecord<BlockNumberFor<T>>>;
 
 	/// Each hoster's figures as measured by attestors of one region.
 	#[pallet::storage]
@@ -297,24 +368,44 @@ pub mod pallet {
 			/// The registration request that was rated.
 			request: RequestId,
 		},
-		/// An attestor registered.
+		/// An attestor registered; its bond is held.
 		AttestorRegistered {
 			/// The attestor.
 			attestor: T::AccountId,
 			/// Where it measures from.
 			region: Region,
+			/// The key its ratings are signed with.
+			key: T::AccountId,
+			/// The bond held.
+			bond: BalanceOf<T>,
 		},
-		/// An attestor left.
+		/// An attestor left the active set; its bond is released from `unbonded_at`.
 		AttestorUnregistered {
 			/// The attestor.
 			attestor: T::AccountId,
+			/// The first block `withdraw_attestor_bond` succeeds in.
+			unbonded_at: BlockNumberFor<T>,
 		},
-		/// An attestor missed too many requests in a row and gets no new ones.
+		/// A leaving attestor's bond was released and its record removed.
+		AttestorBondReleased {
+			/// The attestor.
+			attestor: T::AccountId,
+			/// The amount released.
+			amount: BalanceOf<T>,
+		},
+		/// An attestor gets no new requests until it resumes.
 		AttestorSuspended {
 			/// The attestor.
 			attestor: T::AccountId,
-			/// Requests it missed in a row.
-			consecutive_misses: u32,
+			/// Why.
+			fault: AttestorFault,
+		},
+		/// Part of an attestor's bond was slashed for disagreeing with its committees.
+		AttestorSlashed {
+			/// The attestor.
+			attestor: T::AccountId,
+			/// The amount slashed.
+			amount: BalanceOf<T>,
 		},
 		/// A suspended attestor asked for requests again.
 		AttestorResumed {
@@ -335,8 +426,20 @@ pub mod pallet {
 			/// The feed.
 			feed: FeedId,
 		},
-		/// A benchmark is requested: the assigned attestors fetch `chunks` of feed
-		/// `feed_key` at `length` from `endpoint` and rate the hoster by `deadline`.
+		/// A benchmark was requested; its committee is drawn at the start of the next block.
+		BenchmarkRequested {
+			/// The request's id.
+			request: RequestId,
+			/// The hoster to measure.
+			hoster: T::AccountId,
+			/// The feed whose chunks are fetched.
+			feed: FeedId,
+			/// Why it was requested.
+			kind: BenchmarkKind,
+		},
+		/// A benchmark's committee was drawn: each attestor fetches its own
+		/// `chunks_per_attestor` chunks of feed `feed_key` at `length` from
+		/// `endpoint` and rates the hoster by `deadline`.
 		ProvidePerformanceBenchmark {
 			/// The request's id.
 			request: RequestId,
@@ -350,18 +453,18 @@ pub mod pallet {
 			endpoint: Endpoint,
 			/// The feed length the chunks' proofs are anchored at.
 			length: u64,
-			/// Block numbers to fetch.
-			chunks: Chunks,
+			/// Chunks each attestor samples (drawn from its own signature).
+			chunks_per_attestor: u32,
 			/// The challenge the hoster's contact proofs sign.
 			nonce: [u8; 32],
-			/// The attestors assigned.
+			/// The committee.
 			attestors: Vec<T::AccountId>,
 			/// The last block a rating is accepted in.
 			deadline: BlockNumberFor<T>,
 			/// Why it was requested.
 			kind: BenchmarkKind,
 		},
-		/// An attestor's rating was recorded; the hoster's figures after it.
+		/// A committee member's rating was accepted and kept with its request.
 		BenchmarkRated {
 			/// The request rated.
 			request: RequestId,
@@ -370,18 +473,41 @@ pub mod pallet {
 			/// The attestor that rated.
 			attestor: T::AccountId,
 			/// What it measured.
-			outcome: RatingOutcome,
-			/// The hoster's availability after the rating.
-			availability: Perbill,
-			/// The hoster's reliability after the rating.
-			reliability: Perbill,
+			measurement: Measurement,
 		},
-		/// A request closed at its deadline; these attestors never answered.
-		RequestExpired {
+		/// A request closed with its committee's verdict, recorded once into the
+		/// hoster's figures.
+		RequestClosed {
 			/// The request.
 			request: RequestId,
-			/// Assigned attestors that never answered.
+			/// The hoster measured.
+			hoster: T::AccountId,
+			/// The committee's verdict.
+			verdict: Verdict,
+			/// Ratings received.
+			ratings: u32,
+			/// The hoster's availability after the verdict.
+			availability: Perbill,
+			/// The hoster's reliability after the verdict.
+			reliability: Perbill,
+			/// Attestors whose rating disagreed with the verdict.
+			disagreeing: Vec<T::AccountId>,
+			/// Committee members that never answered.
 			silent: Vec<T::AccountId>,
+		},
+		/// A request closed without a verdict (fewer ratings than the quorum, or
+		/// no majority): the hoster is not blamed; the silent attestors are.
+		RequestVoid {
+			/// The request.
+			request: RequestId,
+			/// The hoster measured.
+			hoster: T::AccountId,
+			/// Ratings received.
+			ratings: u32,
+			/// Committee members that never answered.
+			silent: Vec<T::AccountId>,
+			/// The request that tries the benchmark again, if any.
+			retry: Option<RequestId>,
 		},
 	}
 
@@ -423,6 +549,18 @@ pub mod pallet {
 		NotAttestor,
 		/// The attestor is not suspended.
 		AttestorNotSuspended,
+		/// The account has too little free balance for the attestor bond.
+		InsufficientBond,
+		/// This key already signs for an attestor.
+		KeyInUse,
+		/// An attestor's signing key must not be its own account's key.
+		KeyIsAccount,
+		/// The attestor is leaving; it cannot do this.
+		AttestorLeaving,
+		/// The attestor has not unregistered.
+		AttestorNotLeaving,
+		/// The unbonding period has not ended yet.
+		StillUnbonding,
 		/// The attestor set is full.
 		TooManyAttestors,
 		/// The hoster already hosts this feed.
@@ -447,6 +585,14 @@ pub mod pallet {
 		InvalidRatingSignature,
 		/// The contact proof does not verify with the hoster's contact key, or names a chunk not asked.
 		InvalidContactProof,
+		/// The chunk seed signature does not verify with the attestor's key.
+		InvalidChunkSeed,
+		/// The rating rates a chunk other than the ones its chunk seed draws.
+		WrongChunks,
+		/// The Merkle path does not lead from the rated block to the request's tree hash.
+		InvalidInclusionProof,
+		/// The request's committee is not drawn yet.
+		NotAssignedYet,
 		/// The registration benchmark's feed is no longer published.
 		RegistrationFeedGone,
 		/// A batch of ratings is empty.
@@ -459,8 +605,9 @@ pub mod pallet {
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Attestors and their regions.
-		pub attestors: Vec<(T::AccountId, Vec<u8>)>,
+		/// Attestors: account, region, and the key its ratings are signed with
+		/// (the account's bond is held at genesis).
+		pub attestors: Vec<(T::AccountId, Vec<u8>, T::AccountId)>,
 		/// Feeds, in id order.
 		pub feeds: Vec<GenesisFeed<T::AccountId>>,
 		/// Hosters, registered Active.
@@ -476,12 +623,14 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Closes the requests whose deadline was the previous block, then runs the
-		/// periodic benchmark round when one is due. Both are bounded per block.
+		/// Draws the committees of the requests created in the previous block,
+		/// closes the requests whose deadline was the previous block, then runs the
+		/// periodic benchmark round when one is due. All are bounded per block.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let expired = Self::expire_requests(now.saturating_sub(One::one()));
+			let assigned = Self::assign_committees(now);
+			let closed = Self::close_expired(now.saturating_sub(One::one()));
 			let scheduled = Self::schedule_periodic(now);
-			T::WeightInfo::on_initialize(expired, scheduled)
+			T::WeightInfo::on_initialize(assigned.saturating_add(closed), scheduled)
 		}
 
 		/// The attestor: measures the hosters assigned to this node's attestor
@@ -572,16 +721,24 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::unregister_hoster(removed)).into())
 		}
 
-		/// Registers the caller as an attestor measuring from `region`. Its account
-		/// key must be in its node's keystore under key type `host`.
+		/// Registers the caller as an attestor measuring from `region`, holding
+		/// `AttestorBond` from its account. `key` is the attestor key its node's
+		/// keystore holds under key type `host` (as an account; not the
+		/// caller's own key): the off-chain worker signs ratings with it.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::register_attestor())]
-		pub fn register_attestor(origin: OriginFor<T>, region: Region) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_register_attestor(who, region)
+		pub fn register_attestor(
+			origin: OriginFor<T>,
+			region: Region,
+			key: T::AccountId,
+		) -> DispatchResult {
+			let who = T::AttestorOrigin::ensure_origin(origin)?;
+			Self::do_register_attestor(who, region, key, true)
 		}
 
-		/// Removes the caller as an attestor. Requests already assigned to it expire.
+		/// The caller stops taking requests; its bond stays held for
+		/// `AttestorUnbondingPeriod` blocks (it can still be slashed for the
+		/// ratings it gave), then `withdraw_attestor_bond` releases it.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::unregister_attestor())]
 		pub fn unregister_attestor(origin: OriginFor<T>) -> DispatchResult {
@@ -589,7 +746,9 @@ pub mod pallet {
 			Self::do_unregister_attestor(who)
 		}
 
-		/// A suspended attestor (too many missed requests) asks for requests again.
+		/// A suspended attestor (too many missed requests, or too many
+		/// disagreements) asks for requests again; a slashed bond is topped up
+		/// to `AttestorBond` from its free balance.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::resume_attestor())]
 		pub fn resume_attestor(origin: OriginFor<T>) -> DispatchResult {
@@ -637,16 +796,18 @@ pub mod pallet {
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_performance_benchmark_response())]
 		pub fn performance_benchmark_response(
 			origin: OriginFor<T>,
-			rating: Rating<T::AccountId>,
+			rating: Rating<T::AccountId, T::Signature>,
 			signature: T::Signature,
 		) -> DispatchResultWithPostInfo {
 			ensure_authorized(origin)?;
 			let _ = signature;
-			// The signatures were checked by `authorize_rating` in this same
-			// transaction; the state checks are repeated because earlier
+			// The signatures and proofs were checked by `authorize_rating` in this
+			// same transaction; the state checks are repeated because earlier
 			// transactions of the block may have changed it.
+			let attestor = rating.attestor.clone();
 			let request = Self::open_request_for(&rating)?;
 			Self::record_rating(rating, request);
+			Self::note_answered(&attestor, 1);
 			Ok(Pays::No.into())
 		}
 
@@ -662,20 +823,32 @@ pub mod pallet {
 		pub fn performance_benchmark_responses(
 			origin: OriginFor<T>,
 			attestor: T::AccountId,
-			ratings: BoundedVec<BatchedRating, T::MaxRatingsPerBatch>,
+			ratings: BoundedVec<BatchedRating<T::Signature>, T::MaxRatingsPerBatch>,
 			signature: T::Signature,
 		) -> DispatchResultWithPostInfo {
 			ensure_authorized(origin)?;
 			let _ = signature;
-			// The signature, duplicates and contact proofs were checked by
+			// The signature, duplicates and proofs were checked by
 			// `authorize_ratings`; the state is checked again per rating, as for a
 			// single one. An error reverts the whole batch (calls are transactional).
+			let count = ratings.len() as u32;
 			for entry in ratings {
 				let rating = entry.rated_by(attestor.clone());
 				let request = Self::open_request_for(&rating)?;
 				Self::record_rating(rating, request);
 			}
+			// One write of the attestor's record for the whole batch.
+			Self::note_answered(&attestor, count);
 			Ok(Pays::No.into())
+		}
+
+		/// A leaving attestor whose unbonding period has ended takes back its
+		/// bond; its record is removed.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::withdraw_attestor_bond())]
+		pub fn withdraw_attestor_bond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_attestor_bond(who)
 		}
 	}
 }

@@ -19,10 +19,10 @@
 
 use alloc::vec::Vec;
 
-use crate::types::{ContactProof, MeasurementFailure, RatingOutcome};
+use crate::types::{BlockInclusion, ContactProof, MeasurementFailure, RatingOutcome};
 
 /// What became of one chunk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChunkFate {
 	/// Delivered, verified against the registered roots, contact proof valid.
 	Valid {
@@ -34,6 +34,8 @@ pub enum ChunkFate {
 		bytes: u64,
 		/// The hoster's contact proof for it.
 		contact_proof: ContactProof,
+		/// Its Merkle path, which the chain checks for the block the rating's contact proof names.
+		inclusion: BlockInclusion,
 	},
 	/// Served, but wrong: an HTTP status, an undecodable body, a failed proof or contact proof.
 	Failed(MeasurementFailure),
@@ -56,11 +58,12 @@ impl core::fmt::Display for ChunkFate {
 }
 
 /// A chunk delivered valid, as the rating's arithmetic needs it.
-struct ValidChunk {
+struct ValidChunk<'a> {
 	first_byte_ms: u64,
 	done_ms: u64,
 	bytes: u64,
-	contact_proof: ContactProof,
+	contact_proof: &'a ContactProof,
+	inclusion: &'a BlockInclusion,
 }
 
 /// Turns the fates of one benchmark's chunks into its rating.
@@ -87,15 +90,22 @@ pub fn rate(fates: &[ChunkFate]) -> RatingOutcome {
 	}
 	let valid: Vec<ValidChunk> = fates
 		.iter()
-		.filter_map(|f| match *f {
-			ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof } => {
-				Some(ValidChunk { first_byte_ms, done_ms, bytes, contact_proof })
+		.filter_map(|f| match f {
+			ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof, inclusion } => {
+				Some(ValidChunk {
+					first_byte_ms: *first_byte_ms,
+					done_ms: *done_ms,
+					bytes: *bytes,
+					contact_proof,
+					inclusion,
+				})
 			},
 			_ => None,
 		})
 		.collect();
 	if let Some(first) = valid.first() {
-		let contact_proof = first.contact_proof;
+		let contact_proof = *first.contact_proof;
+		let inclusion = first.inclusion.clone();
 		let first_byte_ms = valid.iter().map(|v| v.first_byte_ms).min().unwrap_or(0);
 		let bytes: u64 = valid.iter().map(|v| v.bytes).sum();
 		let end = valid.iter().map(|v| v.done_ms).max().unwrap_or(0);
@@ -105,6 +115,7 @@ pub fn rate(fates: &[ChunkFate]) -> RatingOutcome {
 			bytes,
 			chunks_verified: valid.len() as u32,
 			contact_proof,
+			inclusion,
 		};
 	}
 	failed(|k| matches!(k, MeasurementFailure::Http(_)))
@@ -125,8 +136,18 @@ mod tests {
 	const PROOF: ContactProof =
 		ContactProof { block_index: 3, block_hash: [1; 32], signature: [2; 64] };
 
+	fn inclusion() -> BlockInclusion {
+		BlockInclusion { size: 7, nodes: Default::default(), roots: Default::default() }
+	}
+
 	fn valid(first_byte_ms: u64, done_ms: u64, bytes: u64) -> ChunkFate {
-		ChunkFate::Valid { first_byte_ms, done_ms, bytes, contact_proof: PROOF }
+		ChunkFate::Valid {
+			first_byte_ms,
+			done_ms,
+			bytes,
+			contact_proof: PROOF,
+			inclusion: inclusion(),
+		}
 	}
 
 	#[test]
@@ -142,6 +163,7 @@ mod tests {
 				bytes: 100_000,
 				chunks_verified: 3,
 				contact_proof: PROOF,
+				inclusion: inclusion(),
 			}
 		);
 	}

@@ -3,10 +3,15 @@
 //!
 //! ## Flow of one run (after each imported block)
 //! 1. **Is it for me.** For every attestor key in the keystore (key type `host`),
-//!    the open requests assigned to its account that it has not answered
+//!    the attestor it signs for ([`Pallet::attestor_of_key`]: the key is
+//!    registered apart from the bonded account), and the open requests whose
+//!    committee that attestor is in and that it has not rated
 //!    ([`Pallet::unanswered_requests`], a bounded scan of `BenchmarkRequests`).
-//!    Each is *claimed* in persistent off-chain storage with a compare-and-set, so overlapping runs, re-orgs and restarts never rate a
-//!    request twice.
+//!    Each is *claimed* in persistent off-chain storage with a compare-and-set,
+//!    so overlapping runs, re-orgs and restarts never rate a request twice.
+//!    For each, the key signs the request's nonce: that chunk seed draws the
+//!    chunks this attestor asks for ([`crate::requests::chunks_of`]), which
+//!    the hoster cannot know before it is asked.
 //! 2. **Fetch.** Every chunk of every claimed request is requested at once
 //!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`,
 //!    the protocol of [`hypercore_verify::wire`]),
@@ -28,11 +33,15 @@
 //!    signed roots), and the hoster's contact proof with the contact key of its
 //!    registration form.
 //! 5. **Rate** (Normal, Timeout, or Error: Unreachable, Http, Encoding,
-//!    Integrity, ContactProof), sign with the attestor key and submit as an
-//!    authorized unsigned transaction: `performance_benchmark_response` when a
-//!    key has one rating in this run, else `performance_benchmark_responses`
-//!    with all of them (the pool validates each transaction synchronously on
-//!    submission, so one per rating would not keep 100 requests as fast as one).
+//!    Integrity, ContactProof; a Normal rating carries the contact proof and
+//!    Merkle path of one verified chunk, and every rating its chunk seed), sign
+//!    with the attestor key and submit as an authorized unsigned transaction:
+//!    `performance_benchmark_response` when a key has one rating in this run,
+//!    else `performance_benchmark_responses` with all of them (the pool
+//!    validates each transaction synchronously on submission, so one per
+//!    rating would not keep 100 requests as fast as one). A node holding
+//!    several attestors' keys (the development chain's node holds three) rates
+//!    for each of them in the same run.
 //!
 //! ## Retries
 //! A claimed request that is still open for this attestor [`RETRY_AFTER`] blocks
@@ -70,7 +79,7 @@ use sp_runtime::{
 use crate::{
 	measure::{rate, ChunkFate},
 	pallet::*,
-	requests::RequestOf,
+	requests::{chunks_of, RequestOf},
 	types::*,
 	LOG_TARGET,
 };
@@ -112,13 +121,21 @@ type AppPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
 	<T as frame_system::offchain::SigningTypes>::Signature,
 >>::RuntimeAppPublic;
 
+/// A batch entry, for the runtime's signature type.
+type BatchedRatingOf<T> = BatchedRating<<T as frame_system::offchain::SigningTypes>::Signature>;
+
 /// One request to measure, with what it takes to judge and sign.
 struct Job<T: Config> {
 	id: RequestId,
 	request: RequestOf<T>,
+	/// The attestor account the key signs for.
 	attestor: T::AccountId,
 	/// The attestor's key, as the runtime's signer type.
 	public: T::Public,
+	/// The key's signature over the request's nonce, whose hash draws `chunks`.
+	chunk_seed: T::Signature,
+	/// The chunks this attestor asks for.
+	chunks: Chunks,
 	/// The feed's key; `None` when the feed is gone.
 	feed_key: Option<[u8; 32]>,
 	/// Where and as whom the hoster answers; `None` when the hoster is gone.
@@ -157,7 +174,7 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		.enumerate()
 		.map(|(n, job)| {
 			let fates: Vec<ChunkFate> =
-				fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate).collect();
+				fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate.clone()).collect();
 			let outcome = if job.hoster.is_none() || job.feed_key.is_none() {
 				// The hoster or the feed left the chain: there is nothing to fetch as asked.
 				RatingOutcome::Error(MeasurementFailure::Unreachable)
@@ -177,7 +194,9 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 		let generic: <T::AuthorityId as AppCrypto<T::Public, T::Signature>>::GenericPublic =
 			key.into();
 		let public: T::Public = generic.into();
-		let attestor = public.clone().into_account();
+		let Some(attestor) = Pallet::<T>::attestor_of_key(&public.clone().into_account()) else {
+			continue;
+		};
 		// Oldest first (storage order is by hash): logs and batches follow request ids.
 		let mut open: Vec<(RequestId, RequestOf<T>)> =
 			Pallet::<T>::unanswered_requests(&attestor).collect();
@@ -187,6 +206,12 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 				log::debug!(target: LOG_TARGET, "request {id}: already handled by this node");
 				continue;
 			}
+			let payload = chunk_seed_payload(id, &request.nonce);
+			let Some(chunk_seed) = T::AuthorityId::sign(&payload, public.clone()) else {
+				log::warn!(target: LOG_TARGET, "request {id}: the keystore could not sign the chunk seed");
+				continue;
+			};
+			let chunks = chunks_of(&chunk_seed, request.length, T::ChunksPerBenchmark::get());
 			let feed = Feeds::<T>::get(request.feed);
 			let hoster = Hosters::<T>::get(&request.hoster).map(|h| HosterContact {
 				endpoint: h.form.endpoint.into_inner(),
@@ -200,7 +225,7 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 				hoster.as_ref().map(|h| String::from_utf8_lossy(&h.endpoint).into_owned()).unwrap_or_default(),
 				request.feed,
 				request.length,
-				request.chunks
+				chunks
 			);
 			jobs.push(Job {
 				id,
@@ -209,6 +234,8 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 				request,
 				attestor: attestor.clone(),
 				public: public.clone(),
+				chunk_seed,
+				chunks,
 			});
 		}
 	}
@@ -252,7 +279,7 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 	for (n, job) in jobs.iter().enumerate() {
 		let (Some(hoster), Some(feed_key)) = (&job.hoster, &job.feed_key) else { continue };
 		let endpoint = String::from_utf8_lossy(&hoster.endpoint);
-		for &index in job.request.chunks.iter() {
+		for &index in job.chunks.iter() {
 			let challenge = Challenge {
 				request: job.id,
 				nonce: job.request.nonce,
@@ -372,11 +399,12 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 					let job = &jobs[fetches[i].job];
 					judge_chunk::<T>(job, fetches[i].index, received).map_or_else(
 						ChunkFate::Failed,
-						|contact_proof| ChunkFate::Valid {
+						|(contact_proof, inclusion)| ChunkFate::Valid {
 							first_byte_ms: first_byte.diff(&fetches[i].sent).millis(),
 							done_ms: done.diff(&fetches[i].sent).millis(),
 							bytes,
 							contact_proof,
+							inclusion,
 						},
 					)
 				},
@@ -397,7 +425,7 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 }
 
 /// How far one [`BodyBuffer::read`] got.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum BodyRead {
 	/// The whole body is in the buffer.
 	Complete,
@@ -475,13 +503,14 @@ impl BodyBuffer {
 	}
 }
 
-/// Decodes and verifies one served chunk; returns its contact proof. The body is
-/// hashed in place (see [`hypercore_verify::served`]), so it is scratch afterwards.
+/// Decodes and verifies one served chunk; returns its contact proof and
+/// Merkle path. The body is hashed in place (see [`hypercore_verify::served`]),
+/// so it is scratch afterwards.
 fn judge_chunk<T: Config>(
 	job: &Job<T>,
 	index: u64,
 	body: &mut [u8],
-) -> Result<ContactProof, MeasurementFailure> {
+) -> Result<(ContactProof, BlockInclusion), MeasurementFailure> {
 	let served = decode_served_block::<SpIo>(body).map_err(|_| MeasurementFailure::Encoding)?;
 	if served.index != index {
 		return Err(MeasurementFailure::Integrity);
@@ -505,7 +534,8 @@ fn judge_chunk<T: Config>(
 	if !valid {
 		return Err(MeasurementFailure::ContactProof);
 	}
-	Ok(ContactProof { block_index: index, block_hash, signature })
+	let inclusion = BlockInclusion { size: served.size, nodes: served.nodes, roots: served.roots };
+	Ok((ContactProof { block_index: index, block_hash, signature }, inclusion))
 }
 
 /// Signs the ratings with their attestor keys and submits them as authorized
@@ -516,9 +546,10 @@ fn judge_chunk<T: Config>(
 /// validates every transaction on submission, so one of each per rating would
 /// make a run with 100 requests take a second longer than a run with one.
 fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
-	let mut by_key: Vec<(&Job<T>, Vec<BatchedRating>)> = Vec::new();
+	let mut by_key: Vec<(&Job<T>, Vec<BatchedRatingOf<T>>)> = Vec::new();
 	for (job, outcome) in rated {
-		let entry = BatchedRating { request_id: job.id, outcome };
+		let entry =
+			BatchedRating { request_id: job.id, outcome, chunk_seed: job.chunk_seed.clone() };
 		match by_key.iter_mut().find(|(first, _)| first.public == job.public) {
 			Some((_, ratings)) => ratings.push(entry),
 			None => by_key.push((job, vec![entry])),
@@ -528,7 +559,7 @@ fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
 	for (job, ratings) in by_key {
 		for part in ratings.chunks(most) {
 			let payload = match part {
-				[one] => one.rated_by(job.attestor.clone()).signing_payload(),
+				[one] => one.clone().rated_by(job.attestor.clone()).signing_payload(),
 				_ => batch_signing_payload(&job.attestor, part),
 			};
 			let Some(signature) = T::AuthorityId::sign(&payload, job.public.clone()) else {
@@ -537,7 +568,7 @@ fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
 			};
 			let call = match part {
 				[one] => Call::<T>::performance_benchmark_response {
-					rating: one.rated_by(job.attestor.clone()),
+					rating: one.clone().rated_by(job.attestor.clone()),
 					signature,
 				},
 				_ => Call::<T>::performance_benchmark_responses {

@@ -9,7 +9,8 @@ use crate::{
 	figures::Figures,
 	pallet::*,
 	types::{
-		Attestor, AttestorStatus, HosterStatus, Qualification, Reason, Region, Requirements, Role,
+		Attestor, AttestorStatus, HosterStatus, Promise, Qualification, Reason, Region,
+		Requirements, Role,
 	},
 };
 
@@ -110,10 +111,11 @@ pub fn judge_hoster<BlockNumber>(
 }
 
 /// Judges an attestor (or `None`: not registered): its answer rate stands for
-/// availability; speed requirements and regions do not apply to attestors, but
-/// a required region must be the attestor's own.
-pub fn judge_attestor<BlockNumber>(
-	attestor: Option<&Attestor<BlockNumber>>,
+/// availability, its agreement with its committees is `min_agreement`; speed
+/// requirements do not apply to attestors, and a required region must be the
+/// attestor's own.
+pub fn judge_attestor<AccountId, Balance, BlockNumber>(
+	attestor: Option<&Attestor<AccountId, Balance, BlockNumber>>,
 	requirements: &Requirements,
 ) -> Qualification {
 	let Some(a) = attestor else { return verdict(alloc::vec![Reason::NotRegistered]) };
@@ -137,10 +139,30 @@ pub fn judge_attestor<BlockNumber>(
 			break;
 		}
 	}
+	if let Some(required) = requirements.min_agreement {
+		let measured = a.agreement();
+		if measured < required {
+			reasons.push(Reason::AgreementBelow { measured, required });
+		}
+	}
 	if let Some(region) = requirements.region.as_ref().filter(|r| **r != a.region) {
 		reasons.push(Reason::RegionNotServed { region: Region::clone(region) });
 	}
 	verdict(reasons)
+}
+
+/// Whether a hoster's figures meet its own `promise`, judged as
+/// `does_qualify` judges them (availability, latency, bandwidth): the rule
+/// that activates and suspends hosters.
+pub fn meets_own_promise<BlockNumber>(figures: &Figures<BlockNumber>, promise: &Promise) -> bool {
+	let requirements = Requirements {
+		min_availability: Some(promise.availability),
+		max_latency_ms: Some(promise.latency_ms),
+		min_bandwidth_bytes_per_sec: Some(promise.bandwidth_bytes_per_sec),
+		..Default::default()
+	};
+	let view = HosterView { status: HosterStatus::Active, figures: Some(figures) };
+	judge_hoster(Some(view), &requirements).qualifies
 }
 
 fn clamp_u32(v: u64) -> u32 {
@@ -177,6 +199,7 @@ mod tests {
 		Requirements {
 			min_availability: Some(Perbill::from_percent(90)),
 			min_reliability: None,
+			min_agreement: None,
 			max_latency_ms: Some(100),
 			min_bandwidth_bytes_per_sec: Some(1_000_000),
 			min_samples: Some(3),
@@ -249,24 +272,32 @@ mod tests {
 	}
 
 	#[test]
-	fn attestors_are_judged_by_their_answer_rate() {
+	fn attestors_are_judged_by_their_answer_rate_and_agreement() {
 		let region: Region = b"eu".to_vec().try_into().unwrap();
 		let mut a = Attestor {
 			region: region.clone(),
 			status: AttestorStatus::Active,
+			key: 7u64,
+			bond: 100u64,
 			reliability: Beta { alpha: 9 * ONE, beta: ONE },
-			answered: 9,
+			answered: 10,
 			missed: 1,
 			consecutive_misses: 0,
+			disagreed: 1,
+			window_start: 1u32,
+			window_disagreements: 1,
 			registered_at: 1u32,
+			unbonded_at: None,
 		};
 		let req = Requirements {
 			min_availability: Some(Perbill::from_percent(85)),
+			min_agreement: Some(Perbill::from_percent(90)),
 			min_samples: Some(5),
 			..Default::default()
 		};
 		assert!(judge_attestor(Some(&a), &req).qualifies);
 		a.reliability = Beta { alpha: 5 * ONE, beta: 5 * ONE };
+		a.disagreed = 5;
 		a.status = AttestorStatus::Suspended;
 		let other: Region = b"us".to_vec().try_into().unwrap();
 		let q = judge_attestor(Some(&a), &Requirements { region: Some(other.clone()), ..req });
@@ -278,11 +309,15 @@ mod tests {
 					measured: Perbill::from_percent(50),
 					required: Perbill::from_percent(85)
 				},
+				Reason::AgreementBelow {
+					measured: Perbill::from_percent(50),
+					required: Perbill::from_percent(90)
+				},
 				Reason::RegionNotServed { region: other },
 			]
 		);
 		assert_eq!(
-			judge_attestor::<u32>(None, &Requirements::default()).reasons,
+			judge_attestor::<u64, u64, u32>(None, &Requirements::default()).reasons,
 			alloc::vec![Reason::NotRegistered]
 		);
 	}

@@ -1,15 +1,25 @@
 //! Benchmark requests: where they come from (registration, the periodic
-//! schedule, anyone on demand), the per-block budget, which attestors are
-//! assigned, which chunks are sampled, and their expiry at the deadline.
+//! schedule, anyone on demand), the per-block budget, the committee drawn a
+//! block later, the chunks each attestor draws, and the close: once, when
+//! the whole committee has rated or at the deadline, with the committee's
+//! verdict ([`crate::committee`]).
 
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{pallet_prelude::*, traits::Randomness};
 use frame_system::pallet_prelude::BlockNumberFor;
 use hypercore_verify::SpIo;
-use sp_runtime::traits::{Saturating, Zero};
+use sp_runtime::{
+	traits::{One, Saturating, Zero},
+	Perbill,
+};
 
-use crate::{pallet::*, types::*, LOG_TARGET, MAX_CHUNKS_PER_BENCHMARK};
+use crate::{
+	committee, figures::Params, pallet::*, types::*, LOG_TARGET, MAX_CHUNKS_PER_BENCHMARK,
+};
+
+/// Most times a void request (no quorum, or no majority) is tried again.
+pub const MAX_RETRIES: u8 = 2;
 
 /// An open request as stored, for the pallet's own `T`.
 pub type RequestOf<T> = BenchmarkRequest<
@@ -56,67 +66,137 @@ impl<T: Config> Pallet<T> {
 		take
 	}
 
-	/// Creates a benchmark request: random chunks below the feed's registered
-	/// length, a random nonce, random attestors (never the hoster, regions as
-	/// diverse as possible), a deadline; emits `ProvidePerformanceBenchmark`.
+	/// Creates a benchmark request and queues it for its committee, drawn
+	/// at the start of the next block ([`Self::assign_committees`]); emits
+	/// `BenchmarkRequested`. Counts against the block's request budget.
 	pub(crate) fn create_request(
 		hoster: &T::AccountId,
 		feed_id: FeedId,
 		kind: BenchmarkKind,
+	) -> Result<RequestId, Error<T>> {
+		Self::open_request(hoster, feed_id, kind, 0)
+	}
+
+	/// [`Self::create_request`] for the `retry`-th try of a benchmark.
+	fn open_request(
+		hoster: &T::AccountId,
+		feed_id: FeedId,
+		kind: BenchmarkKind,
+		retry: u8,
 	) -> Result<RequestId, Error<T>> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let (block, count) = RequestsInBlock::<T>::get();
 		let count = if block == now { count } else { 0 };
 		ensure!(count < T::MaxRequestsPerBlock::get(), Error::<T>::TooManyRequests);
 		let feed = Feeds::<T>::get(feed_id).ok_or(Error::<T>::UnknownFeed)?;
-		let form = Hosters::<T>::get(hoster).ok_or(Error::<T>::NotHoster)?.form;
+		ensure!(Hosters::<T>::contains_key(hoster), Error::<T>::NotHoster);
+		let eligible =
+			ActiveAttestors::<T>::get().iter().filter(|(a, _)| a != hoster).count() as u32;
+		ensure!(eligible >= T::CommitteeQuorum::get().max(1), Error::<T>::NoAttestorAvailable);
 		let id = NextRequestId::<T>::get();
-
-		let (random, _) = T::Randomness::random(&(b"hosting/request", id).encode());
-		let seed = sp_io::hashing::blake2_256(&(random, id, hoster, feed_id).encode());
-		let attestors = Self::select_attestors(hoster, &seed);
-		ensure!(!attestors.is_empty(), Error::<T>::NoAttestorAvailable);
-		let chunks = sample_chunks(&seed, feed.length, T::ChunksPerBenchmark::get());
-		let nonce = sp_io::hashing::blake2_256(&(b"nonce", seed).encode());
-		let deadline = now.saturating_add(T::ResponseWindow::get());
-
-		RequestsByDeadline::<T>::try_mutate(deadline, |ids| ids.try_push(id))
-			.map_err(|_| Error::<T>::TooManyRequests)?;
+		Unassigned::<T>::try_mutate(|(block, ids)| {
+			if *block != now {
+				*block = now;
+				ids.clear();
+			}
+			ids.try_push(id)
+		})
+		.map_err(|_| Error::<T>::TooManyRequests)?;
 		let request = BenchmarkRequest {
 			hoster: hoster.clone(),
 			feed: feed_id,
 			length: feed.length,
 			tree_hash: hypercore_verify::hashes::tree::<SpIo>(&feed.roots),
-			chunks: chunks.clone(),
-			nonce,
-			attestors: attestors.clone(),
-			answered: BoundedVec::new(),
+			nonce: [0; 32],
+			attestors: BoundedVec::new(),
+			votes: BoundedVec::new(),
 			created: now,
-			deadline,
+			deadline: now.saturating_add(One::one()).saturating_add(T::ResponseWindow::get()),
 			kind,
+			retry,
 		};
 		BenchmarkRequests::<T>::insert(id, request);
 		NextRequestId::<T>::put(id.saturating_add(1));
 		RequestsInBlock::<T>::put((now, count + 1));
 		log::info!(
 			target: LOG_TARGET,
-			"request {} ({:?}): hoster {:?}, feed {} at length {}, chunks {:?}, attestors {:?}, deadline {:?}",
-			id, kind, hoster, feed_id, feed.length, chunks, attestors, deadline
+			"request {} ({:?}): hoster {:?}, feed {} at length {}; committee drawn next block",
+			id, kind, hoster, feed_id, feed.length
 		);
-		Self::deposit_event(Event::ProvidePerformanceBenchmark {
+		Self::deposit_event(Event::BenchmarkRequested {
 			request: id,
 			hoster: hoster.clone(),
 			feed: feed_id,
-			feed_key: feed.key,
-			endpoint: form.endpoint,
-			length: feed.length,
-			chunks,
-			nonce,
-			attestors: attestors.into_inner(),
-			deadline,
 			kind,
 		});
 		Ok(id)
+	}
+
+	/// Draws the committee and nonce of every request created in the
+	/// previous block, from this block's randomness and the previous block's
+	/// hash (neither existed when the requests were submitted); sets their
+	/// deadline and emits `ProvidePerformanceBenchmark`. Returns how many
+	/// requests it looked at.
+	pub(crate) fn assign_committees(now: BlockNumberFor<T>) -> u32 {
+		let (created, ids) = Unassigned::<T>::get();
+		if created >= now || ids.is_empty() {
+			return 0;
+		}
+		Unassigned::<T>::kill();
+		let (random, _) = T::Randomness::random(b"hosting/committee");
+		let parent = frame_system::Pallet::<T>::parent_hash();
+		let deadline = now.saturating_add(T::ResponseWindow::get());
+		let looked_at = ids.len() as u32;
+		for id in ids {
+			let Some(mut request) = BenchmarkRequests::<T>::get(id) else { continue };
+			let seed = sp_io::hashing::blake2_256(&(random, parent, id, &request.hoster).encode());
+			let attestors = Self::select_attestors(&request.hoster, &seed);
+			let endpoint = Hosters::<T>::get(&request.hoster).map(|h| h.form.endpoint);
+			let feed_key = Feeds::<T>::get(request.feed).map(|f| f.key);
+			let quorum = T::CommitteeQuorum::get().max(1);
+			let (Some(endpoint), Some(feed_key), true) =
+				(endpoint, feed_key, attestors.len() as u32 >= quorum)
+			else {
+				// The hoster or feed left, or too few attestors remain: nobody is blamed.
+				BenchmarkRequests::<T>::remove(id);
+				Self::deposit_event(Event::RequestVoid {
+					request: id,
+					hoster: request.hoster,
+					ratings: 0,
+					silent: Vec::new(),
+					retry: None,
+				});
+				continue;
+			};
+			if RequestsByDeadline::<T>::try_mutate(deadline, |list| list.try_push(id)).is_err() {
+				// Cannot happen: one block's requests share one deadline and fit its list.
+				BenchmarkRequests::<T>::remove(id);
+				continue;
+			}
+			request.nonce = sp_io::hashing::blake2_256(&(b"nonce", seed).encode());
+			request.attestors = attestors;
+			request.deadline = deadline;
+			log::info!(
+				target: LOG_TARGET,
+				"request {}: committee {:?}, deadline {:?}",
+				id, request.attestors, deadline
+			);
+			Self::deposit_event(Event::ProvidePerformanceBenchmark {
+				request: id,
+				hoster: request.hoster.clone(),
+				feed: request.feed,
+				feed_key,
+				endpoint,
+				length: request.length,
+				chunks_per_attestor: T::ChunksPerBenchmark::get(),
+				nonce: request.nonce,
+				attestors: request.attestors.clone().into_inner(),
+				deadline,
+				kind: request.kind,
+			});
+			BenchmarkRequests::<T>::insert(id, request);
+		}
+		looked_at
 	}
 
 	/// Up to `AttestorsPerRequest` active attestors, never `hoster`, starting
@@ -154,26 +234,124 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Closes the requests whose deadline was `block`; returns how many were
-	/// closed. Silent attestors are blamed, the hoster is not.
-	pub(crate) fn expire_requests(block: BlockNumberFor<T>) -> u32 {
+	/// closed.
+	pub(crate) fn close_expired(block: BlockNumberFor<T>) -> u32 {
 		let ids = RequestsByDeadline::<T>::take(block);
 		let mut closed = 0u32;
 		for id in ids {
-			let Some(request) = BenchmarkRequests::<T>::take(id) else { continue };
+			let Some(request) = BenchmarkRequests::<T>::get(id) else { continue };
 			closed += 1;
-			let silent: Vec<T::AccountId> = request
-				.attestors
-				.iter()
-				.filter(|a| !request.answered.contains(a))
-				.cloned()
-				.collect();
-			for attestor in &silent {
-				Self::note_missed(attestor);
-			}
-			log::info!(target: LOG_TARGET, "request {} expired; silent attestors: {:?}", id, silent);
-			Self::deposit_event(Event::RequestExpired { request: id, silent });
+			Self::close_request(id, request);
 		}
 		closed
+	}
+
+	/// Closes a request, once: when its whole committee has rated it, or at
+	/// its deadline. With a verdict ([`crate::committee`]) the hoster's
+	/// figures record it once, its status follows, and disagreeing attestors
+	/// are noted; without one the request is void and tried again (at most
+	/// [`MAX_RETRIES`] times). Silent attestors are blamed either way.
+	pub(crate) fn close_request(id: RequestId, request: RequestOf<T>) {
+		BenchmarkRequests::<T>::remove(id);
+		let now = frame_system::Pallet::<T>::block_number();
+		let silent: Vec<T::AccountId> =
+			request.attestors.iter().filter(|a| !request.has_voted(a)).cloned().collect();
+		for attestor in &silent {
+			Self::note_missed(attestor);
+		}
+		let measurements: Vec<Measurement> = request.votes.iter().map(|v| v.measurement).collect();
+		let ratings = measurements.len() as u32;
+		let Some(verdict) = committee::verdict_of(&measurements, T::CommitteeQuorum::get()) else {
+			let retry = if request.retry < MAX_RETRIES {
+				Self::open_request(&request.hoster, request.feed, request.kind, request.retry + 1)
+					.ok()
+			} else {
+				None
+			};
+			log::info!(target: LOG_TARGET, "request {id} void: {ratings} rating(s), silent {silent:?}, retry {retry:?}");
+			Self::deposit_event(Event::RequestVoid {
+				request: id,
+				hoster: request.hoster,
+				ratings,
+				silent,
+				retry,
+			});
+			return;
+		};
+		let mut disagreeing = Vec::new();
+		for vote in &request.votes {
+			if !committee::agrees(&vote.measurement, &verdict) {
+				Self::note_disagreed(&vote.attestor, now);
+				disagreeing.push(vote.attestor.clone());
+			}
+		}
+		let (availability, reliability) = match Hosters::<T>::get(&request.hoster) {
+			Some(hoster) => Self::record_verdict(id, &request, hoster, &verdict, &disagreeing),
+			None => (Perbill::zero(), Perbill::zero()),
+		};
+		log::info!(
+			target: LOG_TARGET,
+			"request {id} closed: {verdict:?} from {ratings} rating(s); disagreeing {disagreeing:?}, silent {silent:?}"
+		);
+		Self::deposit_event(Event::RequestClosed {
+			request: id,
+			hoster: request.hoster,
+			verdict,
+			ratings,
+			availability,
+			reliability,
+			disagreeing,
+			silent,
+		});
+	}
+
+	/// Records a verdict into the hoster's figures (overall once; per region,
+	/// each agreeing attestor's own measurement) and moves its status.
+	/// Returns its availability and reliability after.
+	fn record_verdict(
+		id: RequestId,
+		request: &RequestOf<T>,
+		mut hoster: Hoster<BlockNumberFor<T>>,
+		verdict: &Verdict,
+		disagreeing: &[T::AccountId],
+	) -> (Perbill, Perbill) {
+		let now = frame_system::Pallet::<T>::block_number();
+		let params =
+			Params { forgetting: T::ForgettingFactor::get(), smoothing: T::Smoothing::get() };
+		let promise = hoster.form.promised;
+		let sample = committee::sample_of(verdict, &promise);
+		let mut record = HosterFigures::<T>::get(&request.hoster).unwrap_or_default();
+		record.overall.record(&sample, &params, now);
+		record.last_verdict = Some(VerdictRecord {
+			request: id,
+			verdict: *verdict,
+			ratings: request.votes.len() as u32,
+			at: now,
+		});
+		HosterFigures::<T>::insert(&request.hoster, &record);
+		for vote in request.votes.iter().filter(|v| !disagreeing.contains(&v.attestor)) {
+			let Some(region) = Attestors::<T>::get(&vote.attestor).map(|a| a.region) else {
+				continue;
+			};
+			let own = committee::sample_of_measurement(&vote.measurement, &promise);
+			RegionalFigures::<T>::mutate(&request.hoster, &region, |p| {
+				p.get_or_insert_with(Default::default).record(&own, &params, now)
+			});
+		}
+		let promise_votes = request
+			.votes
+			.iter()
+			.filter(|v| committee::meets_promise(&v.measurement, &promise))
+			.count() as u32;
+		Self::update_hoster_status(
+			&request.hoster,
+			&mut hoster,
+			request.kind,
+			id,
+			promise_votes >= T::CommitteeQuorum::get(),
+			&record.overall,
+		);
+		(record.overall.availability.mean(), record.overall.reliability.mean())
 	}
 
 	/// Open requests assigned to `attestor` that it has not answered, with their ids.
@@ -198,7 +376,7 @@ impl<T: Config> Pallet<T> {
 		attestor: &T::AccountId,
 	) -> impl Iterator<Item = (RequestId, RequestOf<T>)> + '_ {
 		BenchmarkRequests::<T>::iter()
-			.filter(move |(_, r)| r.attestors.contains(attestor) && !r.answered.contains(attestor))
+			.filter(move |(_, r)| r.attestors.contains(attestor) && !r.has_voted(attestor))
 	}
 
 	/// A request with what an attestor needs to fetch it: the feed key and the hoster's endpoint.
@@ -216,28 +394,51 @@ impl<T: Config> Pallet<T> {
 			feed: r.feed,
 			length: r.length,
 			tree_hash: r.tree_hash,
-			chunks: r.chunks.into_inner(),
 			nonce: r.nonce,
+			answered: r.votes.iter().map(|v| v.attestor.clone()).collect(),
 			attestors: r.attestors.into_inner(),
-			answered: r.answered.into_inner(),
 			deadline: r.deadline,
 			kind: r.kind,
 		}
 	}
 }
 
-/// `count` random block numbers below `length` from `seed`, sorted, without repeats.
+/// The chunks an attestor asks for: `count` block numbers below `length`
+/// drawn from the hash of its `chunk_seed` signature (SCALE-encoded).
+pub fn chunks_of<Signature: Encode>(chunk_seed: &Signature, length: u64, count: u32) -> Chunks {
+	sample_chunks(&chunk_seed.using_encoded(sp_io::hashing::blake2_256), length, count)
+}
+
+/// `min(count, length)` distinct block numbers below `length` drawn from
+/// `seed`, sorted (`count` at most [`MAX_CHUNKS_PER_BENCHMARK`]). Draws
+/// that repeat a block are drawn again, a bounded number of times; should
+/// those run out, the lowest blocks not drawn complete the set, so every
+/// attestor asks for the same number of chunks.
 pub fn sample_chunks(seed: &[u8; 32], length: u64, count: u32) -> Chunks {
-	let mut chunks = Vec::with_capacity(count as usize);
-	if length > 0 {
-		for i in 0..count.min(MAX_CHUNKS_PER_BENCHMARK) {
-			let h = sp_io::hashing::blake2_256(&(b"chunk", seed, i).encode());
+	let wanted = u64::from(count.min(MAX_CHUNKS_PER_BENCHMARK)).min(length) as usize;
+	let mut chunks: Vec<u64> = Vec::with_capacity(wanted);
+	if wanted as u64 == length {
+		chunks.extend(0..length);
+	} else {
+		let mut draw = 0u32;
+		while chunks.len() < wanted && draw < 4 * MAX_CHUNKS_PER_BENCHMARK {
+			let h = sp_io::hashing::blake2_256(&(b"chunk", seed, draw).encode());
 			let mut word = [0u8; 8];
 			word.copy_from_slice(&h[..8]);
-			chunks.push(u64::from_le_bytes(word) % length);
+			let chunk = u64::from_le_bytes(word) % length;
+			if !chunks.contains(&chunk) {
+				chunks.push(chunk);
+			}
+			draw += 1;
+		}
+		let mut next = 0;
+		while chunks.len() < wanted {
+			if !chunks.contains(&next) {
+				chunks.push(next);
+			}
+			next += 1;
 		}
 	}
 	chunks.sort_unstable();
-	chunks.dedup();
 	Chunks::truncate_from(chunks)
 }

@@ -6,10 +6,14 @@
 //!   hosting whose record names that slot, and no slot beyond; every hosting
 //!   has its slot; each hoster's `hostings` counts its hostings;
 //! * attestors: `ActiveAttestors` holds exactly the Active attestors, once
-//!   each, with their registered region;
-//! * requests: every open request is listed under its deadline in
-//!   `RequestsByDeadline`, every listed id is either closed or open with that
-//!   deadline, and only assigned attestors have answered.
+//!   each, with their registered region; `AttestorKeys` and the attestors'
+//!   keys match both ways; only leaving attestors have an unbonding block;
+//!   the recorded bond is held;
+//! * requests: a request without a committee is queued in `Unassigned`; every
+//!   assigned request is listed under its deadline in `RequestsByDeadline`,
+//!   every listed id is either closed or open with that deadline, only
+//!   committee members have rated, and a request rated by its whole committee
+//!   is closed.
 
 use alloc::{collections::BTreeMap, vec::Vec};
 use frame_support::ensure;
@@ -77,19 +81,49 @@ impl<T: Config> Pallet<T> {
 				listed == (attestor.status == AttestorStatus::Active),
 				"an Active attestor is not in ActiveAttestors"
 			);
+			ensure!(
+				AttestorKeys::<T>::get(&attestor.key).as_ref() == Some(&who),
+				"an attestor's key does not lead back to it"
+			);
+			ensure!(
+				(attestor.status == AttestorStatus::Leaving) == attestor.unbonded_at.is_some(),
+				"only a leaving attestor has an unbonding block"
+			);
+			let held =
+				<T::Currency as frame_support::traits::fungible::InspectHold<_>>::balance_on_hold(
+					&HoldReason::AttestorBond.into(),
+					&who,
+				);
+			ensure!(held >= attestor.bond, "an attestor's recorded bond is not held");
+		}
+		for (key, who) in AttestorKeys::<T>::iter() {
+			let attestor = Attestors::<T>::get(&who).ok_or("a key signs for no attestor")?;
+			ensure!(attestor.key == key, "a key signs for an attestor registered with another");
 		}
 		Ok(())
 	}
 
 	fn check_requests() -> Result<(), TryRuntimeError> {
+		let (_, unassigned) = Unassigned::<T>::get();
 		for (id, request) in BenchmarkRequests::<T>::iter() {
+			if request.attestors.is_empty() {
+				ensure!(
+					unassigned.contains(&id),
+					"a request without a committee is not queued for one"
+				);
+				continue;
+			}
 			ensure!(
 				RequestsByDeadline::<T>::get(request.deadline).contains(&id),
 				"an open request is not listed under its deadline"
 			);
 			ensure!(
-				request.answered.iter().all(|a| request.attestors.contains(a)),
+				request.votes.iter().all(|v| request.attestors.contains(&v.attestor)),
 				"a request was answered by an attestor not assigned to it"
+			);
+			ensure!(
+				request.votes.len() < request.attestors.len().max(1),
+				"a request rated by its whole committee is still open"
 			);
 		}
 		for (deadline, ids) in RequestsByDeadline::<T>::iter() {

@@ -169,17 +169,46 @@ pub struct Hoster<BlockNumber> {
 pub enum AttestorStatus {
 	/// Receives benchmark requests.
 	Active,
-	/// Missed too many requests in a row; receives none until it resumes.
+	/// Missed too many requests in a row, or disagreed with its committees too
+	/// often; receives none until it resumes.
 	Suspended,
+	/// Unregistered; its bond is released once the unbonding period ends
+	/// (`withdraw_attestor_bond`), and can still be slashed until then.
+	Leaving,
 }
 
-/// A registered attestor and its own reliability.
+/// Why an attestor was suspended.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum AttestorFault {
+	/// It let this many requests in a row expire.
+	MissedRequests(u32),
+	/// Its ratings disagreed with its committees' verdicts this many times in one window.
+	Disagreed(u32),
+}
+
+/// A registered attestor: its signing key, its bond, and its own record.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
-pub struct Attestor<BlockNumber> {
+pub struct Attestor<AccountId, Balance, BlockNumber> {
 	/// Where it measures from.
 	pub region: Region,
 	/// Where it stands.
 	pub status: AttestorStatus,
+	/// The key its off-chain worker signs ratings with (key type `host`), as an
+	/// account: a hot key on the node, never the bonded account's own key.
+	pub key: AccountId,
+	/// What is held from the account as its bond.
+	pub bond: Balance,
 	/// Decayed share of its assigned requests it answered in time.
 	pub reliability: Beta,
 	/// Requests answered in time.
@@ -188,8 +217,27 @@ pub struct Attestor<BlockNumber> {
 	pub missed: u32,
 	/// Requests missed since its last answer.
 	pub consecutive_misses: u32,
+	/// Ratings that disagreed with their committee's verdict, in all.
+	pub disagreed: u32,
+	/// First block of the current disagreement window.
+	pub window_start: BlockNumber,
+	/// Disagreements in the current window.
+	pub window_disagreements: u32,
 	/// When it registered.
 	pub registered_at: BlockNumber,
+	/// While `Leaving`: the first block its bond may be withdrawn in.
+	pub unbonded_at: Option<BlockNumber>,
+}
+
+impl<AccountId, Balance, BlockNumber> Attestor<AccountId, Balance, BlockNumber> {
+	/// Share of its counted ratings that agreed with their committee's
+	/// verdict (100% before any).
+	pub fn agreement(&self) -> Perbill {
+		if self.answered == 0 {
+			return Perbill::one();
+		}
+		Perbill::from_rational(self.answered.saturating_sub(self.disagreed), self.answered)
+	}
 }
 
 /// A hosting's record: when it started and its slot in the periodic schedule.
@@ -223,7 +271,85 @@ pub enum BenchmarkKind {
 	OnDemand,
 }
 
-/// A performance benchmark request: what the assigned attestors must measure.
+/// What one rating measured, as kept with its request until the request
+/// closes: the figures, without the proofs checked when it was accepted.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Measurement {
+	/// Chunks were fetched, verified and proven served (a Normal rating).
+	Served {
+		/// Time to first byte, in milliseconds.
+		latency_ms: u32,
+		/// Body bytes per second of transfer time.
+		bandwidth_bytes_per_sec: u64,
+		/// Chunks delivered and valid within the deadline.
+		chunks_verified: u32,
+		/// Chunks the attestor asked for.
+		chunks_asked: u32,
+	},
+	/// Nothing valid arrived in time.
+	Timeout,
+	/// The measurement failed.
+	Failed(MeasurementFailure),
+}
+
+/// One committee member's rating of a request.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct Vote<AccountId> {
+	/// The attestor.
+	pub attestor: AccountId,
+	/// What it measured.
+	pub measurement: Measurement,
+}
+
+/// A committee's verdict on a closed request (see [`crate::committee`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum Verdict {
+	/// A majority received verified chunks with valid contact proofs; the
+	/// figures are the medians of their ratings.
+	Served {
+		/// Median share of the asked chunks delivered valid in time.
+		availability: Perbill,
+		/// Median time to first byte, in milliseconds.
+		latency_ms: u32,
+		/// Median bandwidth, in bytes per second.
+		bandwidth_bytes_per_sec: u64,
+	},
+	/// A majority received nothing valid, without a majority for one error kind.
+	Timeout,
+	/// A majority reported this error.
+	Failed(MeasurementFailure),
+}
+
+/// A performance benchmark request: what its committee must measure, and
+/// the ratings received so far.
+///
+/// A request is created without a committee; its committee and nonce are
+/// drawn at the start of the next block, from randomness that did not exist
+/// when the request was submitted.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 #[scale_info(skip_type_params(MaxAttestors))]
 pub struct BenchmarkRequest<AccountId, BlockNumber, MaxAttestors: frame_support::traits::Get<u32>> {
@@ -235,20 +361,29 @@ pub struct BenchmarkRequest<AccountId, BlockNumber, MaxAttestors: frame_support:
 	pub length: u64,
 	/// The feed's tree hash at `length` (what its signature covers): chunks are verified against it.
 	pub tree_hash: [u8; 32],
-	/// Random block numbers below `length`.
-	pub chunks: Chunks,
-	/// Random challenge the hoster's contact proofs must sign.
+	/// Random challenge the hoster's contact proofs must sign (zero until assigned).
 	pub nonce: [u8; 32],
-	/// Attestors assigned to measure.
+	/// The committee (empty until assigned).
 	pub attestors: BoundedVec<AccountId, MaxAttestors>,
-	/// Assigned attestors that answered.
-	pub answered: BoundedVec<AccountId, MaxAttestors>,
+	/// The ratings received, one per committee member at most.
+	pub votes: BoundedVec<Vote<AccountId>, MaxAttestors>,
 	/// When it was created.
 	pub created: BlockNumber,
-	/// Last block in which a rating is accepted.
+	/// Last block in which a rating is accepted (set when assigned).
 	pub deadline: BlockNumber,
 	/// Why it was requested.
 	pub kind: BenchmarkKind,
+	/// How many void requests for the same benchmark came before this one.
+	pub retry: u8,
+}
+
+impl<AccountId: PartialEq, BlockNumber, MaxAttestors: frame_support::traits::Get<u32>>
+	BenchmarkRequest<AccountId, BlockNumber, MaxAttestors>
+{
+	/// Whether `attestor` has rated this request.
+	pub fn has_voted(&self, attestor: &AccountId) -> bool {
+		self.votes.iter().any(|v| v.attestor == *attestor)
+	}
 }
 
 /// A benchmark request as the runtime API shows it, with the feed key and endpoint to fetch from.
@@ -268,8 +403,6 @@ pub struct RequestView<AccountId, BlockNumber> {
 	pub length: u64,
 	/// The tree hash at `length` the chunks are verified against.
 	pub tree_hash: [u8; 32],
-	/// Block numbers to fetch.
-	pub chunks: alloc::vec::Vec<u64>,
 	/// The challenge nonce.
 	pub nonce: [u8; 32],
 	/// Assigned attestors.
@@ -335,18 +468,36 @@ pub enum MeasurementFailure {
 	ContactProof,
 }
 
+/// Where the block a contact proof names sits in the feed: its size, its
+/// Merkle path to its root and the other roots at the request's length. The
+/// chain hashes the path up to the request's tree hash, so the block hash the
+/// hoster signed is a block of the feed.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct BlockInclusion {
+	/// Bytes in the block.
+	pub size: u64,
+	/// Sibling nodes from the leaf up to (not including) the block's root.
+	pub nodes: hypercore_verify::PathNodes,
+	/// The other full roots at the request's length, left to right.
+	pub roots: Roots,
+}
+
+/// Short form for logs: the size and how many nodes and roots.
+impl core::fmt::Debug for BlockInclusion {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		write!(
+			f,
+			"BlockInclusion {{ {} bytes, {} path nodes, {} other roots }}",
+			self.size,
+			self.nodes.len(),
+			self.roots.len()
+		)
+	}
+}
+
 /// The result of one benchmark, as measured by one attestor.
 #[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub enum RatingOutcome {
 	/// Chunks were fetched and verified.
@@ -362,6 +513,8 @@ pub enum RatingOutcome {
 		chunks_verified: u32,
 		/// One of the hoster's proofs of contact.
 		contact_proof: ContactProof,
+		/// The Merkle path of the block the contact proof names.
+		inclusion: BlockInclusion,
 	},
 	/// The deadline passed with nothing valid (the "default" rating).
 	Timeout,
@@ -373,16 +526,21 @@ pub enum RatingOutcome {
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub struct Rating<AccountId> {
+pub struct Rating<AccountId, Signature> {
 	/// The request rated.
 	pub request_id: RequestId,
-	/// The attestor that measured (and signs).
+	/// The attestor that measured (its registered key signs).
 	pub attestor: AccountId,
 	/// What it measured.
 	pub outcome: RatingOutcome,
+	/// The attestor key's signature over [`chunk_seed_payload`] of the
+	/// request: its hash picks the chunks this attestor asks for
+	/// ([`crate::requests::chunks_of`]), which the hoster cannot know before
+	/// it is asked and the chain checks.
+	pub chunk_seed: Signature,
 }
 
-impl<AccountId: Encode> Rating<AccountId> {
+impl<AccountId: Encode, Signature: Encode> Rating<AccountId, Signature> {
 	/// The bytes an attestor signs: a domain prefix and the SCALE-encoded rating.
 	pub fn signing_payload(&self) -> alloc::vec::Vec<u8> {
 		let mut out = RATING_CONTEXT.to_vec();
@@ -394,38 +552,49 @@ impl<AccountId: Encode> Rating<AccountId> {
 /// One entry of a `performance_benchmark_responses` batch: a rating without its
 /// attestor, which the batch names once.
 #[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub struct BatchedRating {
+pub struct BatchedRating<Signature> {
 	/// The request rated.
 	pub request_id: RequestId,
 	/// What the attestor measured.
 	pub outcome: RatingOutcome,
+	/// As [`Rating::chunk_seed`].
+	pub chunk_seed: Signature,
 }
 
-impl BatchedRating {
+impl<Signature> BatchedRating<Signature> {
 	/// The full rating, with the batch's attestor.
-	pub fn rated_by<AccountId>(self, attestor: AccountId) -> Rating<AccountId> {
-		Rating { request_id: self.request_id, attestor, outcome: self.outcome }
+	pub fn rated_by<AccountId>(self, attestor: AccountId) -> Rating<AccountId, Signature> {
+		Rating {
+			request_id: self.request_id,
+			attestor,
+			outcome: self.outcome,
+			chunk_seed: self.chunk_seed,
+		}
 	}
 }
+
+/// The bytes an attestor signs to draw its chunks of a request: a domain
+/// prefix and the SCALE-encoded (request id, nonce). Only the attestor's key
+/// can produce the signature, and the nonce exists only once the request is
+/// assigned, so neither the requester nor the hoster can know the chunks.
+pub fn chunk_seed_payload(request_id: RequestId, nonce: &[u8; 32]) -> alloc::vec::Vec<u8> {
+	let mut out = CHUNKS_CONTEXT.to_vec();
+	(request_id, nonce).encode_to(&mut out);
+	out
+}
+
+/// Domain separation prefix of a chunk seed signature.
+pub const CHUNKS_CONTEXT: &[u8] = b"hosting/chunks/v1";
 
 /// The bytes an attestor signs for a batch: a domain prefix of its own and the
 /// SCALE-encoded (attestor, ratings). One signature covers the whole batch, so
 /// the worker asks its keystore once per run: a keystore derives the key from
 /// its stored phrase on every signature (PBKDF2, about 10 ms in a debug node).
-pub fn batch_signing_payload<AccountId: Encode>(
+pub fn batch_signing_payload<AccountId: Encode, Signature: Encode>(
 	attestor: &AccountId,
-	ratings: &[BatchedRating],
+	ratings: &[BatchedRating<Signature>],
 ) -> alloc::vec::Vec<u8> {
 	let mut out = BATCH_CONTEXT.to_vec();
 	(attestor, ratings).encode_to(&mut out);
@@ -433,10 +602,10 @@ pub fn batch_signing_payload<AccountId: Encode>(
 }
 
 /// Domain separation prefix of a batch signature.
-pub const BATCH_CONTEXT: &[u8] = b"hosting/ratings/v1";
+pub const BATCH_CONTEXT: &[u8] = b"hosting/ratings/v2";
 
 /// Domain separation prefix of a rating signature.
-pub const RATING_CONTEXT: &[u8] = b"hosting/rating/v1";
+pub const RATING_CONTEXT: &[u8] = b"hosting/rating/v2";
 
 /// The role `does_qualify` checks.
 #[derive(
@@ -476,6 +645,8 @@ pub struct Requirements {
 	pub min_availability: Option<Perbill>,
 	/// Lowest share of ratings that met the hoster's own promise.
 	pub min_reliability: Option<Perbill>,
+	/// Lowest share of an attestor's ratings that agreed with its committees.
+	pub min_agreement: Option<Perbill>,
 	/// Highest mean latency, in milliseconds.
 	pub max_latency_ms: Option<u32>,
 	/// Lowest mean bandwidth, in bytes per second.
@@ -509,6 +680,13 @@ pub enum Reason {
 		/// Required.
 		required: Perbill,
 	},
+	/// An attestor's agreement with its committees below the requirement.
+	AgreementBelow {
+		/// Measured.
+		measured: Perbill,
+		/// Required.
+		required: Perbill,
+	},
 	/// Mean latency above the requirement.
 	LatencyAbove {
 		/// Measured, in milliseconds.
@@ -537,38 +715,38 @@ pub enum Reason {
 	},
 }
 
-/// The rating that last changed a hoster's figures.
+/// The committee verdict that last changed a hoster's figures.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub struct RatingRecord<AccountId, BlockNumber> {
-	/// The request rated.
+pub struct VerdictRecord<BlockNumber> {
+	/// The request closed.
 	pub request: RequestId,
-	/// Who rated it.
-	pub attestor: AccountId,
-	/// What was measured.
-	pub outcome: RatingOutcome,
-	/// The block it was recorded in.
+	/// The committee's verdict.
+	pub verdict: Verdict,
+	/// Ratings it rests on.
+	pub ratings: u32,
+	/// The block the request closed in.
 	pub at: BlockNumber,
 }
 
-/// A hoster's overall figures and the rating that last changed them (storage
-/// `HosterFigures`), kept in one storage item so that recording a rating costs
-/// one write for both (ratings are the busiest path of the pallet).
+/// A hoster's overall figures and the verdict that last changed them (storage
+/// `HosterFigures`), kept in one storage item so that closing a request costs
+/// one write for both.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
-pub struct FiguresRecord<AccountId, BlockNumber> {
-	/// Availability, reliability, latency, bandwidth, samples over all ratings.
+pub struct FiguresRecord<BlockNumber> {
+	/// Availability, reliability, latency, bandwidth, samples over all closed requests.
 	pub overall: Figures<BlockNumber>,
-	/// The last rating recorded.
-	pub last_rating: Option<RatingRecord<AccountId, BlockNumber>>,
+	/// The last verdict recorded.
+	pub last_verdict: Option<VerdictRecord<BlockNumber>>,
 }
 
-/// No ratings yet (no bound on `AccountId`, unlike a derived `Default`).
-impl<AccountId, BlockNumber: Default> Default for FiguresRecord<AccountId, BlockNumber> {
+/// No verdict yet.
+impl<BlockNumber: Default> Default for FiguresRecord<BlockNumber> {
 	fn default() -> Self {
-		FiguresRecord { overall: Figures::default(), last_rating: None }
+		FiguresRecord { overall: Figures::default(), last_verdict: None }
 	}
 }
 
@@ -598,10 +776,35 @@ pub struct FiguresSummary<BlockNumber> {
 	pub bandwidth_bytes_per_sec: u64,
 	/// Standard deviation of bandwidth, bytes per second.
 	pub bandwidth_stddev_bytes_per_sec: u64,
-	/// Ratings received.
+	/// Closed requests recorded.
 	pub samples: u32,
-	/// Block of the last rating.
+	/// Block of the last closed request.
 	pub last_update: BlockNumber,
 	/// The raw figures.
 	pub raw: Figures<BlockNumber>,
+}
+
+/// An attestor's record in plain units (runtime API `attestor_figures`).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct AttestorSummary<AccountId, Balance, BlockNumber> {
+	/// Where it stands.
+	pub status: AttestorStatus,
+	/// Where it measures from.
+	pub region: Region,
+	/// The key its ratings are signed with.
+	pub key: AccountId,
+	/// Its bond, held.
+	pub bond: Balance,
+	/// Decayed share of its assigned requests it answered in time.
+	pub answer_rate: Perbill,
+	/// Share of its ratings that agreed with their committee's verdict.
+	pub agreement: Perbill,
+	/// Requests answered in time.
+	pub answered: u32,
+	/// Requests it let expire.
+	pub missed: u32,
+	/// Ratings that disagreed with their committee.
+	pub disagreed: u32,
+	/// While leaving: the first block its bond may be withdrawn in.
+	pub unbonded_at: Option<BlockNumber>,
 }

@@ -44,6 +44,7 @@ pub trait WeightInfo {
 	fn unregister_hoster(h: u32, ) -> Weight;
 	fn register_attestor() -> Weight;
 	fn unregister_attestor() -> Weight;
+	fn withdraw_attestor_bond() -> Weight;
 	fn resume_attestor() -> Weight;
 	fn offer_hosting() -> Weight;
 	fn stop_hosting() -> Weight;
@@ -203,6 +204,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn withdraw_attestor_bond() -> Weight {
+		Weight::from_parts(56_254_000, 0)
+			.saturating_add(Weight::from_parts(0, 5647))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
@@ -460,6 +467,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn withdraw_attestor_bond() -> Weight {
+		Weight::from_parts(56_254_000, 0)
+			.saturating_add(Weight::from_parts(0, 5647))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume_attestor() -> Weight {
 		Weight::from_parts(56_625_000, 0)

@@ -9,8 +9,14 @@ fn genesis_registers_feeds_hosters_and_attestors() {
 	let feed = TestFeed::new(11, 6);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	use sp_runtime::BuildStorage;
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(account("Alice"), ENDOWMENT)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	crate::GenesisConfig::<Test> {
-		attestors: vec![(account("Alice"), b"eu".to_vec())],
+		attestors: vec![(account("Alice"), b"eu".to_vec(), key_account("Alice"))],
 		feeds: vec![GenesisFeed {
 			publisher: account("Eve"),
 			key: feed.key,
@@ -39,6 +45,7 @@ fn genesis_registers_feeds_hosters_and_attestors() {
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
 		assert!(Hostings::<Test>::contains_key(account("Dave"), 0));
 		assert!(Attestors::<Test>::contains_key(account("Alice")));
+		assert_eq!(held("Alice"), BOND, "a genesis attestor's bond is held");
 		Hosting::do_try_state().expect("genesis state keeps the pallet's invariants");
 	});
 }

@@ -14,18 +14,31 @@ fn register_hoster_creates_a_pending_hoster_and_its_registration_benchmark() {
 			(HosterStatus::Pending, 1, feed_id)
 		);
 		assert!(Hostings::<Test>::contains_key(account("Dave"), feed_id));
+		// Created in block 1, its committee drawn in block 2.
 		let r = request(id);
 		assert_eq!(
-			(r.kind, r.length, r.feed, r.deadline),
-			(BenchmarkKind::Registration, 9, feed_id, 1 + RESPONSE_WINDOW)
+			(r.kind, r.length, r.feed, r.created, r.deadline),
+			(BenchmarkKind::Registration, 9, feed_id, 1, 2 + RESPONSE_WINDOW)
 		);
-		assert!(!r.chunks.is_empty() && r.chunks.iter().all(|c| *c < 9));
-		assert_eq!(r.attestors.len(), 2);
-		// Regions are diverse: Bob (us) and one of Alice / Charlie (eu).
-		assert!(assigned(id).contains(&"Bob"));
+		assert_eq!(r.attestors.len(), 3);
+		assert_ne!(r.nonce, [0; 32]);
 		for a in &r.attestors {
 			assert!(Hosting::unanswered_requests(a).any(|(i, _)| i == id));
 		}
+		// Each attestor draws its own chunks, all below the feed's length.
+		for a in assigned(id) {
+			let chunks = chunks_for(a, id);
+			assert!(!chunks.is_empty() && chunks.iter().all(|c| *c < 9));
+		}
+		System::assert_has_event(
+			Event::BenchmarkRequested {
+				request: id,
+				hoster: account("Dave"),
+				feed: feed_id,
+				kind: BenchmarkKind::Registration,
+			}
+			.into(),
+		);
 		System::assert_has_event(
 			Event::ProvidePerformanceBenchmark {
 				request: id,
@@ -34,7 +47,7 @@ fn register_hoster_creates_a_pending_hoster_and_its_registration_benchmark() {
 				feed_key: feed.key,
 				endpoint: form("Dave").endpoint,
 				length: 9,
-				chunks: r.chunks.clone(),
+				chunks_per_attestor: 4,
 				nonce: r.nonce,
 				attestors: r.attestors.to_vec(),
 				deadline: r.deadline,
@@ -42,7 +55,7 @@ fn register_hoster_creates_a_pending_hoster_and_its_registration_benchmark() {
 			}
 			.into(),
 		);
-		System::assert_last_event(
+		System::assert_has_event(
 			Event::HosterRegistered {
 				hoster: account("Dave"),
 				region: form("Dave").region,
@@ -88,7 +101,7 @@ fn register_hoster_rejects_bad_forms_and_changes_nothing() {
 fn registration_without_an_attestor_fails_whole() {
 	ExtBuilder::default().attestors(&[("Dave", "eu")]).build_and_execute(|| {
 		let feed = TestFeed::new(7, 9).publish("Eve");
-		// The only attestor is the hoster itself: nobody can measure it.
+		// The only attestor is the hoster itself: no quorum can measure it.
 		assert_noop!(
 			Hosting::register_hoster(RuntimeOrigin::signed(account("Dave")), form("Dave"), feed),
 			Error::<Test>::NoAttestorAvailable
@@ -99,40 +112,62 @@ fn registration_without_an_attestor_fails_whole() {
 }
 
 #[test]
-fn a_rating_that_meets_the_promise_activates_the_hoster() {
+fn a_committee_that_finds_the_promise_met_activates_the_hoster() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, _, id) = registered("Dave");
-		let attestor = assigned(id)[0];
-		assert_ok!(rate(attestor, id, normal(&feed, "Dave", id, attestor, 80, 1_000_000)));
+		let [a, b, c] = [assigned(id)[0], assigned(id)[1], assigned(id)[2]];
+		// One rating is kept with the request; nothing else changes yet.
+		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 80, 1_000_000)));
+		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Pending);
+		assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
+		assert!(request(id).has_voted(&account(a)));
+		assert!(!Hosting::unanswered_requests(&account(a)).any(|(i, _)| i == id));
+		let answered = Attestors::<Test>::get(account(a)).unwrap();
+		assert_eq!((answered.answered, answered.reliability.mean()), (1, Perbill::one()));
+		// The whole committee closes it, once: figures are the medians.
+		assert_ok!(rate(b, id, normal(&feed, "Dave", id, b, 90, 900_000)));
+		assert_ok!(rate(c, id, normal(&feed, "Dave", id, c, 100, 800_000)));
+		assert!(BenchmarkRequests::<Test>::get(id).is_none());
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
 		System::assert_has_event(Event::HosterActivated { hoster: account("Dave") }.into());
 		let p = HosterFigures::<Test>::get(account("Dave")).unwrap().overall;
 		assert_eq!(
 			(p.samples, p.availability.mean(), p.latency_ms.mean_units()),
-			(1, Perbill::one(), 80)
+			(1, Perbill::one(), 90)
 		);
-		// Recorded for the attestor's region too.
-		let region = Attestors::<Test>::get(account(attestor)).unwrap().region;
-		assert_eq!(RegionalFigures::<Test>::get(account("Dave"), region).unwrap().samples, 1);
-		// The attestor's answer counts for it; its open entry is gone; the request waits for the other.
-		let a = Attestors::<Test>::get(account(attestor)).unwrap();
-		assert_eq!((a.answered, a.reliability.mean()), (1, Perbill::one()));
-		assert!(!Hosting::unanswered_requests(&account(attestor)).any(|(i, _)| i == id));
-		assert_eq!(request(id).answered.to_vec(), vec![account(attestor)]);
-		// The second answer closes it.
-		let other = assigned(id)[1];
-		assert_ok!(rate(other, id, normal(&feed, "Dave", id, other, 90, 900_000)));
-		assert!(BenchmarkRequests::<Test>::get(id).is_none());
+		assert_eq!(p.bandwidth_bytes_per_sec.mean_units(), 900_000);
+		// Each region records its own attestor's measurement.
+		for (name, latency) in [(a, 80), (b, 90), (c, 100)] {
+			let region = Attestors::<Test>::get(account(name)).unwrap().region;
+			let regional = RegionalFigures::<Test>::get(account("Dave"), region).unwrap();
+			assert_eq!((regional.samples, regional.latency_ms.mean_units()), (1, latency));
+		}
+		System::assert_has_event(
+			Event::RequestClosed {
+				request: id,
+				hoster: account("Dave"),
+				verdict: Verdict::Served {
+					availability: Perbill::one(),
+					latency_ms: 90,
+					bandwidth_bytes_per_sec: 900_000,
+				},
+				ratings: 3,
+				availability: Perbill::one(),
+				reliability: Perbill::one(),
+				disagreeing: vec![],
+				silent: vec![],
+			}
+			.into(),
+		);
 	});
 }
 
 #[test]
-fn a_registration_rating_below_the_promise_leaves_the_hoster_pending() {
+fn a_registration_below_the_promise_leaves_the_hoster_pending() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, _, id) = registered("Dave");
-		let attestor = assigned(id)[0];
 		// Latency 500 ms against a promised 200 ms.
-		assert_ok!(rate(attestor, id, normal(&feed, "Dave", id, attestor, 500, 1_000_000)));
+		rate_all(&feed, "Dave", id, 500, 1_000_000);
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Pending);
 		System::assert_has_event(
 			Event::RegistrationBenchmarkFailed { hoster: account("Dave"), request: id }.into(),
@@ -150,42 +185,31 @@ fn a_registration_rating_below_the_promise_leaves_the_hoster_pending() {
 fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, feed_id, id) = registered("Dave");
-		let a = assigned(id)[0];
-		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		rate_all(&feed, "Dave", id, 50, 1_000_000);
 		let before =
 			HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean();
-		for (n, outcome) in [
-			RatingOutcome::Timeout,
-			RatingOutcome::Error(MeasurementFailure::Unreachable),
-			RatingOutcome::Error(MeasurementFailure::Integrity),
-		]
-		.into_iter()
-		.enumerate()
-		{
-			run_to_block(2 + n as u64);
-			assert_ok!(Hosting::request_performance_benchmark(
-				RuntimeOrigin::signed(account("Eve")),
-				account("Dave"),
-				feed_id
-			));
-			let id = NextRequestId::<Test>::get() - 1;
-			let a = assigned(id)[0];
-			assert_ok!(rate(a, id, outcome));
-			assert_eq!(
-				HosterFigures::<Test>::get(account("Dave"))
-					.unwrap()
-					.last_rating
-					.unwrap()
-					.outcome,
-				outcome
-			);
+		for (outcome, verdict) in [
+			(RatingOutcome::Timeout, Verdict::Timeout),
+			(
+				RatingOutcome::Error(MeasurementFailure::Unreachable),
+				Verdict::Failed(MeasurementFailure::Unreachable),
+			),
+			(
+				RatingOutcome::Error(MeasurementFailure::Integrity),
+				Verdict::Failed(MeasurementFailure::Integrity),
+			),
+		] {
+			let id = requested("Dave", feed_id);
+			rate_all_with(id, outcome);
+			let last = HosterFigures::<Test>::get(account("Dave")).unwrap().last_verdict.unwrap();
+			assert_eq!((last.request, last.verdict, last.ratings), (id, verdict, 3));
 		}
 		let p = HosterFigures::<Test>::get(account("Dave")).unwrap().overall;
 		assert!(p.availability.mean() < before);
-		assert_eq!(p.latency_ms.count, 1, "only Normal ratings carry speed figures");
-		// Availability (≈ 27%) fell below the promised 75% after 4 ratings: suspended.
+		assert_eq!(p.latency_ms.count, 1, "only Served verdicts carry speed figures");
+		// Availability (≈ 27%) fell below the promised 75% after 4 verdicts: suspended.
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Suspended);
-		// Suspended at the third rating (SuspensionMinSamples), with the figure measured then.
+		// Suspended at the third verdict (SuspensionMinSamples), with the figure measured then.
 		let suspended: Vec<Perbill> = System::events()
 			.into_iter()
 			.filter_map(|r| match r.event {
@@ -202,20 +226,13 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 			.collect();
 		// α = 0.81, β = 1.9 after one success and two failures at λ = 0.9.
 		assert_eq!(suspended, vec![Perbill::from_rational(810u32, 2710u32)]);
-		// Good ratings bring it back once availability is above the promise again.
-		let mut block = 10;
+		// Good verdicts bring it back once its figures meet the promise again.
+		let mut rounds = 0;
 		while Hosters::<Test>::get(account("Dave")).unwrap().status != HosterStatus::Active {
-			block += 1;
-			assert!(block < 40, "recovers within a bounded number of good ratings");
-			run_to_block(block);
-			assert_ok!(Hosting::request_performance_benchmark(
-				RuntimeOrigin::signed(account("Eve")),
-				account("Dave"),
-				feed_id
-			));
-			let id = NextRequestId::<Test>::get() - 1;
-			let a = assigned(id)[0];
-			assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+			rounds += 1;
+			assert!(rounds < 30, "recovers within a bounded number of good verdicts");
+			let id = requested("Dave", feed_id);
+			rate_all(&feed, "Dave", id, 50, 1_000_000);
 		}
 		assert!(
 			HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean()
@@ -225,11 +242,30 @@ fn timeouts_and_errors_lower_availability_and_status_follows_it() {
 }
 
 #[test]
+fn an_active_hoster_slower_than_its_promise_is_suspended() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, feed_id, id) = registered("Dave");
+		rate_all(&feed, "Dave", id, 50, 1_000_000);
+		// Every chunk arrives, but at 900 ms against a promised 200 ms: the moving
+		// mean of latency crosses the promise and the hoster is suspended, as
+		// does_qualify against its promise would say.
+		while Hosters::<Test>::get(account("Dave")).unwrap().status == HosterStatus::Active {
+			let id = requested("Dave", feed_id);
+			rate_all(&feed, "Dave", id, 900, 1_000_000);
+			assert!(System::block_number() < 20, "suspended within a few verdicts");
+		}
+		let figures = HosterFigures::<Test>::get(account("Dave")).unwrap().overall;
+		assert_eq!(figures.availability.mean(), Perbill::one());
+		let promise = form("Dave").promised;
+		assert!(!crate::qualification::meets_own_promise(&figures, &promise));
+	});
+}
+
+#[test]
 fn update_registration_makes_the_hoster_pending_and_rebenchmarks() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, _, id) = registered("Dave");
-		let a = assigned(id)[0];
-		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		rate_all(&feed, "Dave", id, 50, 1_000_000);
 		let mut f = form("Dave");
 		f.promised.latency_ms = 20;
 		assert_ok!(Hosting::update_registration(RuntimeOrigin::signed(account("Dave")), f.clone()));
@@ -253,8 +289,7 @@ fn update_registration_makes_the_hoster_pending_and_rebenchmarks() {
 fn unregister_hoster_removes_everything_it_owned() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, feed_id, id) = registered("Dave");
-		let a = assigned(id)[0];
-		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		rate_all(&feed, "Dave", id, 50, 1_000_000);
 		let other = TestFeed::new(3, 4).publish("Eve");
 		assert_ok!(Hosting::offer_hosting(RuntimeOrigin::signed(account("Dave")), other));
 		// Ferdie hosts too, so the schedule has a slot to move.
@@ -290,8 +325,7 @@ fn offer_and_stop_hosting() {
 			Hosting::offer_hosting(RuntimeOrigin::signed(account("Ferdie")), feed_id),
 			Error::<Test>::NotHoster
 		);
-		let a = assigned(id)[0];
-		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		rate_all(&feed, "Dave", id, 50, 1_000_000);
 		assert_noop!(Hosting::offer_hosting(dave(), feed_id), Error::<Test>::AlreadyHosting);
 		assert_noop!(Hosting::offer_hosting(dave(), 77), Error::<Test>::UnknownFeed);
 		let f2 = TestFeed::new(4, 3).publish("Eve");

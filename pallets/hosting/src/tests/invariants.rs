@@ -58,8 +58,39 @@ fn a_request_missing_from_its_deadline_list_is_found() {
 	ExtBuilder::default().build().execute_with(|| {
 		let (_, _, id) = registered("Dave");
 		BenchmarkRequests::<Test>::mutate(id, |r| {
-			r.as_mut().unwrap().answered = vec![account("Eve")].try_into().unwrap()
+			r.as_mut().unwrap().votes =
+				vec![Vote { attestor: account("Eve"), measurement: Measurement::Timeout }]
+					.try_into()
+					.unwrap()
 		});
+		assert!(Hosting::do_try_state().is_err());
+	});
+	// A request without a committee that nothing will ever assign.
+	ExtBuilder::default().build().execute_with(|| {
+		let feed = TestFeed::new(7, 9).publish("Eve");
+		assert_ok!(Hosting::register_hoster(
+			RuntimeOrigin::signed(account("Dave")),
+			form("Dave"),
+			feed
+		));
+		assert_ok!(Hosting::do_try_state());
+		Unassigned::<Test>::kill();
+		assert!(Hosting::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn attestor_keys_and_bonds_out_of_step_are_found() {
+	ExtBuilder::default().build().execute_with(|| {
+		AttestorKeys::<Test>::remove(key_account("Alice"));
+		assert!(Hosting::do_try_state().is_err());
+	});
+	ExtBuilder::default().build().execute_with(|| {
+		Attestors::<Test>::mutate(account("Alice"), |a| a.as_mut().unwrap().bond = BOND + 1);
+		assert!(Hosting::do_try_state().is_err());
+	});
+	ExtBuilder::default().build().execute_with(|| {
+		Attestors::<Test>::mutate(account("Alice"), |a| a.as_mut().unwrap().unbonded_at = Some(9));
 		assert!(Hosting::do_try_state().is_err());
 	});
 }

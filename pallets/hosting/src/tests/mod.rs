@@ -1,14 +1,17 @@
 //! Tests of the pallet with a mock runtime, one file per topic. This module
-//! holds the mock runtime (sr25519 accounts, so attestor keys are account
-//! keys; a deterministic randomness source; small bounds), the [`ExtBuilder`]
-//! that runs a test and then checks the pallet's invariants (`try_state`), and
-//! the helpers the topics share.
+//! holds the mock runtime (sr25519 accounts; each attestor `Name` signs with
+//! the key `//Name//host`; balances for bonds; a deterministic randomness
+//! source; committees of three with a quorum of two; small bounds), the
+//! [`ExtBuilder`] that runs a test and then checks the pallet's invariants
+//! (`try_state`), and the helpers the topics share.
 
 mod attestors;
+mod committees;
 mod feeds;
 mod genesis;
 mod hosters;
 mod invariants;
+mod migrations;
 mod offchain;
 mod qualification;
 mod ratings;
@@ -36,6 +39,7 @@ pub type Extrinsic = UncheckedExtrinsic<u64, RuntimeCall, (), ()>;
 frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
 		Hosting: pallet_hosting,
 	}
 );
@@ -45,6 +49,13 @@ impl frame_system::Config for Test {
 	type Block = Block;
 	type AccountId = AccountId;
 	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 impl frame_system::offchain::SigningTypes for Test {
@@ -97,20 +108,39 @@ use sp_core::ed25519;
 parameter_types! {
 	pub const Forgetting: Perbill = Perbill::from_percent(90);
 	pub const Smoothing: Perbill = Perbill::from_percent(20);
+	pub const SlashShare: Perbill = Perbill::from_percent(10);
 }
 
 pub const BENCHMARK_PERIOD: u64 = 10;
 pub const RESPONSE_WINDOW: u64 = 5;
+/// The attestor bond of the mock.
+pub const BOND: u64 = 100;
+/// Blocks before a leaving attestor's bond is released.
+pub const UNBONDING: u64 = 20;
+/// What every dev account starts with.
+pub const ENDOWMENT: u64 = 10_000;
+/// Disagreements in one window that suspend and slash.
+pub const MAX_DISAGREEMENTS: u32 = 3;
 
 impl pallet_hosting::Config for Test {
 	type AuthorityId = crate::crypto::AttestorAuthId;
 	type Randomness = TestRandomness;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type AttestorOrigin = frame_system::EnsureSigned<AccountId>;
+	type AttestorBond = ConstU64<BOND>;
+	type AttestorUnbondingPeriod = ConstU64<UNBONDING>;
+	type CommitteeQuorum = ConstU32<2>;
+	type MaxDisagreements = ConstU32<MAX_DISAGREEMENTS>;
+	type DisagreementWindow = ConstU64<100>;
+	type DisagreementSlash = SlashShare;
+	type Slashed = ();
 	type WeightInfo = ();
 	type BenchmarkPeriod = ConstU64<BENCHMARK_PERIOD>;
 	type MaxBenchmarksPerBlock = ConstU32<2>;
 	type MaxRequestsPerBlock = ConstU32<4>;
 	type ChunksPerBenchmark = ConstU32<4>;
-	type AttestorsPerRequest = ConstU32<2>;
+	type AttestorsPerRequest = ConstU32<3>;
 	type ResponseWindow = ConstU64<RESPONSE_WINDOW>;
 	type MaxAttestors = ConstU32<5>;
 	type MaxHostingsPerHoster = ConstU32<3>;
@@ -133,15 +163,26 @@ pub fn account(name: &str) -> AccountId {
 	pair(name).public()
 }
 
-/// Builds the externalities of a test: genesis attestors (Alice in `eu`, Bob
-/// in `us`, Charlie in `eu` unless told otherwise), at block 1.
+/// The attestor key of a dev name (`//Name//host`), which signs its ratings.
+pub fn key_pair(name: &str) -> sr25519::Pair {
+	sr25519::Pair::from_string(&format!("//{name}//host"), None).expect("valid dev seed")
+}
+
+/// The attestor key of a dev name, as an account.
+pub fn key_account(name: &str) -> AccountId {
+	key_pair(name).public()
+}
+
+/// Builds the externalities of a test: every dev account endowed with
+/// [`ENDOWMENT`]; genesis attestors (Alice in `eu`, Bob in `us`, Charlie in
+/// `asia` unless told otherwise), bonded, signing with `//Name//host`; at block 1.
 pub struct ExtBuilder {
 	attestors: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for ExtBuilder {
 	fn default() -> Self {
-		Self { attestors: vec![("Alice", "eu"), ("Bob", "us"), ("Charlie", "eu")] }
+		Self { attestors: vec![("Alice", "eu"), ("Bob", "us"), ("Charlie", "asia")] }
 	}
 }
 
@@ -155,11 +196,17 @@ impl ExtBuilder {
 	/// The externalities, at block 1.
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		pallet_balances::GenesisConfig::<Test> {
+			balances: NAMES.iter().map(|n| (account(n), ENDOWMENT)).collect(),
+			..Default::default()
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
 		pallet_hosting::GenesisConfig::<Test> {
 			attestors: self
 				.attestors
 				.iter()
-				.map(|(n, r)| (account(n), r.as_bytes().to_vec()))
+				.map(|(n, r)| (account(n), r.as_bytes().to_vec(), key_account(n)))
 				.collect(),
 			feeds: Vec::new(),
 			hosters: Vec::new(),
@@ -190,16 +237,23 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Advances to block `n`, running `on_initialize` of each new block.
+/// Advances to block `n`, running `on_initialize` of each new block. Each
+/// block's parent hash is made from its number, as a chain's would differ.
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
+		System::set_parent_hash(H256(sp_io::hashing::blake2_256(&(b"block", next - 1).encode())));
 		Hosting::on_initialize(next);
 	}
 }
 
-const NAMES: [&str; 6] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
+/// Advances one block: the committees of the requests of this block are drawn.
+pub fn next_block() {
+	run_to_block(System::block_number() + 1);
+}
+
+pub(crate) const NAMES: [&str; 7] = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie", "Mallory"];
 
 pub(crate) fn name_of(who: &AccountId) -> &'static str {
 	NAMES.iter().copied().find(|n| account(n) == *who).expect("a dev account")
@@ -289,29 +343,55 @@ pub(crate) fn form(hoster: &str) -> HosterForm {
 	}
 }
 
-/// Publishes a feed as Eve and registers `hoster` on it; returns (feed, feed id, registration request).
+/// Publishes a feed as Eve and registers `hoster` on it, then moves to the
+/// next block, where the request's committee is drawn; returns (feed, feed
+/// id, registration request).
 pub(crate) fn registered(hoster: &str) -> (TestFeed, FeedId, RequestId) {
 	let feed = TestFeed::new(7, 9);
 	let id = feed.publish("Eve");
 	assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account(hoster)), form(hoster), id));
-	(feed, id, NextRequestId::<Test>::get() - 1)
+	let request = NextRequestId::<Test>::get() - 1;
+	next_block();
+	(feed, id, request)
 }
 
 pub(crate) fn request(id: RequestId) -> crate::requests::RequestOf<Test> {
 	BenchmarkRequests::<Test>::get(id).expect("open request")
 }
 
-/// A Normal outcome with a valid contact proof by `hoster` for the request's first chunk.
-pub(crate) fn normal(
+std::thread_local! {
+	/// Each attestor's chunk seed per request: sr25519 signatures are randomized,
+	/// so a seed is made once and reused by the outcome and the rating.
+	static SEEDS: core::cell::RefCell<std::collections::BTreeMap<(String, RequestId), Signature>> =
+		Default::default();
+}
+
+/// `attestor`'s chunk seed of request `id` (its key's signature over the request's nonce).
+pub(crate) fn chunk_seed(attestor: &str, id: RequestId) -> Signature {
+	let nonce = BenchmarkRequests::<Test>::get(id).map(|r| r.nonce).unwrap_or_default();
+	SEEDS.with(|seeds| {
+		*seeds
+			.borrow_mut()
+			.entry((attestor.to_string(), id))
+			.or_insert_with(|| key_pair(attestor).sign(&chunk_seed_payload(id, &nonce)))
+	})
+}
+
+/// The chunks `attestor` asks for in request `id`.
+pub(crate) fn chunks_for(attestor: &str, id: RequestId) -> Chunks {
+	let r = request(id);
+	chunks_of(&chunk_seed(attestor, id), r.length, 4)
+}
+
+/// The contact proof by `hoster` and Merkle path of block `block_index` of `feed`, for `attestor`.
+pub(crate) fn served_block(
 	feed: &TestFeed,
 	hoster: &str,
 	id: RequestId,
 	attestor: &str,
-	latency_ms: u32,
-	bandwidth_bytes_per_sec: u64,
-) -> RatingOutcome {
+	block_index: u64,
+) -> (ContactProof, BlockInclusion) {
 	let r = request(id);
-	let block_index = r.chunks[0];
 	let block_hash = hashes::leaf::<PureRust>(&feed.blocks[block_index as usize]);
 	let message = hypercore_verify::contact_message(
 		id,
@@ -320,16 +400,35 @@ pub(crate) fn normal(
 		block_index,
 		&block_hash,
 	);
+	let proof = feed
+		.tree
+		.proof(block_index, r.length, feed.blocks[block_index as usize].clone())
+		.expect("a block of the feed");
+	(
+		ContactProof { block_index, block_hash, signature: contact(hoster).sign(&message).0 },
+		BlockInclusion { size: proof.value.len() as u64, nodes: proof.nodes, roots: proof.roots },
+	)
+}
+
+/// A Normal outcome by `attestor` with a valid contact proof by `hoster` and
+/// the Merkle path for the first chunk its seed draws.
+pub(crate) fn normal(
+	feed: &TestFeed,
+	hoster: &str,
+	id: RequestId,
+	attestor: &str,
+	latency_ms: u32,
+	bandwidth_bytes_per_sec: u64,
+) -> RatingOutcome {
+	let chunks = chunks_for(attestor, id);
+	let (contact_proof, inclusion) = served_block(feed, hoster, id, attestor, chunks[0]);
 	RatingOutcome::Normal {
 		latency_ms,
 		bandwidth_bytes_per_sec,
 		bytes: 1000,
-		chunks_verified: r.chunks.len() as u32,
-		contact_proof: ContactProof {
-			block_index,
-			block_hash,
-			signature: contact(hoster).sign(&message).0,
-		},
+		chunks_verified: chunks.len() as u32,
+		contact_proof,
+		inclusion,
 	}
 }
 
@@ -337,15 +436,20 @@ pub(crate) fn signed_rating(
 	attestor: &str,
 	request_id: RequestId,
 	outcome: RatingOutcome,
-) -> (Rating<AccountId>, Signature) {
-	let rating = Rating { request_id, attestor: account(attestor), outcome };
-	let signature = pair(attestor).sign(&rating.signing_payload());
+) -> (Rating<AccountId, Signature>, Signature) {
+	let rating = Rating {
+		request_id,
+		attestor: account(attestor),
+		outcome,
+		chunk_seed: chunk_seed(attestor, request_id),
+	};
+	let signature = key_pair(attestor).sign(&rating.signing_payload());
 	(rating, signature)
 }
 
 /// Submits a rating as the runtime does: authorize, then dispatch with the Authorized origin.
 pub(crate) fn submit(
-	rating: Rating<AccountId>,
+	rating: Rating<AccountId, Signature>,
 	signature: Signature,
 ) -> Result<(), TransactionValidityError> {
 	submit_call(crate::Call::<Test>::performance_benchmark_response { rating, signature })
@@ -359,17 +463,21 @@ pub(crate) fn submit_call(call: crate::Call<Test>) -> Result<(), TransactionVali
 	Ok(())
 }
 
-/// `attestor`'s batch of (request, outcome), signed by `signer`.
+/// `attestor`'s batch of (request, outcome), signed by `signer`'s attestor key.
 pub(crate) fn batch_call(
 	attestor: &str,
 	signer: &str,
 	ratings: &[(RequestId, RatingOutcome)],
 ) -> crate::Call<Test> {
-	let ratings: Vec<BatchedRating> = ratings
+	let ratings: Vec<BatchedRating<Signature>> = ratings
 		.iter()
-		.map(|&(request_id, outcome)| BatchedRating { request_id, outcome })
+		.map(|(request_id, outcome)| BatchedRating {
+			request_id: *request_id,
+			outcome: outcome.clone(),
+			chunk_seed: chunk_seed(attestor, *request_id),
+		})
 		.collect();
-	let signature = pair(signer).sign(&batch_signing_payload(&account(attestor), &ratings));
+	let signature = key_pair(signer).sign(&batch_signing_payload(&account(attestor), &ratings));
 	crate::Call::<Test>::performance_benchmark_responses {
 		attestor: account(attestor),
 		ratings: ratings.try_into().expect("within the batch limit"),
@@ -388,6 +496,49 @@ pub(crate) fn rate(
 
 pub(crate) fn assigned(id: RequestId) -> Vec<&'static str> {
 	request(id).attestors.iter().map(name_of).collect()
+}
+
+/// Every member of request `id`'s committee rates `hoster` Normal with these
+/// figures, which closes the request.
+pub(crate) fn rate_all(
+	feed: &TestFeed,
+	hoster: &str,
+	id: RequestId,
+	latency_ms: u32,
+	bandwidth: u64,
+) {
+	for a in assigned(id) {
+		assert_ok!(rate(a, id, normal(feed, hoster, id, a, latency_ms, bandwidth)));
+	}
+	assert!(BenchmarkRequests::<Test>::get(id).is_none(), "the whole committee closed it");
+}
+
+/// Every member of request `id`'s committee rates it with `outcome` (not
+/// Normal: those need a proof per attestor), which closes the request.
+pub(crate) fn rate_all_with(id: RequestId, outcome: RatingOutcome) {
+	for a in assigned(id) {
+		assert_ok!(rate(a, id, outcome.clone()));
+	}
+	assert!(BenchmarkRequests::<Test>::get(id).is_none(), "the whole committee closed it");
+}
+
+/// Eve asks for a benchmark of `hoster` on `feed`; the next block draws its
+/// committee. Returns the request.
+pub(crate) fn requested(hoster: &str, feed: FeedId) -> RequestId {
+	assert_ok!(Hosting::request_performance_benchmark(
+		RuntimeOrigin::signed(account("Eve")),
+		account(hoster),
+		feed
+	));
+	let id = NextRequestId::<Test>::get() - 1;
+	next_block();
+	id
+}
+
+/// Bytes held from `who` as its attestor bond.
+pub(crate) fn held(who: &str) -> u64 {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&RuntimeHoldReason::Hosting(HoldReason::AttestorBond), &account(who))
 }
 
 pub(crate) fn last_event() -> RuntimeEvent {

@@ -46,7 +46,7 @@ fn node(attestors: &[(&'static str, &'static str)]) -> Node {
 	let net = Scripted::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();
 	let keystore = MemoryKeystore::new();
-	keystore.sr25519_generate_new(KEY_TYPE, Some("//Alice")).unwrap();
+	keystore.sr25519_generate_new(KEY_TYPE, Some("//Alice//host")).unwrap();
 	ext.register_extension(OffchainWorkerExt::new(net.clone()));
 	ext.register_extension(OffchainDbExt::new(net.clone()));
 	ext.register_extension(TransactionPoolExt::new(pool));
@@ -68,7 +68,9 @@ fn calls(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<crate::Call<Test>> {
 
 /// The ratings the worker submitted, in order, each with the signature that
 /// covers it (a batch's one signature for each of its ratings).
-fn submitted(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<(Rating<AccountId>, Signature)> {
+fn submitted(
+	pool: &Arc<parking_lot::RwLock<PoolState>>,
+) -> Vec<(Rating<AccountId, Signature>, Signature)> {
 	calls(pool)
 		.into_iter()
 		.flat_map(|call| match call {
@@ -119,11 +121,19 @@ fn url(feed: &TestFeed, id: RequestId, attestor: &str, index: u64) -> String {
 	)
 }
 
-/// Scripts every chunk of request `id` for Alice with `reply(index)`.
+/// Scripts every block of request `id`'s feed for Alice with `reply(index)`:
+/// the chunks she asks for are drawn from her own signature, which the test
+/// learns only from her rating ([`drawn`]).
 fn script(net: &Scripted, feed: &TestFeed, id: RequestId, reply: impl Fn(u64) -> Reply) {
-	for &index in request(id).chunks.iter() {
+	for index in 0..request(id).length {
 		net.route(url(feed, id, "Alice", index), reply(index));
 	}
+}
+
+/// The chunks a submitted rating's seed draws (what its attestor asked for).
+fn drawn(rating: &Rating<AccountId, Signature>) -> Chunks {
+	let length = BenchmarkRequests::<Test>::get(rating.request_id).map(|r| r.length).unwrap();
+	chunks_of(&rating.chunk_seed, length, 4)
 }
 
 fn ok(feed: &TestFeed, id: RequestId, index: u64, first_byte_ms: u64, body_ms: u64) -> Reply {
@@ -155,7 +165,7 @@ fn run_once(n: &mut Node) -> RatingOutcome {
 		Hosting::offchain_worker(System::block_number());
 		let ratings = submitted(&pool);
 		assert_eq!(ratings.len(), 1, "one rating per request");
-		ratings[0].0.outcome
+		ratings[0].0.outcome.clone()
 	})
 }
 
@@ -172,28 +182,47 @@ fn normal_rating_with_exact_figures_that_the_chain_accepts() {
 		bytes,
 		chunks_verified,
 		contact_proof,
+		inclusion,
 	} = outcome
 	else {
 		panic!("expected Normal, got {outcome:?}")
 	};
 	n.ext.execute_with(|| {
-		let r = request(id);
-		assert_eq!(chunks_verified, r.chunks.len() as u32);
+		let (rating, signature) = submitted(&n.pool).remove(0);
+		let chunks = drawn(&rating);
+		assert_eq!(chunks_verified, chunks.len() as u32);
 		assert_eq!(latency_ms, 20, "time to first byte, polled every {POLL_MS} ms");
 		// All chunks in flight together: bodies from 20 ms to 22 ms.
-		let expected_bytes: u64 = r
-			.chunks
+		let expected_bytes: u64 = chunks
 			.iter()
 			.map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64)
 			.sum();
 		assert_eq!(bytes, expected_bytes);
 		assert_eq!(bandwidth_bytes_per_sec, expected_bytes * 1000 / 2);
-		assert!(r.chunks.contains(&contact_proof.block_index));
-		assert_eq!(n.net.requested().len(), r.chunks.len());
-		// The rating the worker signed goes through the chain's checks and activates Dave.
-		let (rating, signature) = submitted(&n.pool).remove(0);
+		assert!(chunks.contains(&contact_proof.block_index));
+		assert_eq!(inclusion.size, feed.blocks[contact_proof.block_index as usize].len() as u64);
+		// It asked for exactly the chunks its seed draws.
+		let mut asked: Vec<u64> = n
+			.net
+			.requested()
+			.iter()
+			.map(|url| {
+				url.split("/blocks/")
+					.nth(1)
+					.unwrap()
+					.split('?')
+					.next()
+					.unwrap()
+					.parse()
+					.unwrap()
+			})
+			.collect();
+		asked.sort();
+		assert_eq!(asked, chunks.to_vec());
+		// The rating the worker signed goes through the chain's checks; with Bob's, Dave is Active.
 		assert_eq!(rating.attestor, account("Alice"));
 		assert_eq!(submit(rating, signature), Ok(()));
+		assert_ok!(rate("Bob", id, normal(&feed, "Dave", id, "Bob", 20, 1_000_000)));
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
 	});
 }
@@ -343,6 +372,7 @@ fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
 			feed_id
 		));
 		let id = NextRequestId::<Test>::get() - 1;
+		next_block();
 		assert!(assigned(id).contains(&"Alice"));
 		(feed, id)
 	});
@@ -351,14 +381,13 @@ fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
 		panic!("expected Normal")
 	};
 	n.ext.execute_with(|| {
-		let r = request(id);
-		assert_eq!(chunks_verified, r.chunks.len() as u32);
-		let expected: u64 = r
-			.chunks
+		let chunks = drawn(&submitted(&n.pool)[0].0);
+		assert_eq!(chunks_verified, chunks.len() as u32);
+		let expected: u64 = chunks
 			.iter()
 			.map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64)
 			.sum();
-		assert!(expected > r.chunks.len() as u64 * 200 * 1024);
+		assert!(expected > chunks.len() as u64 * 200 * 1024);
 		assert_eq!(bytes, expected);
 	});
 }
@@ -366,15 +395,21 @@ fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
 #[test]
 fn some_chunks_late_means_a_normal_rating_with_fewer_verified() {
 	let mut n = two_attestors();
-	let (feed, id) = setup(&mut n);
-	let first = n.ext.execute_with(|| request(id).chunks[0]);
+	// A feed of four blocks: every attestor asks for all four.
+	let (feed, id) = n.ext.execute_with(|| {
+		let feed = TestFeed::new(3, 4);
+		let feed_id = feed.publish("Eve");
+		assert_ok!(Hosting::register_hoster(
+			RuntimeOrigin::signed(account("Dave")),
+			form("Dave"),
+			feed_id
+		));
+		let id = NextRequestId::<Test>::get() - 1;
+		next_block();
+		(feed, id)
+	});
 	n.ext.execute_with(|| {
-		script(
-			&n.net,
-			&feed,
-			id,
-			|i| if i == first { ok(&feed, id, i, 5, 5) } else { Reply::Silent },
-		)
+		script(&n.net, &feed, id, |i| if i == 0 { ok(&feed, id, i, 5, 5) } else { Reply::Silent })
 	});
 	let RatingOutcome::Normal { chunks_verified, latency_ms, .. } = run_once(&mut n) else {
 		panic!("Normal")
@@ -382,15 +417,19 @@ fn some_chunks_late_means_a_normal_rating_with_fewer_verified() {
 	// The first chunk is the oldest request awaited: the worker slept on its
 	// headers, so they were timed when they came, not at the next 2 ms poll (6 ms).
 	assert_eq!((chunks_verified, latency_ms), (1, 5));
+	n.ext
+		.execute_with(|| assert_eq!(drawn(&submitted(&n.pool)[0].0).to_vec(), vec![0, 1, 2, 3]));
 }
 
 #[test]
 fn requests_for_other_attestors_are_ignored() {
-	let mut n = two_attestors();
+	let mut n = node(&[("Alice", "eu"), ("Bob", "us"), ("Charlie", "asia")]);
 	n.ext.execute_with(|| {
-		// Alice is the hoster: only Bob can measure her.
+		// Alice is the hoster: only Bob and Charlie can measure her.
 		let (_, _, id) = registered("Alice");
-		assert_eq!(assigned(id), vec!["Bob"]);
+		let mut committee = assigned(id);
+		committee.sort();
+		assert_eq!(committee, vec!["Bob", "Charlie"]);
 		Hosting::offchain_worker(System::block_number());
 	});
 	assert!(n.net.requested().is_empty());
@@ -402,22 +441,22 @@ fn a_request_is_rated_once_across_runs_with_one_retry_if_it_stays_open() {
 	let mut n = two_attestors();
 	let (feed, id) = setup(&mut n);
 	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 1, 1)));
-	let chunks = n.ext.execute_with(|| request(id).chunks.len());
 	let pool = n.pool.clone();
 	n.ext.execute_with(|| {
-		Hosting::offchain_worker(1);
+		let start = System::block_number();
+		Hosting::offchain_worker(start);
 		// A second run at the same block (or a re-org back to it) does nothing.
-		Hosting::offchain_worker(1);
-		run_to_block(1 + RETRY_AFTER as u64 - 1);
+		Hosting::offchain_worker(start);
+		run_to_block(start + RETRY_AFTER as u64 - 1);
 		Hosting::offchain_worker(System::block_number());
 		assert_eq!(submitted(&pool).len(), 1);
-		assert_eq!(n.net.requested().len(), chunks);
+		assert_eq!(n.net.requested().len(), drawn(&submitted(&pool)[0].0).len());
 		// Still open RETRY_AFTER blocks later: the rating was lost; one retry.
-		run_to_block(1 + RETRY_AFTER as u64);
+		run_to_block(start + RETRY_AFTER as u64);
 		Hosting::offchain_worker(System::block_number());
 		assert_eq!(submitted(&pool).len(), 2);
 		// Never a third time, though still open.
-		run_to_block(2 + RETRY_AFTER as u64);
+		run_to_block(start + 1 + RETRY_AFTER as u64);
 		assert!(Hosting::unanswered_requests(&account("Alice")).any(|(i, _)| i == id));
 		Hosting::offchain_worker(System::block_number());
 		assert_eq!(submitted(&pool).len(), 2);
@@ -441,7 +480,7 @@ fn no_retry_when_the_deadline_is_too_close() {
 	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 1, 1)));
 	let pool = n.pool.clone();
 	n.ext.execute_with(|| {
-		Hosting::offchain_worker(1);
+		Hosting::offchain_worker(System::block_number());
 		let deadline = request(id).deadline;
 		run_to_block(deadline);
 		Hosting::offchain_worker(deadline);
@@ -462,6 +501,7 @@ fn all_requests_of_a_run_share_one_deadline() {
 			));
 		}
 		let ids: Vec<RequestId> = (first..NextRequestId::<Test>::get()).collect();
+		next_block();
 		assert!(ids.iter().all(|id| assigned(*id).contains(&"Alice")));
 		(feed, ids)
 	});
@@ -469,9 +509,11 @@ fn all_requests_of_a_run_share_one_deadline() {
 		for &id in &ids {
 			script(&n.net, &feed, id, |i| ok(&feed, id, i, 100, 50));
 		}
-		Hosting::offchain_worker(1);
+		Hosting::offchain_worker(System::block_number());
 	});
-	let total: usize = n.ext.execute_with(|| ids.iter().map(|id| request(*id).chunks.len()).sum());
+	let total: usize = n
+		.ext
+		.execute_with(|| submitted(&n.pool).iter().map(|(r, _)| drawn(r).len()).sum());
 	let state = n.net.0.lock().unwrap();
 	// Every chunk of every request was sent before the first wait, and the
 	// waits for headers covered them all.
@@ -508,6 +550,7 @@ fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 			feed_id
 		));
 		let slow = NextRequestId::<Test>::get() - 1;
+		next_block();
 		assert!(assigned(fast).contains(&"Alice") && assigned(slow).contains(&"Alice"));
 		(feed, fast, slow)
 	});
@@ -516,11 +559,11 @@ fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 		// things happened would show.
 		script(&n.net, &feed, fast, |i| ok(&feed, fast, i, 7, 5));
 		script(&n.net, &feed, slow, |i| ok(&feed, slow, i, 300, 4));
-		Hosting::offchain_worker(1);
+		Hosting::offchain_worker(System::block_number());
 	});
 	let ratings: HashMap<RequestId, RatingOutcome> =
 		submitted(&n.pool).into_iter().map(|(r, _)| (r.request_id, r.outcome)).collect();
-	let figures = |id| match ratings[&id] {
+	let figures = |id| match ratings[&id].clone() {
 		RatingOutcome::Normal { latency_ms, bandwidth_bytes_per_sec, bytes, .. } => {
 			(latency_ms, bandwidth_bytes_per_sec, bytes)
 		},
@@ -545,7 +588,7 @@ fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 #[test]
 fn ratings_beyond_the_batch_limit_go_in_several_transactions() {
 	let max = <<Test as Config>::MaxRatingsPerBatch as Get<u32>>::get() as usize;
-	let mut n = node(&[("Alice", "eu")]);
+	let mut n = two_attestors();
 	let (feed, ids) = n.ext.execute_with(|| {
 		let (feed, feed_id, first) = registered("Dave");
 		// MaxRequestsPerBlock a block, until one more than a batch holds.
@@ -557,9 +600,10 @@ fn ratings_beyond_the_batch_limit_go_in_several_transactions() {
 			)
 			.is_err()
 			{
-				run_to_block(System::block_number() + 1);
+				next_block();
 			}
 		}
+		next_block();
 		(feed, (first..NextRequestId::<Test>::get()).collect::<Vec<RequestId>>())
 	});
 	let pool = n.pool.clone();

@@ -11,13 +11,15 @@ fn a_rated_hoster_qualifies() {
 		// Eve publishes a feed; Dave registers to host it and is Pending.
 		let (feed, _feed_id, request) = registered("Dave");
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Pending);
-		// An assigned attestor measured 50 ms and 1 MB/s, with Dave's contact proof.
-		let attestor = assigned(request)[0];
-		assert_ok!(rate(
-			attestor,
-			request,
-			normal(&feed, "Dave", request, attestor, 50, 1_000_000)
-		));
+		// Its committee of three attestors, drawn a block later, each measured
+		// 50 ms and 1 MB/s, with Dave's contact proof and the block's Merkle path.
+		for attestor in assigned(request) {
+			assert_ok!(rate(
+				attestor,
+				request,
+				normal(&feed, "Dave", request, attestor, 50, 1_000_000)
+			));
+		}
 		// That meets Dave's promise: Dave is Active and qualifies for a job
 		// asking for 100 ms at most.
 		let needs =
@@ -51,21 +53,11 @@ fn does_qualify_answers_with_reasons_and_figures() {
 			vec![Reason::NotActive, Reason::TooFewSamples { measured: 0, required: 1 }]
 		);
 		let a = assigned(id)[0];
-		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		rate_all(&feed, "Dave", id, 50, 1_000_000);
 		assert!(Hosting::does_qualify(&account("Dave"), Role::Hoster, &needs).qualifies);
-		// The hoster goes away: the next benchmark times out.
-		run_to_block(2);
-		assert_ok!(Hosting::request_performance_benchmark(
-			RuntimeOrigin::signed(account("Eve")),
-			account("Dave"),
-			feed_id
-		));
-		let id = NextRequestId::<Test>::get() - 1;
-		assert_ok!(rate(
-			assigned(id)[0],
-			id,
-			RatingOutcome::Error(MeasurementFailure::Unreachable)
-		));
+		// The hoster goes away: the next benchmark finds it unreachable.
+		let id = requested("Dave", feed_id);
+		rate_all_with(id, RatingOutcome::Error(MeasurementFailure::Unreachable));
 		let measured =
 			HosterFigures::<Test>::get(account("Dave")).unwrap().overall.availability.mean();
 		let q = Hosting::does_qualify(&account("Dave"), Role::Hoster, &needs);
@@ -82,17 +74,17 @@ fn does_qualify_answers_with_reasons_and_figures() {
 			&Requirements { region: Some(mars.clone()), ..Default::default() },
 		);
 		assert_eq!(q.reasons, vec![Reason::RegionNotServed { region: mars }]);
-		// Attestors: the one that answered twice qualifies.
-		assert!(
-			Hosting::does_qualify(
-				&account(a),
-				Role::Attestor,
-				&Requirements {
-					min_availability: Some(Perbill::from_percent(99)),
-					..Default::default()
-				}
-			)
-			.qualifies
+		// Attestors: the one that answered twice, in agreement, qualifies.
+		let attestor_needs = Requirements {
+			min_availability: Some(Perbill::from_percent(99)),
+			min_agreement: Some(Perbill::from_percent(90)),
+			..Default::default()
+		};
+		assert!(Hosting::does_qualify(&account(a), Role::Attestor, &attestor_needs).qualifies);
+		let summary = Hosting::attestor_figures(&account(a)).unwrap();
+		assert_eq!(
+			(summary.answered, summary.disagreed, summary.agreement, summary.bond),
+			(2, 0, Perbill::one(), BOND)
 		);
 		assert_eq!(
 			Hosting::does_qualify(&account("Dave"), Role::Attestor, &Requirements::default())
@@ -106,7 +98,7 @@ fn does_qualify_answers_with_reasons_and_figures() {
 fn hoster_figures_and_open_requests_views() {
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, feed_id, id) = registered("Dave");
-		let [a, b] = [assigned(id)[0], assigned(id)[1]];
+		let [a, b, c] = [assigned(id)[0], assigned(id)[1], assigned(id)[2]];
 		let open = Hosting::open_requests_for(&account(a));
 		assert_eq!(open.len(), 1);
 		assert_eq!(
@@ -117,6 +109,9 @@ fn hoster_figures_and_open_requests_views() {
 		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 100, 2_000_000)));
 		assert!(Hosting::open_requests_for(&account(a)).is_empty());
 		assert_eq!(Hosting::open_requests_for(&account(b)).len(), 1);
+		assert_eq!(Hosting::open_requests_for(&account(b))[0].answered, vec![account(a)]);
+		assert_ok!(rate(b, id, normal(&feed, "Dave", id, b, 100, 2_000_000)));
+		assert_ok!(rate(c, id, normal(&feed, "Dave", id, c, 100, 2_000_000)));
 		let s = Hosting::hoster_figures(&account("Dave")).unwrap();
 		assert_eq!(
 			(s.status, s.latency_ms, s.bandwidth_bytes_per_sec, s.samples),

@@ -5,90 +5,179 @@ use frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo};
 use sp_core::Pair;
 use sp_runtime::DispatchError;
 
+/// `good` with another contact proof and Merkle path.
+fn with_proof(
+	good: &RatingOutcome,
+	proof: ContactProof,
+	inclusion: BlockInclusion,
+) -> RatingOutcome {
+	let RatingOutcome::Normal {
+		latency_ms, bandwidth_bytes_per_sec, bytes, chunks_verified, ..
+	} = good.clone()
+	else {
+		unreachable!()
+	};
+	RatingOutcome::Normal {
+		latency_ms,
+		bandwidth_bytes_per_sec,
+		bytes,
+		chunks_verified,
+		contact_proof: proof,
+		inclusion,
+	}
+}
+
 #[test]
 fn ratings_are_rejected_unless_everything_checks_out() {
-	ExtBuilder::default().build_and_execute(|| {
-		let (feed, _, id) = registered("Dave");
-		let a = assigned(id)[0];
-		let outsider = ["Alice", "Bob", "Charlie"]
-			.into_iter()
-			.find(|n| !assigned(id).contains(n))
-			.unwrap();
-		let good = normal(&feed, "Dave", id, a, 50, 1_000_000);
-		let stale = Err(TransactionValidityError::Invalid(InvalidTransaction::Stale));
-		let bad_proof = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
+	ExtBuilder::default()
+		.attestors(&[("Alice", "eu"), ("Bob", "us"), ("Charlie", "asia"), ("Ferdie", "eu")])
+		.build_and_execute(|| {
+			let (feed, _, id) = registered("Dave");
+			let a = assigned(id)[0];
+			let outsider = ["Alice", "Bob", "Charlie", "Ferdie"]
+				.into_iter()
+				.find(|n| !assigned(id).contains(n))
+				.unwrap();
+			let good = normal(&feed, "Dave", id, a, 50, 1_000_000);
+			let stale = Err(TransactionValidityError::Invalid(InvalidTransaction::Stale));
+			let bad_proof = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
 
-		// Unknown request.
-		assert_eq!(rate(a, id + 100, good), stale);
-		// Signed by an attestor not assigned.
-		let not_assigned = rejected(crate::ratings::rejection::NOT_ASSIGNED);
-		assert_eq!(
-			rate(outsider, id, normal(&feed, "Dave", id, outsider, 50, 1)),
-			Err(not_assigned)
-		);
-		// Signed by someone else than the rating's attestor.
-		let (rating, _) = signed_rating(a, id, good);
-		let forged = pair("Ferdie").sign(&rating.signing_payload());
-		assert_eq!(submit(rating.clone(), forged), bad_proof);
-		// A rating changed after signing.
-		let (mut changed, sig) = signed_rating(a, id, good);
-		changed.outcome = RatingOutcome::Timeout;
-		assert_eq!(submit(changed, sig), bad_proof);
-		// A contact proof by another key than the hoster's contact key.
-		let RatingOutcome::Normal { contact_proof, .. } = good else { unreachable!() };
-		let r = request(id);
-		let message = hypercore_verify::contact_message(
-			id,
-			&r.nonce,
-			&account_bytes(&account(a)),
-			contact_proof.block_index,
-			&contact_proof.block_hash,
-		);
-		let wrong_key =
-			ContactProof { signature: contact("Mallory").sign(&message).0, ..contact_proof };
-		let with = |p: ContactProof| match good {
-			RatingOutcome::Normal {
+			// Unknown request.
+			assert_eq!(rate(a, id + 100, good.clone()), stale);
+			// Signed by an attestor not assigned.
+			let not_assigned = rejected(crate::ratings::rejection::NOT_ASSIGNED);
+			assert_eq!(
+				rate(outsider, id, normal(&feed, "Dave", id, outsider, 50, 1)),
+				Err(not_assigned)
+			);
+			// Signed by another key than the attestor's registered one (its account key included).
+			let (rating, _) = signed_rating(a, id, good.clone());
+			for forger in [key_pair("Mallory"), pair(a)] {
+				assert_eq!(
+					submit(rating.clone(), forger.sign(&rating.signing_payload())),
+					bad_proof
+				);
+			}
+			// A rating changed after signing.
+			let (mut changed, sig) = signed_rating(a, id, good.clone());
+			changed.outcome = RatingOutcome::Timeout;
+			assert_eq!(submit(changed, sig), bad_proof);
+			// A chunk seed not signed by the attestor's key over this request's nonce.
+			let (mut reseeded, _) = signed_rating(a, id, good.clone());
+			reseeded.chunk_seed = key_pair(a).sign(&chunk_seed_payload(id, &[9; 32]));
+			let sig = key_pair(a).sign(&reseeded.signing_payload());
+			assert_eq!(submit(reseeded, sig), bad_proof);
+			// A contact proof by another key than the hoster's contact key.
+			let RatingOutcome::Normal { contact_proof, inclusion, .. } = good.clone() else {
+				unreachable!()
+			};
+			let r = request(id);
+			let message = hypercore_verify::contact_message(
+				id,
+				&r.nonce,
+				&account_bytes(&account(a)),
+				contact_proof.block_index,
+				&contact_proof.block_hash,
+			);
+			let wrong_key =
+				ContactProof { signature: contact("Mallory").sign(&message).0, ..contact_proof };
+			assert_eq!(rate(a, id, with_proof(&good, wrong_key, inclusion.clone())), bad_proof);
+			// A block the attestor's chunk seed does not draw, however well proven.
+			let drawn = chunks_for(a, id);
+			let undrawn = (0..9).find(|c| !drawn.contains(c)).unwrap();
+			let (proof, path) = served_block(&feed, "Dave", id, a, undrawn);
+			assert_eq!(
+				rate(a, id, with_proof(&good, proof, path)),
+				Err(rejected(crate::ratings::rejection::WRONG_CHUNKS))
+			);
+			// More chunks verified than drawn.
+			let RatingOutcome::Normal {
 				latency_ms,
 				bandwidth_bytes_per_sec,
 				bytes,
-				chunks_verified,
+				contact_proof,
+				inclusion,
 				..
-			} => RatingOutcome::Normal {
+			} = good.clone()
+			else {
+				unreachable!()
+			};
+			let inflated = RatingOutcome::Normal {
 				latency_ms,
 				bandwidth_bytes_per_sec,
 				bytes,
-				chunks_verified,
-				contact_proof: p,
-			},
-			_ => unreachable!(),
-		};
-		assert_eq!(rate(a, id, with(wrong_key)), bad_proof);
-		// A contact proof for a chunk that was not asked.
-		let unasked = (0..9).find(|c| !r.chunks.contains(c)).unwrap();
-		assert_eq!(
-			rate(a, id, with(ContactProof { block_index: unasked, ..contact_proof })),
-			bad_proof
-		);
-		// A contact proof made for another attestor (a replayed proof).
-		let other = assigned(id)[1];
-		let RatingOutcome::Normal { contact_proof: others, .. } =
-			normal(&feed, "Dave", id, other, 50, 1)
-		else {
-			unreachable!()
-		};
-		assert_eq!(rate(a, id, with(others)), bad_proof);
-		// Nothing above changed any state.
-		assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
-		assert!(request(id).answered.is_empty());
+				chunks_verified: drawn.len() as u32 + 1,
+				contact_proof,
+				inclusion: inclusion.clone(),
+			};
+			assert_eq!(
+				rate(a, id, inflated),
+				Err(rejected(crate::ratings::rejection::WRONG_CHUNKS))
+			);
+			// A block hash the hoster signed that is not in the feed: no Merkle path leads
+			// from it to the request's tree hash (a hoster with no data and a friendly
+			// attestor cannot fabricate a Normal rating).
+			let fake_hash = [0xAB; 32];
+			let message = hypercore_verify::contact_message(
+				id,
+				&r.nonce,
+				&account_bytes(&account(a)),
+				contact_proof.block_index,
+				&fake_hash,
+			);
+			let fabricated = ContactProof {
+				block_hash: fake_hash,
+				signature: contact("Dave").sign(&message).0,
+				..contact_proof
+			};
+			assert_eq!(rate(a, id, with_proof(&good, fabricated, inclusion.clone())), bad_proof);
+			// A real block with a path cut short.
+			let mut short = inclusion.clone();
+			short.nodes.pop();
+			assert_eq!(rate(a, id, with_proof(&good, contact_proof, short)), bad_proof);
+			// A contact proof made for another attestor (a replayed proof).
+			let other = assigned(id)[1];
+			let RatingOutcome::Normal { contact_proof: others, inclusion: their_path, .. } =
+				normal(&feed, "Dave", id, other, 50, 1)
+			else {
+				unreachable!()
+			};
+			assert!(rate(a, id, with_proof(&good, others, their_path)).is_err());
+			// Nothing above changed any state.
+			assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
+			assert!(request(id).votes.is_empty());
 
-		// The good rating goes through once; the same rating again is stale.
-		assert_ok!(rate(a, id, good));
-		assert_eq!(rate(a, id, good), stale);
-		// Past the deadline the other attestor's rating is refused.
-		run_to_block(1 + RESPONSE_WINDOW);
-		let late = normal(&feed, "Dave", id, other, 50, 1);
-		System::set_block_number(2 + RESPONSE_WINDOW);
-		assert_eq!(rate(other, id, late), stale);
+			// The good rating goes through once; the same rating again is stale.
+			assert_ok!(rate(a, id, good.clone()));
+			assert_eq!(rate(a, id, good), stale);
+			// Past the deadline the other attestor's rating is refused.
+			let late = normal(&feed, "Dave", id, other, 50, 1);
+			System::set_block_number(request(id).deadline + 1);
+			assert_eq!(rate(other, id, late), stale);
+		});
+}
+
+#[test]
+fn a_request_is_not_rated_before_its_committee_is_drawn() {
+	ExtBuilder::default().build_and_execute(|| {
+		let feed = TestFeed::new(7, 9);
+		let feed_id = feed.publish("Eve");
+		assert_ok!(Hosting::register_hoster(
+			RuntimeOrigin::signed(account("Dave")),
+			form("Dave"),
+			feed_id
+		));
+		let id = NextRequestId::<Test>::get() - 1;
+		assert_eq!(
+			rate("Alice", id, RatingOutcome::Timeout),
+			Err(rejected(crate::ratings::rejection::NOT_ASSIGNED_YET))
+		);
+		// Once drawn, a rating naming an account that is no attestor at all is not assigned.
+		next_block();
+		assert_eq!(
+			rate("Eve", id, RatingOutcome::Timeout),
+			Err(rejected(crate::ratings::rejection::NOT_ASSIGNED))
+		);
 	});
 }
 
@@ -97,7 +186,7 @@ fn authorized_ratings_provide_one_tag_per_request_and_attestor_and_live_until_th
 	ExtBuilder::default().build_and_execute(|| {
 		let (feed, _, id) = registered("Dave");
 		let [a, b] = [assigned(id)[0], assigned(id)[1]];
-		let validity = |attestor| {
+		let validity = |attestor: &str| {
 			let (rating, signature) =
 				signed_rating(attestor, id, normal(&feed, "Dave", id, attestor, 50, 1));
 			crate::Call::<Test>::performance_benchmark_response { rating, signature }
@@ -109,7 +198,7 @@ fn authorized_ratings_provide_one_tag_per_request_and_attestor_and_live_until_th
 		let (va, vb) = (validity(a), validity(b));
 		assert_eq!(va.provides.len(), 1);
 		assert_ne!(va.provides, vb.provides);
-		// Created at block 1 with a window of 5: valid through block 6.
+		// Assigned at block 2 with a window of 5: valid through block 7.
 		assert_eq!(va.longevity, RESPONSE_WINDOW + 1);
 		assert_eq!(va.priority, 1 << 20);
 	});
@@ -138,15 +227,19 @@ fn the_call_itself_rechecks_the_state() {
 
 /// Two registrations (Dave, Ferdie) with Alice and Bob attesting: both are assigned both requests.
 fn two_requests() -> (TestFeed, [RequestId; 2]) {
-	let (feed, feed_id, dave) = registered("Dave");
-	assert_ok!(Hosting::register_hoster(
-		RuntimeOrigin::signed(account("Ferdie")),
-		form("Ferdie"),
-		feed_id
-	));
+	let feed = TestFeed::new(7, 9);
+	let feed_id = feed.publish("Eve");
+	for hoster in ["Dave", "Ferdie"] {
+		assert_ok!(Hosting::register_hoster(
+			RuntimeOrigin::signed(account(hoster)),
+			form(hoster),
+			feed_id
+		));
+	}
 	let ferdie = NextRequestId::<Test>::get() - 1;
-	assert_eq!(assigned(dave).len(), 2);
-	(feed, [dave, ferdie])
+	next_block();
+	assert_eq!(assigned(ferdie - 1).len(), 2);
+	(feed, [ferdie - 1, ferdie])
 }
 
 #[test]
@@ -164,8 +257,8 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 			// The same tags as the two ratings alone: the pool never holds one twice.
 			let single_tags: Vec<_> = ratings
 				.iter()
-				.flat_map(|&(id, outcome)| {
-					let (rating, signature) = signed_rating("Alice", id, outcome);
+				.flat_map(|(id, outcome)| {
+					let (rating, signature) = signed_rating("Alice", *id, outcome.clone());
 					crate::Call::<Test>::performance_benchmark_response { rating, signature }
 						.authorize(TransactionSource::External)
 						.unwrap()
@@ -193,16 +286,26 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 				})
 				.collect();
 			assert_eq!(rated, vec![(dave, account("Alice")), (ferdie, account("Alice"))]);
-			// Both requests wait for Bob now; each hoster has its one sample and is Active.
-			for (id, hoster) in [(dave, "Dave"), (ferdie, "Ferdie")] {
-				assert_eq!(request(id).answered.to_vec(), vec![account("Alice")]);
+			// Both requests wait for Bob now; the hosters' figures wait for the close.
+			for id in [dave, ferdie] {
+				assert!(request(id).has_voted(&account("Alice")));
+				assert_eq!(request(id).votes.len(), 1);
+			}
+			assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
+			assert_eq!(Attestors::<Test>::get(account("Alice")).unwrap().answered, 2);
+			// Bob's batch closes both: each hoster has its one verdict and is Active.
+			let bobs = [
+				(dave, normal(&feed, "Dave", dave, "Bob", 70, 900_000)),
+				(ferdie, normal(&feed, "Ferdie", ferdie, "Bob", 80, 900_000)),
+			];
+			assert_ok!(submit_call(batch_call("Bob", "Bob", &bobs)));
+			for hoster in ["Dave", "Ferdie"] {
 				assert_eq!(HosterFigures::<Test>::get(account(hoster)).unwrap().overall.samples, 1);
 				assert_eq!(
 					Hosters::<Test>::get(account(hoster)).unwrap().status,
 					HosterStatus::Active
 				);
 			}
-			assert_eq!(Attestors::<Test>::get(account("Alice")).unwrap().answered, 2);
 		});
 }
 
@@ -229,14 +332,17 @@ fn one_bad_rating_makes_the_whole_batch_invalid_and_changes_nothing() {
 			);
 			// The same request twice, even with different outcomes.
 			assert_eq!(
-				check("Alice", "Alice", &[good, (dave, RatingOutcome::Timeout)]),
+				check("Alice", "Alice", &[good.clone(), (dave, RatingOutcome::Timeout)]),
 				Err(rejected(crate::ratings::rejection::DUPLICATE_RATING))
 			);
 			// Signed by someone else than the batch's attestor.
-			assert_eq!(check("Alice", "Bob", &[good, (ferdie, RatingOutcome::Timeout)]), bad_proof);
+			assert_eq!(
+				check("Alice", "Bob", &[good.clone(), (ferdie, RatingOutcome::Timeout)]),
+				bad_proof
+			);
 			// Changed after signing.
 			let crate::Call::performance_benchmark_responses { attestor, mut ratings, signature } =
-				batch_call("Alice", "Alice", &[good, (ferdie, RatingOutcome::Timeout)])
+				batch_call("Alice", "Alice", &[good.clone(), (ferdie, RatingOutcome::Timeout)])
 			else {
 				unreachable!()
 			};
@@ -252,29 +358,29 @@ fn one_bad_rating_makes_the_whole_batch_invalid_and_changes_nothing() {
 			);
 			// A contact proof made by another hoster.
 			let wrong_hoster = (ferdie, normal(&feed, "Dave", ferdie, "Alice", 50, 1));
-			assert_eq!(check("Alice", "Alice", &[good, wrong_hoster]), bad_proof);
+			assert_eq!(check("Alice", "Alice", &[good.clone(), wrong_hoster]), bad_proof);
 			// An unknown request.
 			assert_eq!(
-				check("Alice", "Alice", &[good, (ferdie + 100, RatingOutcome::Timeout)]),
+				check("Alice", "Alice", &[good.clone(), (ferdie + 100, RatingOutcome::Timeout)]),
 				stale
 			);
-			// An attestor not assigned (Charlie does not attest here).
+			// An account that does not attest here (Charlie is no attestor in this test).
 			assert_eq!(
 				check(
 					"Charlie",
 					"Charlie",
 					&[(ferdie, RatingOutcome::Timeout), (dave, RatingOutcome::Timeout)]
 				),
-				Err(rejected(crate::ratings::rejection::NOT_ASSIGNED))
+				Err(rejected(crate::ratings::rejection::NOT_ATTESTOR))
 			);
 			assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
-			assert!(request(dave).answered.is_empty());
+			assert!(request(dave).votes.is_empty());
 
 			// One rating already recorded alone makes a batch carrying it stale.
 			assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));
 			assert_eq!(check("Alice", "Alice", &[(ferdie, RatingOutcome::Timeout), good]), stale);
-			assert_eq!(request(dave).answered.to_vec(), vec![account("Alice")]);
-			assert!(request(ferdie).answered.is_empty());
+			assert!(request(dave).has_voted(&account("Alice")));
+			assert!(request(ferdie).votes.is_empty());
 		});
 }
 
@@ -297,7 +403,7 @@ fn a_batch_that_went_stale_before_inclusion_is_reverted_whole() {
 				Error::<Test>::AlreadyAnswered
 			);
 			// Ferdie's rating, first in the batch, was rolled back with it.
-			assert!(request(ferdie).answered.is_empty());
+			assert!(request(ferdie).votes.is_empty());
 			assert_noop!(
 				call.dispatch_bypass_filter(RuntimeOrigin::signed(account("Alice"))),
 				DispatchError::BadOrigin

@@ -1,0 +1,291 @@
+//! Storage migrations of the pallet, each a `VersionedMigration` the runtime
+//! lists in its `Migrations`.
+
+/// Version 1 → 2: committees and bonded attestors.
+///
+/// * `Attestors`: each record gains a signing key, a bond and disagreement
+///   counts. A version-1 attestor signed ratings with its account's own key,
+///   so that key becomes its registered key (and is indexed in
+///   `AttestorKeys`); it holds no bond until it resumes after a suspension
+///   (which tops the bond up) or re-registers.
+/// * `BenchmarkRequests`: an open request keeps its deadline and nonce; its
+///   committee is the assigned attestors that had not answered yet (the ones
+///   that had are not blamed for silence), with no ratings. It closes at its
+///   deadline like any other: without a quorum it is void and tried again with
+///   a fresh committee, so no hoster is blamed for the upgrade.
+/// * `HosterFigures`: the figures stay; the last rating (a version-1 type) is
+///   dropped, the next close records the last verdict.
+///
+/// One block: version 1 bounded open requests to `MaxRequestsPerBlock ×
+/// (ResponseWindow + 1)` and active attestors to `MaxAttestors`; hosters are
+/// one read and one write each.
+pub mod v2 {
+	use alloc::vec::Vec;
+	use codec::{Decode, Encode, MaxEncodedLen};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+	use scale_info::TypeInfo;
+
+	use crate::{
+		figures::{Beta, Figures},
+		pallet::*,
+		types::*,
+	};
+
+	/// The version-1 types, as they were stored.
+	// `storage_alias` generates an undocumented prefix type per alias.
+	#[allow(missing_docs)]
+	pub mod old {
+		use super::*;
+
+		/// A version-1 attestor.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		pub struct Attestor<BlockNumber> {
+			/// Where it measures from.
+			pub region: Region,
+			/// Active or Suspended.
+			pub status: AttestorStatus,
+			/// Decayed answer rate.
+			pub reliability: Beta,
+			/// Requests answered.
+			pub answered: u32,
+			/// Requests missed.
+			pub missed: u32,
+			/// Misses in a row.
+			pub consecutive_misses: u32,
+			/// When it registered.
+			pub registered_at: BlockNumber,
+		}
+
+		/// A version-1 request.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		#[scale_info(skip_type_params(MaxAttestors))]
+		pub struct BenchmarkRequest<AccountId, BlockNumber, MaxAttestors: Get<u32>> {
+			/// The hoster.
+			pub hoster: AccountId,
+			/// The feed.
+			pub feed: FeedId,
+			/// Anchor length.
+			pub length: u64,
+			/// Tree hash at `length`.
+			pub tree_hash: [u8; 32],
+			/// Chunks, the same for every attestor.
+			pub chunks: Chunks,
+			/// Challenge.
+			pub nonce: [u8; 32],
+			/// Assigned attestors.
+			pub attestors: BoundedVec<AccountId, MaxAttestors>,
+			/// Those that answered.
+			pub answered: BoundedVec<AccountId, MaxAttestors>,
+			/// Created in.
+			pub created: BlockNumber,
+			/// Deadline.
+			pub deadline: BlockNumber,
+			/// Kind.
+			pub kind: BenchmarkKind,
+		}
+
+		/// A version-1 rating outcome.
+		#[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		pub enum RatingOutcome {
+			/// Served.
+			Normal {
+				/// Latency.
+				latency_ms: u32,
+				/// Bandwidth.
+				bandwidth_bytes_per_sec: u64,
+				/// Bytes.
+				bytes: u64,
+				/// Chunks verified.
+				chunks_verified: u32,
+				/// Contact proof.
+				contact_proof: ContactProof,
+			},
+			/// Timeout.
+			Timeout,
+			/// Error.
+			Error(MeasurementFailure),
+		}
+
+		/// A version-1 last rating.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		pub struct RatingRecord<AccountId, BlockNumber> {
+			/// Request.
+			pub request: RequestId,
+			/// Attestor.
+			pub attestor: AccountId,
+			/// Outcome.
+			pub outcome: RatingOutcome,
+			/// Block.
+			pub at: BlockNumber,
+		}
+
+		/// A version-1 figures record.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		pub struct FiguresRecord<AccountId, BlockNumber> {
+			/// Figures.
+			pub overall: Figures<BlockNumber>,
+			/// Last rating.
+			pub last_rating: Option<RatingRecord<AccountId, BlockNumber>>,
+		}
+
+		/// Version-1 `Attestors`.
+		#[frame_support::storage_alias]
+		pub type Attestors<T: Config> = StorageMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			Attestor<BlockNumberFor<T>>,
+		>;
+
+		/// Version-1 `BenchmarkRequests`.
+		#[frame_support::storage_alias]
+		pub type BenchmarkRequests<T: Config> = StorageMap<
+			Pallet<T>,
+			Twox64Concat,
+			RequestId,
+			BenchmarkRequest<
+				<T as frame_system::Config>::AccountId,
+				BlockNumberFor<T>,
+				<T as Config>::AttestorsPerRequest,
+			>,
+		>;
+
+		/// Version-1 `HosterFigures`.
+		#[frame_support::storage_alias]
+		pub type HosterFigures<T: Config> = StorageMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			FiguresRecord<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>,
+		>;
+	}
+
+	/// What the checks before the upgrade hand to the checks after it.
+	#[derive(Encode, Decode)]
+	pub struct Counts {
+		attestors: u32,
+		requests: u32,
+		figures: u32,
+	}
+
+	/// The migration's steps, unversioned; run it as [`MigrateV1ToV2`].
+	pub struct InnerMigrateV1ToV2<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> InnerMigrateV1ToV2<T> {
+		/// Counts the version-1 records (what `pre_upgrade` checks).
+		pub fn pre_upgrade_counts() -> Vec<u8> {
+			Counts {
+				attestors: old::Attestors::<T>::iter_keys().count() as u32,
+				requests: old::BenchmarkRequests::<T>::iter_keys().count() as u32,
+				figures: old::HosterFigures::<T>::iter_keys().count() as u32,
+			}
+			.encode()
+		}
+
+		/// Every record was translated, none lost, and the invariants hold
+		/// (what `post_upgrade` checks).
+		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = Counts::decode(&mut &state[..]).map_err(|_| "undecodable counts")?;
+			ensure!(
+				Attestors::<T>::iter().count() as u32 == before.attestors,
+				"attestors were lost"
+			);
+			ensure!(
+				BenchmarkRequests::<T>::iter().count() as u32 == before.requests,
+				"requests were lost"
+			);
+			ensure!(
+				HosterFigures::<T>::iter().count() as u32 == before.figures,
+				"hoster figures were lost"
+			);
+			ensure!(Pallet::<T>::on_chain_storage_version() == 2, "the version is not 2");
+			#[cfg(any(feature = "try-runtime", test))]
+			Pallet::<T>::do_try_state()?;
+			Ok(())
+		}
+	}
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV1ToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut reads = 0u64;
+			let mut writes = 0u64;
+			let mut keys = Vec::new();
+			Attestors::<T>::translate::<old::Attestor<BlockNumberFor<T>>, _>(|who, a| {
+				reads += 1;
+				writes += 1;
+				keys.push((who.clone(), who.clone()));
+				Some(Attestor {
+					region: a.region,
+					status: a.status,
+					key: who,
+					bond: Default::default(),
+					reliability: a.reliability,
+					answered: a.answered,
+					missed: a.missed,
+					consecutive_misses: a.consecutive_misses,
+					disagreed: 0,
+					window_start: a.registered_at,
+					window_disagreements: 0,
+					registered_at: a.registered_at,
+					unbonded_at: None,
+				})
+			});
+			for (key, who) in keys {
+				AttestorKeys::<T>::insert(key, who);
+				writes += 1;
+			}
+			BenchmarkRequests::<T>::translate::<
+				old::BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>,
+				_,
+			>(|_, r| {
+				reads += 1;
+				writes += 1;
+				let waiting: Vec<T::AccountId> =
+					r.attestors.iter().filter(|a| !r.answered.contains(a)).cloned().collect();
+				Some(BenchmarkRequest {
+					hoster: r.hoster,
+					feed: r.feed,
+					length: r.length,
+					tree_hash: r.tree_hash,
+					nonce: r.nonce,
+					attestors: BoundedVec::truncate_from(waiting),
+					votes: BoundedVec::new(),
+					created: r.created,
+					deadline: r.deadline,
+					kind: r.kind,
+					retry: 0,
+				})
+			});
+			HosterFigures::<T>::translate::<old::FiguresRecord<T::AccountId, BlockNumberFor<T>>, _>(
+				|_, f| {
+					reads += 1;
+					writes += 1;
+					Some(FiguresRecord { overall: f.overall, last_verdict: None })
+				},
+			);
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::pre_upgrade_counts())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::post_upgrade_checks(state)
+		}
+	}
+
+	/// Version 1 → 2, run only on a chain at version 1; sets version 2.
+	pub type MigrateV1ToV2<T> = VersionedMigration<
+		1,
+		2,
+		InnerMigrateV1ToV2<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
