@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Load on a development chain, on loopback: a real node (`hosting-node --dev`,
+# holding the keys of the chain's three attestors, so every request is rated by
+# a committee of three), a real hoster, and a @polkadot/api client sending
+# REQUESTS_PER_BLOCK benchmark requests on every block for DURATION seconds
+# (scripts/client/load.mjs). It prints what the chain's events and timestamps
+# say (requests and ratings per block, requests closed within 2 blocks of their
+# committee, void, block times) and the node's resident memory after warm-up
+# and at the end (sampled from /proc every 10 s).
+# The goal (README, Figures): 256 requests a block, each rated by its committee
+# within 2 blocks, none void, block times unchanged, memory flat after warm-up,
+# for 5 minutes. The runtime caps requests at MaxRequestsPerBlock a block; more
+# are refused with TooManyRequests and counted as refused. RELEASE=1 runs
+# release builds (as operators run them).
+#   [HOSTING_BIN_DIR=DIR] [RELEASE=1] [REQUESTS_PER_BLOCK=256] [DURATION=300] scripts/bench/load.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/lib.sh
+PER_BLOCK=${REQUESTS_PER_BLOCK:-256}
+DURATION=${DURATION:-300}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
+BIN=$(scripts/build-bins.sh ${RELEASE:+--release})
+client_deps
+start_work load
+
+RPC=$(free_port); HTTP=$(free_port)
+DATA=$WORK/hoster
+start_dev_node node "$RPC" -lruntime::hosting=warn
+head -c 1000000 /dev/urandom >"$WORK/in.bin"
+KEY=$("$BIN/hoster" --data "$DATA" feed create "$WORK/in.bin" --chunk-size 16KiB 2>/dev/null)
+HOSTER_LOG=warn start_hoster hoster "$DATA" "$HTTP"
+register_hoster "$DATA" "$RPC" //Dave "$KEY" "http://127.0.0.1:$HTTP" local 5000 1 1 1 >/dev/null
+DAVE=$(account_of //Dave)
+wait_for 60 2 hoster_is "$RPC" "$DAVE" Active || fail "the hoster did not become Active"
+FEED=$(facts "$RPC" feed "$KEY" | field id)
+
+# The node's resident memory every 10 s, in KiB.
+(while running node; do awk '/^VmRSS/ { print $2 }' "/proc/${PIDS[node]}/status"; sleep 10; done) \
+	>"$WORK/rss.log" 2>/dev/null &
+PIDS[rss]=$!
+
+say "$PER_BLOCK requests a block for $DURATION s"
+node scripts/client/load.mjs "ws://127.0.0.1:$RPC" "$DAVE" "$FEED" "$PER_BLOCK" "$DURATION" | tee "$WORK/load.out"
+running node || fail "the node stopped under load"
+# Warm-up: the first minute; then the lowest and highest sample, and the last.
+python3 - "$WORK/rss.log" <<'PY'
+import sys
+kib = [int(line) for line in open(sys.argv[1]) if line.strip().isdigit()]
+after = kib[6:] or kib
+print(f"node_rss_mib after_warmup_min {min(after) / 1024:.0f} after_warmup_max {max(after) / 1024:.0f} last {kib[-1] / 1024:.0f}")
+PY
