@@ -217,6 +217,16 @@ where
 	T::AccountId: From<sr25519::Public>,
 	T::Signature: From<sr25519::Signature>,
 {
+	rating_setups_closing::<T>(n, n)
+}
+
+/// As [`rating_setups`], but only the first `closing` ratings complete their
+/// committee; the others are the first of their request.
+fn rating_setups_closing<T: Config>(n: u32, closing: u32) -> Vec<RatedSetup<T>>
+where
+	T::AccountId: From<sr25519::Public>,
+	T::Signature: From<sr25519::Signature>,
+{
 	let committee = T::AttestorsPerRequest::get();
 	let keys = attestors::<T>(committee);
 	let (attestor, key) = keys.first().cloned().expect("at least one attestor per request");
@@ -240,11 +250,13 @@ where
 	next_block::<T>();
 	hosters
 		.into_iter()
-		.map(|(request, contact)| {
+		.enumerate()
+		.map(|(i, (request, contact))| {
 			let mut r = BenchmarkRequests::<T>::get(request).expect("request assigned");
 			assert!(r.attestors.contains(&attestor), "every attestor is in every committee");
 			// The others rated already; with three or more, the last one disagrees.
-			for (k, (other, _)) in keys.iter().enumerate().skip(1) {
+			let others = if (i as u32) < closing { keys.len() } else { 1 };
+			for (k, (other, _)) in keys.iter().enumerate().take(others).skip(1) {
 				let measurement = if committee >= 3 && k as u32 == committee - 1 {
 					Measurement::Timeout
 				} else {
@@ -545,13 +557,16 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `n` Normal ratings of one attestor in one batch, each closing its
-	/// request's committee and activating its hoster.
+	/// `n` Normal ratings of one attestor in one batch, of which `c` close
+	/// their request's committee and activate its hoster (the batch is
+	/// weighed at `c = n` and refunded for the closes that did not happen).
 	#[benchmark]
 	fn performance_benchmark_responses(
 		n: Linear<1, { T::MaxRatingsPerBatch::get() }>,
+		c: Linear<0, { T::MaxRatingsPerBatch::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let setups = rating_setups::<T>(n);
+		let c = c.min(n);
+		let setups = rating_setups_closing::<T>(n, c);
 		let Call::<T>::performance_benchmark_responses { attestor, ratings, signature } =
 			batch_call::<T>(&setups)
 		else {
@@ -561,7 +576,8 @@ mod benchmarks {
 		_(RawOrigin::Authorized, attestor, ratings, signature);
 		for i in 0..n {
 			let hoster: T::AccountId = account("hoster", i, 0);
-			assert_eq!(Hosters::<T>::get(&hoster).map(|h| h.status), Some(HosterStatus::Active));
+			let expected = if i < c { HosterStatus::Active } else { HosterStatus::Pending };
+			assert_eq!(Hosters::<T>::get(&hoster).map(|h| h.status), Some(expected));
 		}
 		Ok(())
 	}

@@ -2,7 +2,7 @@
 //! checked by `integrity_test` when the runtime is tested.
 
 use frame_support::{dispatch::DispatchClass, traits::Get};
-use sp_runtime::traits::Zero;
+use sp_runtime::traits::{One, Saturating, Zero};
 
 use crate::{pallet::*, WeightInfo, MAX_CHUNKS_PER_BENCHMARK};
 
@@ -14,12 +14,21 @@ impl<T: Config> Pallet<T> {
 				&& T::ChunksPerBenchmark::get() <= MAX_CHUNKS_PER_BENCHMARK
 		);
 		assert!(T::AttestorsPerRequest::get() >= 1);
+		assert!(
+			T::CommitteeQuorum::get() >= 1
+				&& T::CommitteeQuorum::get() <= T::AttestorsPerRequest::get(),
+			"CommitteeQuorum must be between 1 and AttestorsPerRequest"
+		);
+		assert!(
+			T::AttestorUnbondingPeriod::get() > T::ResponseWindow::get().saturating_add(One::one()),
+			"AttestorUnbondingPeriod must outlast every request an attestor is in"
+		);
 		assert!(T::MaxRequestsPerBlock::get() >= T::MaxBenchmarksPerBlock::get());
 		assert!(!T::BenchmarkPeriod::get().is_zero());
 		assert!(T::MaxRatingsPerBatch::get() >= 1);
 		// A full batch of ratings must fit in one block's normal class.
 		let full = T::MaxRatingsPerBatch::get();
-		let batch = T::WeightInfo::performance_benchmark_responses(full)
+		let batch = T::WeightInfo::performance_benchmark_responses(full, full)
 			.saturating_add(T::WeightInfo::authorize_performance_benchmark_responses(full));
 		let limits = <T as frame_system::Config>::BlockWeights::get();
 		if let Some(max) = limits.get(DispatchClass::Normal).max_extrinsic {

@@ -218,12 +218,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Keeps a checked rating with its request; closes the request when its
-	/// whole committee has rated it. The hoster's figures change only at the
-	/// close, once per request.
+	/// whole committee has rated it (returns whether it did). The hoster's
+	/// figures change only at the close, once per request.
 	pub(crate) fn record_rating(
 		rating: Rating<T::AccountId, T::Signature>,
 		mut request: RequestOf<T>,
-	) {
+	) -> bool {
 		let asked = u64::from(T::ChunksPerBenchmark::get().min(crate::MAX_CHUNKS_PER_BENCHMARK))
 			.min(request.length) as u32;
 		let measurement = committee::measurement_of(&rating.outcome, asked);
@@ -243,8 +243,10 @@ impl<T: Config> Pallet<T> {
 		});
 		if request.votes.len() >= request.attestors.len() {
 			Self::close_request(rating.request_id, request);
+			true
 		} else {
 			BenchmarkRequests::<T>::insert(rating.request_id, &request);
+			false
 		}
 	}
 }

@@ -51,7 +51,7 @@ pub trait WeightInfo {
 	fn request_performance_benchmark(a: u32, ) -> Weight;
 	fn performance_benchmark_response() -> Weight;
 	fn authorize_performance_benchmark_response() -> Weight;
-	fn performance_benchmark_responses(n: u32, ) -> Weight;
+	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight;
 	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight;
 	fn on_initialize(e: u32, p: u32, ) -> Weight;
 }
@@ -338,20 +338,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::RegionalFigures` (r:127 w:127)
 	/// Proof: `Hosting::RegionalFigures` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
-	fn performance_benchmark_responses(n: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `396 + n * (397 ±0)`
-		//  Estimated: `3579 + n * (2931 ±0)`
-		// Minimum execution time: 75_312_000 picoseconds.
+	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
 		Weight::from_parts(24_707_420, 0)
 			.saturating_add(Weight::from_parts(0, 3579))
-			// Standard Error: 350_634
 			.saturating_add(Weight::from_parts(36_424_329, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 8000).saturating_mul(c.into()))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:0)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
@@ -510,15 +509,19 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3921))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
-	fn performance_benchmark_responses(n: u32, ) -> Weight {
+	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
 		Weight::from_parts(24_707_420, 0)
 			.saturating_add(Weight::from_parts(0, 3579))
 			.saturating_add(Weight::from_parts(36_424_329, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((6_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 8000).saturating_mul(c.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
 		Weight::from_parts(67_403_957, 0)
