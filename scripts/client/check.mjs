@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { ApiPromise, WsProvider } from '@polkadot/api'
 import { Keyring } from '@polkadot/keyring'
+import { u8aConcat, stringToU8a } from '@polkadot/util'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 
 const [url, hoster, feedLength] = process.argv.slice(2)
@@ -56,7 +57,9 @@ try {
   const eve = keyring.addFromUri('//Eve')
   const eveHost = keyring.addFromUri('//Eve//host')
   const events = await new Promise((resolve, reject) => {
-    api.tx.hosting.registerAttestor('client', eveHost.address).signAndSend(eve, ({ status, events, dispatchError }) => {
+    // The key proves it is Eve's: its signature over "hosting/attestor-key/v1" ++ Eve's account.
+    const keyProof = { Sr25519: eveHost.sign(u8aConcat(stringToU8a('hosting/attestor-key/v1'), eve.publicKey)) }
+    api.tx.hosting.registerAttestor('client', eveHost.address, keyProof).signAndSend(eve, ({ status, events, dispatchError }) => {
       if (dispatchError) reject(new Error(`registerAttestor failed: ${dispatchError.toString()}`))
       else if (status.isInBlock) resolve(events)
     }).catch(reject)

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
-import { u8aToHex } from '@polkadot/util'
+import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util'
 
 const [url, hoster, feed, count] = process.argv.slice(2)
 const n = Number(count)
@@ -27,8 +27,11 @@ const inBlock = (tx, signer, nonce) => new Promise((resolve, reject) => {
 
 // Ferdie and Eve attest (Ferdie's key is not in the keystore yet); the
 // development chain's three attestors stop.
-await inBlock(api.tx.hosting.registerAttestor('bench', ferdieHost.address), ferdie)
-await inBlock(api.tx.hosting.registerAttestor('bench-2', keyring.addFromUri('//Eve//host').address), eve)
+// Each key proves whose it is: its signature over the context and the account.
+const proof = (key, account) => ({ Sr25519: key.sign(u8aConcat(stringToU8a('hosting/attestor-key/v1'), account.publicKey)) })
+const eveHost = keyring.addFromUri('//Eve//host')
+await inBlock(api.tx.hosting.registerAttestor('bench', ferdieHost.address, proof(ferdieHost, ferdie)), ferdie)
+await inBlock(api.tx.hosting.registerAttestor('bench-2', eveHost.address, proof(eveHost, eve)), eve)
 for (const stash of stashes) await inBlock(api.tx.hosting.unregisterAttestor(), stash)
 
 // N requests from dev accounts, in batches of 25 per block (the runtime opens at

@@ -441,9 +441,14 @@ mod benchmarks {
 		attestors::<T>(T::MaxAttestors::get() - 1);
 		let caller: T::AccountId = whitelisted_caller();
 		fund::<T>(&caller);
-		let key: T::AccountId = sp_io::crypto::sr25519_generate(KEY_TYPE, None).into();
+		let public = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+		let proof: T::Signature =
+			sp_io::crypto::sr25519_sign(KEY_TYPE, &public, &attestor_key_payload(&caller))
+				.expect("the key is in the keystore")
+				.into();
+		let key: T::AccountId = public.into();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller.clone()), region(u32::MAX), key);
+		_(RawOrigin::Signed(caller.clone()), region(u32::MAX), key, proof);
 		assert_eq!(Attestors::<T>::get(&caller).map(|a| a.bond), Some(T::AttestorBond::get()));
 	}
 

@@ -555,6 +555,8 @@ pub mod pallet {
 		KeyInUse,
 		/// An attestor's signing key must not be its own account's key.
 		KeyIsAccount,
+		/// The key proof is not the key's signature over the attestor's account.
+		InvalidKeyProof,
 		/// The attestor is leaving; it cannot do this.
 		AttestorLeaving,
 		/// The attestor has not unregistered.
@@ -725,14 +727,22 @@ pub mod pallet {
 		/// `AttestorBond` from its account. `key` is the attestor key its node's
 		/// keystore holds under key type `host` (as an account; not the
 		/// caller's own key): the off-chain worker signs ratings with it.
+		/// `key_proof` is that key's signature over
+		/// [`attestor_key_payload`]`(caller)`, so nobody can name a key they do
+		/// not hold (and have another operator's node rate for them).
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::register_attestor())]
 		pub fn register_attestor(
 			origin: OriginFor<T>,
 			region: Region,
 			key: T::AccountId,
+			key_proof: T::Signature,
 		) -> DispatchResult {
 			let who = T::AttestorOrigin::ensure_origin(origin)?;
+			ensure!(
+				key_proof.verify(&attestor_key_payload(&who)[..], &key),
+				Error::<T>::InvalidKeyProof
+			);
 			Self::do_register_attestor(who, region, key, true)
 		}
 

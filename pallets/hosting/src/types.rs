@@ -585,6 +585,17 @@ pub fn chunk_seed_payload(request_id: RequestId, nonce: &[u8; 32]) -> alloc::vec
 	out
 }
 
+/// The bytes an attestor key signs to show whose key it is: a domain prefix
+/// and the SCALE-encoded attestor account (`register_attestor`'s `key_proof`).
+pub fn attestor_key_payload<AccountId: Encode>(attestor: &AccountId) -> alloc::vec::Vec<u8> {
+	let mut out = ATTESTOR_KEY_CONTEXT.to_vec();
+	attestor.encode_to(&mut out);
+	out
+}
+
+/// Domain separation prefix of an attestor key's proof of possession.
+pub const ATTESTOR_KEY_CONTEXT: &[u8] = b"hosting/attestor-key/v1";
+
 /// Domain separation prefix of a chunk seed signature.
 pub const CHUNKS_CONTEXT: &[u8] = b"hosting/chunks/v1";
 

@@ -8,14 +8,22 @@ fn eu() -> Region {
 	b"eu".to_vec().try_into().unwrap()
 }
 
+/// `who` registers in `region` naming `key`, with `signer`'s proof for `who`.
+fn register_with(
+	who: &str,
+	region: Region,
+	key: AccountId,
+	signer: &sp_core::sr25519::Pair,
+) -> frame_support::dispatch::DispatchResult {
+	use sp_core::Pair;
+	let proof = signer.sign(&attestor_key_payload(&account(who)));
+	Hosting::register_attestor(RuntimeOrigin::signed(account(who)), region, key, proof)
+}
+
 #[test]
 fn registration_holds_the_bond_and_checks_region_key_and_room() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_ok!(Hosting::register_attestor(
-			RuntimeOrigin::signed(account("Dave")),
-			eu(),
-			key_account("Dave")
-		));
+		assert_ok!(register_attestor("Dave", "eu"));
 		System::assert_last_event(
 			Event::AttestorRegistered {
 				attestor: account("Dave"),
@@ -29,48 +37,30 @@ fn registration_holds_the_bond_and_checks_region_key_and_room() {
 		assert_eq!(Balances::balance(&account("Dave")), ENDOWMENT - BOND);
 		assert_eq!(AttestorKeys::<Test>::get(key_account("Dave")), Some(account("Dave")));
 		assert_noop!(
-			Hosting::register_attestor(
-				RuntimeOrigin::signed(account("Dave")),
-				eu(),
-				key_account("Eve")
-			),
+			register_with("Dave", eu(), key_account("Eve"), &key_pair("Eve")),
 			Error::<Test>::AlreadyAttestor
 		);
 		assert_noop!(
-			Hosting::register_attestor(
-				RuntimeOrigin::signed(account("Eve")),
+			register_with(
+				"Eve",
 				b"\x01bad".to_vec().try_into().unwrap(),
-				key_account("Eve")
+				key_account("Eve"),
+				&key_pair("Eve")
 			),
 			Error::<Test>::InvalidRegion
 		);
 		// The hot key is never the bonded account's own key, nor another attestor's.
 		assert_noop!(
-			Hosting::register_attestor(RuntimeOrigin::signed(account("Eve")), eu(), account("Eve")),
+			register_with("Eve", eu(), account("Eve"), &pair("Eve")),
 			Error::<Test>::KeyIsAccount
 		);
 		assert_noop!(
-			Hosting::register_attestor(
-				RuntimeOrigin::signed(account("Eve")),
-				eu(),
-				key_account("Dave")
-			),
+			register_with("Eve", eu(), key_account("Dave"), &key_pair("Dave")),
 			Error::<Test>::KeyInUse
 		);
-		assert_ok!(Hosting::register_attestor(
-			RuntimeOrigin::signed(account("Eve")),
-			eu(),
-			key_account("Eve")
-		));
+		assert_ok!(register_attestor("Eve", "eu"));
 		// MaxAttestors is 5.
-		assert_noop!(
-			Hosting::register_attestor(
-				RuntimeOrigin::signed(account("Ferdie")),
-				eu(),
-				key_account("Ferdie")
-			),
-			Error::<Test>::TooManyAttestors
-		);
+		assert_noop!(register_attestor("Ferdie", "eu"), Error::<Test>::TooManyAttestors);
 		assert_noop!(
 			Hosting::resume_attestor(RuntimeOrigin::signed(account("Eve"))),
 			Error::<Test>::AttestorNotSuspended
@@ -79,12 +69,47 @@ fn registration_holds_the_bond_and_checks_region_key_and_room() {
 }
 
 #[test]
+fn nobody_can_name_a_key_they_do_not_hold() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Mallory names Dave's node key: without Dave's proof for Mallory she cannot,
+		// or Dave's node would rate for her.
+		let daves_key = key_account("Dave");
+		for signer in [key_pair("Mallory"), pair("Mallory")] {
+			assert_noop!(
+				register_with("Mallory", eu(), daves_key, &signer),
+				Error::<Test>::InvalidKeyProof
+			);
+		}
+		// Dave's key's proof is for Dave's account, not Mallory's.
+		use sp_core::Pair;
+		let daves_proof = key_pair("Dave").sign(&attestor_key_payload(&account("Dave")));
+		assert_noop!(
+			Hosting::register_attestor(
+				RuntimeOrigin::signed(account("Mallory")),
+				eu(),
+				daves_key,
+				daves_proof
+			),
+			Error::<Test>::InvalidKeyProof
+		);
+		assert_ok!(register_with("Dave", eu(), daves_key, &key_pair("Dave")));
+	});
+}
+
+#[test]
 fn registering_without_the_bonds_funds_fails_and_changes_nothing() {
 	ExtBuilder::default().build_and_execute(|| {
 		let poor = key_account("Poor");
 		assert_ok!(Balances::force_set_balance(RuntimeOrigin::root(), poor, BOND - 1));
+		use sp_core::Pair;
+		let proof = key_pair("Dave").sign(&attestor_key_payload(&poor));
 		assert_noop!(
-			Hosting::register_attestor(RuntimeOrigin::signed(poor), eu(), key_account("Dave")),
+			Hosting::register_attestor(
+				RuntimeOrigin::signed(poor),
+				eu(),
+				key_account("Dave"),
+				proof
+			),
 			Error::<Test>::InsufficientBond
 		);
 		assert!(!Attestors::<Test>::contains_key(poor));

@@ -16,11 +16,7 @@ fn with_mallory(test: impl FnOnce()) {
 	ExtBuilder::default()
 		.attestors(&[("Alice", "eu"), ("Bob", "us")])
 		.build_and_execute(|| {
-			assert_ok!(Hosting::register_attestor(
-				RuntimeOrigin::signed(account("Mallory")),
-				b"asia".to_vec().try_into().unwrap(),
-				key_account("Mallory")
-			));
+			assert_ok!(register_attestor("Mallory", "asia"));
 			test()
 		})
 }

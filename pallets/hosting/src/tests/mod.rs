@@ -173,6 +173,18 @@ pub fn key_account(name: &str) -> AccountId {
 	key_pair(name).public()
 }
 
+/// `name` registers as an attestor in `region` with its key `//name//host`,
+/// proving it holds the key.
+pub fn register_attestor(name: &str, region: &str) -> frame_support::dispatch::DispatchResult {
+	let proof = key_pair(name).sign(&attestor_key_payload(&account(name)));
+	Hosting::register_attestor(
+		RuntimeOrigin::signed(account(name)),
+		region.as_bytes().to_vec().try_into().unwrap(),
+		key_account(name),
+		proof,
+	)
+}
+
 /// Builds the externalities of a test: every dev account endowed with
 /// [`ENDOWMENT`]; genesis attestors (Alice in `eu`, Bob in `us`, Charlie in
 /// `asia` unless told otherwise), bonded, signing with `//Name//host`; at block 1.
