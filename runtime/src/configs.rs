@@ -159,7 +159,10 @@ impl pallet_hosting::Config for Runtime {
 	/// Every 10 blocks (30 s) a periodic round.
 	type BenchmarkPeriod = ConstU32<10>;
 	type MaxBenchmarksPerBlock = ConstU32<16>;
-	type MaxRequestsPerBlock = ConstU32<32>;
+	/// 256 requests a block, each rated by a committee of three: 768 ratings and
+	/// 256 closes a block, about half of a block's normal weight (see the
+	/// README's figures).
+	type MaxRequestsPerBlock = ConstU32<256>;
 	type ChunksPerBenchmark = ConstU32<4>;
 	/// Committees of three, from distinct regions where the active set allows.
 	type AttestorsPerRequest = ConstU32<3>;

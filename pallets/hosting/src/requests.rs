@@ -367,9 +367,9 @@ impl<T: Config> Pallet<T> {
 	///
 	/// A scan of `BenchmarkRequests`, for off-chain and runtime-API use only
 	/// (never in a dispatchable or hook). It is bounded: requests live at
-	/// most `ResponseWindow + 1` blocks and at most `MaxRequestsPerBlock`
-	/// are created per block, so at most
-	/// `MaxRequestsPerBlock × (ResponseWindow + 1)` exist (352 in the
+	/// most `ResponseWindow + 2` blocks (one waiting for their committee)
+	/// and at most `MaxRequestsPerBlock` are created per block, so at most
+	/// `MaxRequestsPerBlock × (ResponseWindow + 2)` exist (3,072 in the
 	/// runtime). A per-attestor index would cost a database write per
 	/// request and per rating, on the pallet's busiest path.
 	pub fn unanswered_requests(
