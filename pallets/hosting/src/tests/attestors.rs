@@ -202,13 +202,16 @@ fn an_attestor_that_keeps_missing_is_suspended_until_it_resumes() {
 		.attestors(&[("Alice", "eu"), ("Bob", "us")])
 		.build_and_execute(|| {
 			let (_, feed_id, _) = registered("Dave");
-			for block in 3..=4 {
-				run_to_block(block);
-				assert_ok!(Hosting::request_performance_benchmark(
+			let ask = || {
+				Hosting::request_performance_benchmark(
 					RuntimeOrigin::signed(account("Eve")),
 					account("Dave"),
-					feed_id
-				));
+					feed_id,
+				)
+			};
+			for block in 3..=4 {
+				run_to_block(block);
+				assert_ok!(ask());
 			}
 			run_to_block(6 + RESPONSE_WINDOW);
 			let alice = Attestors::<Test>::get(account("Alice")).unwrap();
@@ -223,30 +226,12 @@ fn an_attestor_that_keeps_missing_is_suspended_until_it_resumes() {
 			assert!(ActiveAttestors::<Test>::get().is_empty());
 			// The hoster was never blamed: every request was void.
 			assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
-			assert_noop!(
-				Hosting::request_performance_benchmark(
-					RuntimeOrigin::signed(account("Eve")),
-					account("Dave"),
-					feed_id
-				),
-				Error::<Test>::NoAttestorAvailable
-			);
+			assert_noop!(ask(), Error::<Test>::NoAttestorAvailable);
 			assert_ok!(Hosting::resume_attestor(RuntimeOrigin::signed(account("Alice"))));
 			System::assert_last_event(Event::AttestorResumed { attestor: account("Alice") }.into());
 			// One attestor is not a quorum.
-			assert_noop!(
-				Hosting::request_performance_benchmark(
-					RuntimeOrigin::signed(account("Eve")),
-					account("Dave"),
-					feed_id
-				),
-				Error::<Test>::NoAttestorAvailable
-			);
+			assert_noop!(ask(), Error::<Test>::NoAttestorAvailable);
 			assert_ok!(Hosting::resume_attestor(RuntimeOrigin::signed(account("Bob"))));
-			assert_ok!(Hosting::request_performance_benchmark(
-				RuntimeOrigin::signed(account("Eve")),
-				account("Dave"),
-				feed_id
-			));
+			assert_ok!(ask());
 		});
 }

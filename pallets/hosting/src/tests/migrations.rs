@@ -37,12 +37,7 @@ fn version_one_state() -> TestFeed {
 		.unwrap(),
 	);
 	let feed = TestFeed::new(7, 9);
-	let feed_id = feed.publish("Eve");
-	assert_ok!(Hosting::register_hoster(
-		RuntimeOrigin::signed(account("Dave")),
-		form("Dave"),
-		feed_id
-	));
+	let (feed_id, _) = register_on(&feed, "Dave");
 	// Version 1 had no committee queue: clear what the current code queued.
 	let _ = BenchmarkRequests::<Test>::clear(u32::MAX, None);
 	Unassigned::<Test>::kill();

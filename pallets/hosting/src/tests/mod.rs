@@ -360,11 +360,18 @@ pub(crate) fn form(hoster: &str) -> HosterForm {
 /// id, registration request).
 pub(crate) fn registered(hoster: &str) -> (TestFeed, FeedId, RequestId) {
 	let feed = TestFeed::new(7, 9);
-	let id = feed.publish("Eve");
-	assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account(hoster)), form(hoster), id));
-	let request = NextRequestId::<Test>::get() - 1;
+	let (id, request) = register_on(&feed, hoster);
 	next_block();
 	(feed, id, request)
+}
+
+/// Publishes `feed` as Eve and registers `hoster` on it, in this block (its
+/// registration request's committee is drawn in the next); returns (feed id,
+/// registration request).
+pub(crate) fn register_on(feed: &TestFeed, hoster: &str) -> (FeedId, RequestId) {
+	let id = feed.publish("Eve");
+	assert_ok!(Hosting::register_hoster(RuntimeOrigin::signed(account(hoster)), form(hoster), id));
+	(id, NextRequestId::<Test>::get() - 1)
 }
 
 pub(crate) fn request(id: RequestId) -> crate::requests::RequestOf<Test> {

@@ -365,13 +365,7 @@ fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
 	let (feed, id) = n.ext.execute_with(|| {
 		// 200 KiB blocks: each body is read in several steps as the buffer grows.
 		let feed = TestFeed::with_blocks(9, (0..4u8).map(|i| vec![i ^ 0x5a; 200 * 1024]).collect());
-		let feed_id = feed.publish("Eve");
-		assert_ok!(Hosting::register_hoster(
-			RuntimeOrigin::signed(account("Dave")),
-			form("Dave"),
-			feed_id
-		));
-		let id = NextRequestId::<Test>::get() - 1;
+		let (_, id) = register_on(&feed, "Dave");
 		next_block();
 		assert!(assigned(id).contains(&"Alice"));
 		(feed, id)
@@ -398,13 +392,7 @@ fn some_chunks_late_means_a_normal_rating_with_fewer_verified() {
 	// A feed of four blocks: every attestor asks for all four.
 	let (feed, id) = n.ext.execute_with(|| {
 		let feed = TestFeed::new(3, 4);
-		let feed_id = feed.publish("Eve");
-		assert_ok!(Hosting::register_hoster(
-			RuntimeOrigin::signed(account("Dave")),
-			form("Dave"),
-			feed_id
-		));
-		let id = NextRequestId::<Test>::get() - 1;
+		let (_, id) = register_on(&feed, "Dave");
 		next_block();
 		(feed, id)
 	});

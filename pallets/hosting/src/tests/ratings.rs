@@ -161,13 +161,7 @@ fn ratings_are_rejected_unless_everything_checks_out() {
 fn a_request_is_not_rated_before_its_committee_is_drawn() {
 	ExtBuilder::default().build_and_execute(|| {
 		let feed = TestFeed::new(7, 9);
-		let feed_id = feed.publish("Eve");
-		assert_ok!(Hosting::register_hoster(
-			RuntimeOrigin::signed(account("Dave")),
-			form("Dave"),
-			feed_id
-		));
-		let id = NextRequestId::<Test>::get() - 1;
+		let (_, id) = register_on(&feed, "Dave");
 		assert_eq!(
 			rate("Alice", id, RatingOutcome::Timeout),
 			Err(rejected(crate::ratings::rejection::NOT_ASSIGNED_YET))
