@@ -826,10 +826,11 @@ pub mod pallet {
 		/// an off-chain worker sends after a run that rated several requests. Each
 		/// rating is checked as a single one ([`Pallet::authorize_ratings`]); no
 		/// request may appear twice; the batch is valid and applied only whole.
-		/// It is weighed as if every rating closed its request; the weight of
-		/// the closes that did not happen is refunded.
+		/// It is weighed as if every rating closed its request
+		/// (`performance_benchmark_responses(0, len)`); the weight of the
+		/// closes that did not happen is refunded.
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::performance_benchmark_responses(ratings.len() as u32, ratings.len() as u32))]
+		#[pallet::weight(T::WeightInfo::performance_benchmark_responses(0, ratings.len() as u32))]
 		#[pallet::authorize(Pallet::<T>::authorize_ratings)]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_performance_benchmark_responses(ratings.len() as u32))]
 		pub fn performance_benchmark_responses(
@@ -852,7 +853,7 @@ pub mod pallet {
 			}
 			// One write of the attestor's record for the whole batch.
 			Self::note_answered(&attestor, count);
-			let actual = T::WeightInfo::performance_benchmark_responses(count, closed);
+			let actual = T::WeightInfo::performance_benchmark_responses(count - closed, closed);
 			Ok(frame_support::dispatch::PostDispatchInfo {
 				actual_weight: Some(actual),
 				pays_fee: Pays::No,

@@ -3,7 +3,7 @@
 //! (frame-omni-bencher 0.28.0, which that script installs; its benchmarking
 //! engine, frame-benchmarking-cli, is version 64.0.0; do not edit by hand).
 //!
-//! DATE: 2026-11-24, STEPS: `20`, REPEAT: `5`
+//! DATE: 2026-11-29, STEPS: `20`, REPEAT: `5`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 //! Database weights come from the runtime's `DbWeight` (ParityDb).
 
@@ -67,10 +67,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	fn publish_feed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `43`
+		//  Measured:  `76`
 		//  Estimated: `3517`
-		// Minimum execution time: 47_821_000 picoseconds.
-		Weight::from_parts(54_211_000, 0)
+		// Minimum execution time: 80_380_000 picoseconds.
+		Weight::from_parts(90_509_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -79,10 +79,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	fn update_feed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `446`
+		//  Measured:  `479`
 		//  Estimated: `7441`
-		// Minimum execution time: 47_380_000 picoseconds.
-		Weight::from_parts(53_870_000, 0)
+		// Minimum execution time: 82_974_000 picoseconds.
+		Weight::from_parts(93_865_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -97,29 +97,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
-	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
-	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RequestsByDeadline` (r:1 w:1)
-	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
+	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Unassigned` (r:1 w:1)
+	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:0 w:1)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
-	fn register_hoster(a: u32, ) -> Weight {
+	fn register_hoster(_a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `767 + a * (44 ±0)`
+		//  Measured:  `795 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 85_768_000 picoseconds.
-		Weight::from_parts(166_329_800, 0)
+		// Minimum execution time: 129_341_000 picoseconds.
+		Weight::from_parts(196_319_748, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 64_106
-			.saturating_add(Weight::from_parts(595_761, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
@@ -128,27 +124,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
-	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
-	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RequestsByDeadline` (r:1 w:1)
-	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
+	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Unassigned` (r:1 w:1)
+	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn update_registration(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1040 + a * (44 ±0)`
+		//  Measured:  `1067 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 74_621_000 picoseconds.
-		Weight::from_parts(155_439_779, 0)
+		// Minimum execution time: 89_687_000 picoseconds.
+		Weight::from_parts(144_565_874, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 72_462
-			.saturating_add(Weight::from_parts(615_777, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+			// Standard Error: 95_649
+			.saturating_add(Weight::from_parts(494_805, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
@@ -160,17 +154,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::HostingSchedule` (r:123 w:257)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:0 w:1)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(194), added: 2669, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[1, 256]`.
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `596 + h * (62 ±0)`
-		//  Estimated: `6076 + h * (2543 ±0)`
-		// Minimum execution time: 53_900_000 picoseconds.
-		Weight::from_parts(54_479_920, 0)
+		//  Measured:  `629 + h * (62 ±0)`
+		//  Estimated: `6076 + h * (2543 ±11)`
+		// Minimum execution time: 74_960_000 picoseconds.
+		Weight::from_parts(76_683_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 153_934
-			.saturating_add(Weight::from_parts(14_281_476, 0).saturating_mul(h.into()))
+			// Standard Error: 411_164
+			.saturating_add(Weight::from_parts(22_295_116, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -178,52 +172,68 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::AttestorKeys` (r:1 w:1)
+	/// Proof: `Hosting::AttestorKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	fn register_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3463`
+		//  Measured:  `4139`
 		//  Estimated: `5647`
-		// Minimum execution time: 42_814_000 picoseconds.
-		Weight::from_parts(54_020_000, 0)
+		// Minimum execution time: 191_016_000 picoseconds.
+		Weight::from_parts(202_398_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn unregister_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3574`
+		//  Measured:  `3670`
 		//  Estimated: `5647`
-		// Minimum execution time: 43_294_000 picoseconds.
-		Weight::from_parts(56_254_000, 0)
+		// Minimum execution time: 65_682_000 picoseconds.
+		Weight::from_parts(72_245_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Hosting::Attestors` (r:1 w:1)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::AttestorKeys` (r:0 w:1)
+	/// Proof: `Hosting::AttestorKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(56_254_000, 0)
-			.saturating_add(Weight::from_parts(0, 5647))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `527`
+		//  Estimated: `3644`
+		// Minimum execution time: 71_293_000 picoseconds.
+		Weight::from_parts(76_803_000, 0)
+			.saturating_add(Weight::from_parts(0, 3644))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn resume_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3529`
+		//  Measured:  `3785`
 		//  Estimated: `5647`
-		// Minimum execution time: 42_363_000 picoseconds.
-		Weight::from_parts(56_625_000, 0)
+		// Minimum execution time: 123_591_000 picoseconds.
+		Weight::from_parts(130_323_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
@@ -237,10 +247,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn offer_hosting() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `559`
+		//  Measured:  `592`
 		//  Estimated: `7441`
-		// Minimum execution time: 24_076_000 picoseconds.
-		Weight::from_parts(28_453_000, 0)
+		// Minimum execution time: 47_619_000 picoseconds.
+		Weight::from_parts(61_816_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -255,10 +265,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	fn stop_hosting() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `624`
+		//  Measured:  `657`
 		//  Estimated: `6076`
-		// Minimum execution time: 26_529_000 picoseconds.
-		Weight::from_parts(30_907_000, 0)
+		// Minimum execution time: 51_607_000 picoseconds.
+		Weight::from_parts(65_122_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -271,184 +281,199 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:1 w:0)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
-	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
-	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RequestsByDeadline` (r:1 w:1)
-	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
+	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Unassigned` (r:1 w:1)
+	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn request_performance_benchmark(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1097 + a * (44 ±0)`
+		//  Measured:  `1019 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 57_035_000 picoseconds.
-		Weight::from_parts(119_753_737, 0)
+		// Minimum execution time: 80_700_000 picoseconds.
+		Weight::from_parts(109_554_760, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 90_962
-			.saturating_add(Weight::from_parts(1_222_848, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+			// Standard Error: 61_919
+			.saturating_add(Weight::from_parts(905_587, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Attestors` (r:3 w:2)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:1 w:1)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RegionalFigures` (r:1 w:1)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(194), added: 2669, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegionalFigures` (r:2 w:2)
 	/// Proof: `Hosting::RegionalFigures` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `780`
-		//  Estimated: `3921`
-		// Minimum execution time: 43_585_000 picoseconds.
-		Weight::from_parts(55_853_000, 0)
-			.saturating_add(Weight::from_parts(0, 3921))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		//  Measured:  `1321`
+		//  Estimated: `8952`
+		// Minimum execution time: 130_874_000 picoseconds.
+		Weight::from_parts(156_622_000, 0)
+			.saturating_add(Weight::from_parts(0, 8952))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:0)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Attestors` (r:1 w:0)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:1 w:0)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	fn authorize_performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `659`
-		//  Estimated: `3921`
-		// Minimum execution time: 76_714_000 picoseconds.
-		Weight::from_parts(83_905_000, 0)
-			.saturating_add(Weight::from_parts(0, 3921))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `1064`
+		//  Estimated: `3856`
+		// Minimum execution time: 220_742_000 picoseconds.
+		Weight::from_parts(232_704_000, 0)
+			.saturating_add(Weight::from_parts(0, 3856))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
-	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:127)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Hosters` (r:127 w:127)
+	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:128)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Attestors` (r:3 w:2)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Hosters` (r:64 w:64)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::HosterFigures` (r:127 w:127)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RegionalFigures` (r:127 w:127)
+	/// Storage: `Hosting::HosterFigures` (r:64 w:64)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(194), added: 2669, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegionalFigures` (r:128 w:128)
 	/// Proof: `Hosting::RegionalFigures` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 128]`.
+	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
+	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:0)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 64]`.
+	/// The range of component `c` is `[0, 64]`.
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(24_707_420, 0)
-			.saturating_add(Weight::from_parts(0, 3579))
-			.saturating_add(Weight::from_parts(36_424_329, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `50 + c * (531 ±0) + n * (272 ±0)`
+		//  Estimated: `7758 + c * (5368 ±0) + n * (2866 ±7)`
+		// Minimum execution time: 1_651_851_000 picoseconds.
+		Weight::from_parts(289_195_935, 0)
+			.saturating_add(Weight::from_parts(0, 7758))
+			// Standard Error: 1_812_119
+			.saturating_add(Weight::from_parts(25_328_322, 0).saturating_mul(n.into()))
+			// Standard Error: 1_812_119
+			.saturating_add(Weight::from_parts(87_335_362, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(0, 8000).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 5368).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2866).saturating_mul(n.into()))
 	}
+	/// Storage: `Hosting::Attestors` (r:1 w:0)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:0)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:127 w:0)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 128]`.
 	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `275 + n * (397 ±0)`
-		//  Estimated: `990 + n * (2931 ±0)`
-		// Minimum execution time: 87_701_000 picoseconds.
-		Weight::from_parts(67_403_957, 0)
-			.saturating_add(Weight::from_parts(0, 990))
-			// Standard Error: 198_812
-			.saturating_add(Weight::from_parts(42_801_712, 0).saturating_mul(n.into()))
+		//  Measured:  `562 + n * (515 ±0)`
+		//  Estimated: `3644 + n * (2866 ±0)`
+		// Minimum execution time: 235_379_000 picoseconds.
+		Weight::from_parts(342_563_081, 0)
+			.saturating_add(Weight::from_parts(0, 3644))
+			// Standard Error: 1_352_214
+			.saturating_add(Weight::from_parts(156_318_725, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2866).saturating_mul(n.into()))
 	}
-	/// Storage: `Hosting::RequestsByDeadline` (r:2 w:2)
-	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::BenchmarkRequests` (r:32 w:48)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(456), added: 2931, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Attestors` (r:2 w:2)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(114), added: 2589, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Unassigned` (r:1 w:1)
+	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
+	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::BenchmarkRequests` (r:512 w:768)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Hosters` (r:16 w:0)
+	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Feeds` (r:1 w:0)
+	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RequestsByDeadline` (r:2 w:2)
+	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Attestors` (r:4 w:4)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
+	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
+	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingCount` (r:1 w:0)
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ScheduleCursor` (r:1 w:1)
 	/// Proof: `Hosting::ScheduleCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:16 w:0)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Hosters` (r:16 w:0)
-	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
-	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Feeds` (r:1 w:0)
-	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
-	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
-	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
-	/// The range of component `e` is `[0, 32]`.
+	/// The range of component `e` is `[0, 256]`.
 	/// The range of component `p` is `[0, 16]`.
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1352 + e * (216 ±0) + p * (265 ±0)`
-		//  Estimated: `7441 + e * (2938 ±1) + p * (2755 ±3)`
-		// Minimum execution time: 472_795_000 picoseconds.
-		Weight::from_parts(31_910_770, 0)
-			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 190_709
-			.saturating_add(Weight::from_parts(14_927_264, 0).saturating_mul(e.into()))
-			// Standard Error: 378_152
-			.saturating_add(Weight::from_parts(36_259_472, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
+		//  Measured:  `2309 + e * (307 ±0) + p * (260 ±0)`
+		//  Estimated: `11606 + e * (5733 ±1) + p * (2689 ±19)`
+		// Minimum execution time: 723_629_000 picoseconds.
+		Weight::from_parts(1_175_185_409, 0)
+			.saturating_add(Weight::from_parts(0, 11606))
+			// Standard Error: 3_948_136
+			.saturating_add(Weight::from_parts(130_821_926, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2938).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(0, 2755).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 5733).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
 	}
 }
 
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(54_211_000, 0)
+		Weight::from_parts(90_509_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(53_870_000, 0)
+		Weight::from_parts(93_865_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(166_329_800, 0)
+	fn register_hoster(_a: u32, ) -> Weight {
+		Weight::from_parts(196_319_748, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(595_761, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(155_439_779, 0)
+		Weight::from_parts(144_565_874, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(615_777, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(Weight::from_parts(494_805, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(54_479_920, 0)
+		Weight::from_parts(76_683_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(14_281_476, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(22_295_116, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -456,92 +481,92 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(54_020_000, 0)
+		Weight::from_parts(202_398_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(56_254_000, 0)
+		Weight::from_parts(72_245_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(56_254_000, 0)
+		Weight::from_parts(76_803_000, 0)
+			.saturating_add(Weight::from_parts(0, 3644))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn resume_attestor() -> Weight {
+		Weight::from_parts(130_323_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn resume_attestor() -> Weight {
-		Weight::from_parts(56_625_000, 0)
-			.saturating_add(Weight::from_parts(0, 5647))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(28_453_000, 0)
+		Weight::from_parts(61_816_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(30_907_000, 0)
+		Weight::from_parts(65_122_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(119_753_737, 0)
+		Weight::from_parts(109_554_760, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(1_222_848, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(Weight::from_parts(905_587, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(55_853_000, 0)
-			.saturating_add(Weight::from_parts(0, 3921))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(156_622_000, 0)
+			.saturating_add(Weight::from_parts(0, 8952))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(83_905_000, 0)
-			.saturating_add(Weight::from_parts(0, 3921))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(232_704_000, 0)
+			.saturating_add(Weight::from_parts(0, 3856))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(24_707_420, 0)
-			.saturating_add(Weight::from_parts(0, 3579))
-			.saturating_add(Weight::from_parts(36_424_329, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(40_000_000, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(c.into())))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(289_195_935, 0)
+			.saturating_add(Weight::from_parts(0, 7758))
+			.saturating_add(Weight::from_parts(25_328_322, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(87_335_362, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes((6_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(0, 8000).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 5368).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2866).saturating_mul(n.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
-		Weight::from_parts(67_403_957, 0)
-			.saturating_add(Weight::from_parts(0, 990))
-			.saturating_add(Weight::from_parts(42_801_712, 0).saturating_mul(n.into()))
+		Weight::from_parts(342_563_081, 0)
+			.saturating_add(Weight::from_parts(0, 3644))
+			.saturating_add(Weight::from_parts(156_318_725, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2931).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2866).saturating_mul(n.into()))
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
-		Weight::from_parts(31_910_770, 0)
-			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(14_927_264, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(36_259_472, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))
+		Weight::from_parts(1_175_185_409, 0)
+			.saturating_add(Weight::from_parts(0, 11606))
+			.saturating_add(Weight::from_parts(130_821_926, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().writes(20_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 2938).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(0, 2755).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 5733).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
 	}
 }
