@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates pallets/hosting/src/weights.rs with frame-omni-bencher over the
 # runtime built with `runtime-benchmarks` (database weights: ParityDb, as the
-# runtime's DbWeight). Not part of CI: the tool's build alone takes ~30 min.
+# runtime's DbWeight). Not part of CI: the tool's cold build takes about an hour on 2 cores.
 # It installs frame-omni-bencher $OMNI_BENCHER_VERSION (weight-template.hbs names
 # the same version in the header it writes: change both together).
 #   scripts/bench/weights.sh [steps] [repeat]
