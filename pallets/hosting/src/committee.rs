@@ -71,12 +71,17 @@ pub fn measurement_of(outcome: &RatingOutcome, chunks_asked: u32) -> Measurement
 pub fn meets_promise(measurement: &Measurement, promise: &Promise) -> bool {
 	match *measurement {
 		Measurement::Served { latency_ms, bandwidth_bytes_per_sec, .. } => {
-			share(measurement) >= promise.availability
-				&& latency_ms <= promise.latency_ms
-				&& bandwidth_bytes_per_sec >= promise.bandwidth_bytes_per_sec
+			figures_meet(share(measurement), latency_ms, bandwidth_bytes_per_sec, promise)
 		},
 		Measurement::Timeout | Measurement::Failed(_) => false,
 	}
+}
+
+/// Whether a share of chunks, a latency and a bandwidth meet `promise`.
+fn figures_meet(share: Perbill, latency_ms: u32, bandwidth: u64, promise: &Promise) -> bool {
+	share >= promise.availability
+		&& latency_ms <= promise.latency_ms
+		&& bandwidth >= promise.bandwidth_bytes_per_sec
 }
 
 /// Share of the asked chunks a measurement verified (zero for a failure).
@@ -176,9 +181,7 @@ pub fn sample_of(verdict: &Verdict, promise: &Promise) -> Sample {
 		Verdict::Served { availability, latency_ms, bandwidth_bytes_per_sec } => Sample {
 			success: availability,
 			speed: Some(Speed { latency_ms, bandwidth_bytes_per_sec }),
-			met_promise: availability >= promise.availability
-				&& latency_ms <= promise.latency_ms
-				&& bandwidth_bytes_per_sec >= promise.bandwidth_bytes_per_sec,
+			met_promise: figures_meet(availability, latency_ms, bandwidth_bytes_per_sec, promise),
 		},
 		Verdict::Timeout | Verdict::Failed(_) => {
 			Sample { success: Perbill::zero(), speed: None, met_promise: false }

@@ -11,7 +11,7 @@ use sp_runtime::traits::{One, SaturatedConversion, Saturating, Verify};
 use crate::{
 	committee,
 	pallet::*,
-	requests::{chunks_of, RequestOf},
+	requests::{chunks_drawn, chunks_of, RequestOf},
 	types::*,
 	LOG_TARGET,
 };
@@ -224,8 +224,7 @@ impl<T: Config> Pallet<T> {
 		rating: Rating<T::AccountId, T::Signature>,
 		mut request: RequestOf<T>,
 	) -> bool {
-		let asked = u64::from(T::ChunksPerBenchmark::get().min(crate::MAX_CHUNKS_PER_BENCHMARK))
-			.min(request.length) as u32;
+		let asked = chunks_drawn(request.length, T::ChunksPerBenchmark::get());
 		let measurement = committee::measurement_of(&rating.outcome, asked);
 		// `votes` has room: it is bounded like `attestors` and the attestor is one of them
 		// that has not voted.

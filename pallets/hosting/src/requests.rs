@@ -409,13 +409,20 @@ pub fn chunks_of<Signature: Encode>(chunk_seed: &Signature, length: u64, count: 
 	sample_chunks(&chunk_seed.using_encoded(sp_io::hashing::blake2_256), length, count)
 }
 
+/// How many chunks [`sample_chunks`] draws of a feed of `length` blocks when
+/// asked for `count` (at most [`MAX_CHUNKS_PER_BENCHMARK`]): the chunks an
+/// attestor asks for, which its availability share is counted against.
+pub fn chunks_drawn(length: u64, count: u32) -> u32 {
+	u64::from(count.min(MAX_CHUNKS_PER_BENCHMARK)).min(length) as u32
+}
+
 /// `min(count, length)` distinct block numbers below `length` drawn from
 /// `seed`, sorted (`count` at most [`MAX_CHUNKS_PER_BENCHMARK`]). Draws
 /// that repeat a block are drawn again, a bounded number of times; should
 /// those run out, the lowest blocks not drawn complete the set, so every
 /// attestor asks for the same number of chunks.
 pub fn sample_chunks(seed: &[u8; 32], length: u64, count: u32) -> Chunks {
-	let wanted = u64::from(count.min(MAX_CHUNKS_PER_BENCHMARK)).min(length) as usize;
+	let wanted = chunks_drawn(length, count) as usize;
 	let mut chunks: Vec<u64> = Vec::with_capacity(wanted);
 	if wanted as u64 == length {
 		chunks.extend(0..length);
