@@ -82,7 +82,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hosting"),
 	impl_name: alloc::borrow::Cow::Borrowed("hosting-node"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -124,9 +124,13 @@ pub type UncheckedExtrinsic =
 /// The payload signed by a transaction's signer.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on upgrade: the hosting pallet's storage version 1 → 2
-/// (committees and bonded attestors).
-type Migrations = (pallet_hosting::migrations::v2::MigrateV1ToV2<Runtime>,);
+/// Migrations to run on upgrade, oldest first: the hosting pallet's storage
+/// version 1 → 2 (committees and bonded attestors) and 2 → 3 (round nonces,
+/// contact keys kept with requests, regional figures in the hoster's record).
+type Migrations = (
+	pallet_hosting::migrations::v2::MigrateV1ToV2<Runtime>,
+	pallet_hosting::migrations::v3::MigrateV2ToV3<Runtime>,
+);
 
 /// Dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -22,7 +22,7 @@ try {
     'requestPerformanceBenchmark', 'performanceBenchmarkResponse', 'performanceBenchmarkResponses']) {
     assert.equal(typeof api.tx.hosting[call], 'function', `call hosting.${call}`)
   }
-  for (const item of ['feeds', 'hosters', 'attestors', 'attestorKeys', 'hostings', 'benchmarkRequests', 'hosterFigures', 'regionalFigures']) {
+  for (const item of ['feeds', 'hosters', 'attestors', 'attestorKeys', 'hostings', 'benchmarkRequests', 'hosterFigures']) {
     assert.equal(typeof api.query.hosting[item], 'function', `storage hosting.${item}`)
   }
   for (const event of ['BenchmarkRequested', 'ProvidePerformanceBenchmark', 'BenchmarkRated', 'RequestClosed', 'RequestVoid',

@@ -68,7 +68,6 @@ impl<T: Config> Pallet<T> {
 		}
 		Hosters::<T>::remove(&who);
 		HosterFigures::<T>::remove(&who);
-		let _ = RegionalFigures::<T>::clear_prefix(&who, T::MaxAttestors::get(), None);
 		Self::deposit_event(Event::HosterUnregistered { hoster: who });
 		Ok(removed)
 	}

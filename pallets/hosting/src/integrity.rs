@@ -29,7 +29,7 @@ impl<T: Config> Pallet<T> {
 		// A full batch of ratings must fit in one block's normal class.
 		let full = T::MaxRatingsPerBatch::get();
 		let batch = T::WeightInfo::performance_benchmark_responses(0, full)
-			.saturating_add(T::WeightInfo::authorize_performance_benchmark_responses(full));
+			.saturating_add(Pallet::<T>::authorize_batch_weight(full, full));
 		let limits = <T as frame_system::Config>::BlockWeights::get();
 		if let Some(max) = limits.get(DispatchClass::Normal).max_extrinsic {
 			assert!(

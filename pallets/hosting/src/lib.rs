@@ -78,7 +78,7 @@ pub mod pallet {
 
 	/// The storage version: 2 since requests carry committees' votes and
 	/// attestors carry a key and a bond ([`crate::migrations::v2`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// A balance of the pallet's currency.
 	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
@@ -288,21 +288,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type RequestsInBlock<T: Config> = StorageValue<_, (BlockNumberFor<T>, u32), ValueQuery>;
 
-	/// Each hoster's figures over all ratings, and the rating that last changed them.
+	/// Each hoster's figures: overall, per attestor region, and the verdict that last changed them.
 	#[pallet::storage]
 	pub type HosterFigures<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, FiguresRecord<BlockNumberFor<T>>>;
-
-	/// Each hoster's figures as measured by attestors of one region.
-	#[pallet::storage]
-	pub type RegionalFigures<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Blake2_128Concat,
-		Region,
-		Figures<BlockNumberFor<T>>,
-	>;
 
 	/// Events of the pallet.
 	#[pallet::event]
@@ -632,6 +621,14 @@ pub mod pallet {
 			let assigned = Self::assign_committees(now);
 			let closed = Self::close_expired(now.saturating_sub(One::one()));
 			let scheduled = Self::schedule_periodic(now);
+			// One line a block; each request's committee, close and verdict are in the
+			// events, and in the log at debug level (`-lruntime::hosting=debug`).
+			if assigned + closed > 0 {
+				log::info!(
+					target: LOG_TARGET,
+					"block {now:?}: {assigned} request(s) given a committee, {closed} closed at their deadline"
+				);
+			}
 			T::WeightInfo::on_initialize(assigned.saturating_add(closed), scheduled)
 		}
 
@@ -827,12 +824,14 @@ pub mod pallet {
 		/// rating is checked as a single one ([`Pallet::authorize_ratings`]); no
 		/// request may appear twice; the batch is valid and applied only whole.
 		/// It is weighed as if every rating closed its request
-		/// (`performance_benchmark_responses(0, len)`); the weight of the
-		/// closes that did not happen is refunded.
+		/// (`performance_benchmark_responses(0, len)`) and came from a round of
+		/// its own ([`Pallet::authorize_batch_weight`]); the weight of the closes
+		/// that did not happen and of the chunk seeds shared within a round is
+		/// refunded.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::performance_benchmark_responses(0, ratings.len() as u32))]
 		#[pallet::authorize(Pallet::<T>::authorize_ratings)]
-		#[pallet::weight_of_authorize(T::WeightInfo::authorize_performance_benchmark_responses(ratings.len() as u32))]
+		#[pallet::weight_of_authorize(Pallet::<T>::authorize_batch_weight(ratings.len() as u32, ratings.len() as u32))]
 		pub fn performance_benchmark_responses(
 			origin: OriginFor<T>,
 			attestor: T::AccountId,

@@ -1,5 +1,5 @@
 //! Storage migrations of the pallet, each a `VersionedMigration` the runtime
-//! lists in its `Migrations`.
+//! lists in its `Migrations`, oldest first.
 
 /// Version 1 → 2: committees and bonded attestors.
 ///
@@ -19,6 +19,9 @@
 /// One block: version 1 bounded open requests to `MaxRequestsPerBlock ×
 /// (ResponseWindow + 1)` and active attestors to `MaxAttestors`; hosters are
 /// one read and one write each.
+///
+/// It writes requests and figures in their version-2 formats
+/// ([`super::v3::old`]); a chain at version 1 runs [`super::v3`] after it.
 pub mod v2 {
 	use alloc::vec::Vec;
 	use codec::{Decode, Encode, MaxEncodedLen};
@@ -28,6 +31,7 @@ pub mod v2 {
 	use frame_system::pallet_prelude::BlockNumberFor;
 	use scale_info::TypeInfo;
 
+	use super::v3::old as v2_format;
 	use crate::{
 		figures::{Beta, Figures},
 		pallet::*,
@@ -185,8 +189,9 @@ pub mod v2 {
 			.encode()
 		}
 
-		/// Every record was translated, none lost, and the invariants hold
-		/// (what `post_upgrade` checks).
+		/// Every record was translated, none lost (what `post_upgrade`
+		/// checks; the invariants are checked after [`super::v3`], once the
+		/// records have their current formats).
 		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
 			let before = Counts::decode(&mut &state[..]).map_err(|_| "undecodable counts")?;
 			ensure!(
@@ -194,16 +199,14 @@ pub mod v2 {
 				"attestors were lost"
 			);
 			ensure!(
-				BenchmarkRequests::<T>::iter().count() as u32 == before.requests,
+				v2_format::BenchmarkRequests::<T>::iter().count() as u32 == before.requests,
 				"requests were lost"
 			);
 			ensure!(
-				HosterFigures::<T>::iter().count() as u32 == before.figures,
+				v2_format::HosterFigures::<T>::iter().count() as u32 == before.figures,
 				"hoster figures were lost"
 			);
 			ensure!(Pallet::<T>::on_chain_storage_version() == 2, "the version is not 2");
-			#[cfg(any(feature = "try-runtime", test))]
-			Pallet::<T>::do_try_state()?;
 			Ok(())
 		}
 	}
@@ -237,7 +240,7 @@ pub mod v2 {
 				AttestorKeys::<T>::insert(key, who);
 				writes += 1;
 			}
-			BenchmarkRequests::<T>::translate::<
+			v2_format::BenchmarkRequests::<T>::translate::<
 				old::BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>,
 				_,
 			>(|_, r| {
@@ -245,7 +248,7 @@ pub mod v2 {
 				writes += 1;
 				let waiting: Vec<T::AccountId> =
 					r.attestors.iter().filter(|a| !r.answered.contains(a)).cloned().collect();
-				Some(BenchmarkRequest {
+				Some(v2_format::BenchmarkRequest {
 					hoster: r.hoster,
 					feed: r.feed,
 					length: r.length,
@@ -259,13 +262,14 @@ pub mod v2 {
 					retry: 0,
 				})
 			});
-			HosterFigures::<T>::translate::<old::FiguresRecord<T::AccountId, BlockNumberFor<T>>, _>(
-				|_, f| {
-					reads += 1;
-					writes += 1;
-					Some(FiguresRecord { overall: f.overall, last_verdict: None })
-				},
-			);
+			v2_format::HosterFigures::<T>::translate::<
+				old::FiguresRecord<T::AccountId, BlockNumberFor<T>>,
+				_,
+			>(|_, f| {
+				reads += 1;
+				writes += 1;
+				Some(v2_format::FiguresRecord { overall: f.overall, last_verdict: None })
+			});
 			T::DbWeight::get().reads_writes(reads, writes)
 		}
 
@@ -285,6 +289,224 @@ pub mod v2 {
 		1,
 		2,
 		InnerMigrateV1ToV2<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 2 → 3: one nonce per round, the contact key kept with each
+/// request, and per-region figures inside the hoster's figures record.
+///
+/// * `BenchmarkRequests`: each request keeps the hoster's current contact key
+///   (zero when the hoster is gone: its Normal ratings then fail, and the
+///   request closes void at its deadline without blaming the hoster, as it
+///   would have).
+/// * `HosterFigures`: each record takes the hoster's `RegionalFigures`
+///   entries (the [`MAX_REGIONS_PER_HOSTER`] updated most recently); the old
+///   map is removed, entries of hosters without a record included.
+///
+/// One block: open requests are bounded as in version 2, figures records by
+/// the hosters, and regional entries by hosters × regions measured.
+pub mod v3 {
+	use alloc::vec::Vec;
+	use codec::{Decode, Encode, MaxEncodedLen};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+	use scale_info::TypeInfo;
+
+	use crate::{figures::Figures, pallet::*, types::*};
+
+	/// The version-2 types and storage, as they were stored.
+	// `storage_alias` generates an undocumented prefix type per alias.
+	#[allow(missing_docs)]
+	pub mod old {
+		use super::*;
+
+		/// A version-2 request.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		#[scale_info(skip_type_params(MaxAttestors))]
+		pub struct BenchmarkRequest<AccountId, BlockNumber, MaxAttestors: Get<u32>> {
+			/// The hoster.
+			pub hoster: AccountId,
+			/// The feed.
+			pub feed: FeedId,
+			/// Anchor length.
+			pub length: u64,
+			/// Tree hash at `length`.
+			pub tree_hash: [u8; 32],
+			/// Challenge.
+			pub nonce: [u8; 32],
+			/// The committee.
+			pub attestors: BoundedVec<AccountId, MaxAttestors>,
+			/// The ratings received.
+			pub votes: BoundedVec<Vote<AccountId>, MaxAttestors>,
+			/// Created in.
+			pub created: BlockNumber,
+			/// Deadline.
+			pub deadline: BlockNumber,
+			/// Kind.
+			pub kind: BenchmarkKind,
+			/// Retry count.
+			pub retry: u8,
+		}
+
+		/// A version-2 figures record.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		pub struct FiguresRecord<BlockNumber> {
+			/// Overall figures.
+			pub overall: Figures<BlockNumber>,
+			/// The last verdict.
+			pub last_verdict: Option<VerdictRecord<BlockNumber>>,
+		}
+
+		/// Version-2 `BenchmarkRequests`.
+		#[frame_support::storage_alias]
+		pub type BenchmarkRequests<T: Config> = StorageMap<
+			Pallet<T>,
+			Twox64Concat,
+			RequestId,
+			BenchmarkRequest<
+				<T as frame_system::Config>::AccountId,
+				BlockNumberFor<T>,
+				<T as Config>::AttestorsPerRequest,
+			>,
+		>;
+
+		/// Version-2 `HosterFigures`.
+		#[frame_support::storage_alias]
+		pub type HosterFigures<T: Config> = StorageMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			FiguresRecord<BlockNumberFor<T>>,
+		>;
+
+		/// Version-2 `RegionalFigures`, removed by version 3.
+		#[frame_support::storage_alias]
+		pub type RegionalFigures<T: Config> = StorageDoubleMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			Blake2_128Concat,
+			Region,
+			Figures<BlockNumberFor<T>>,
+		>;
+	}
+
+	/// What the checks before the upgrade hand to the checks after it.
+	#[derive(Encode, Decode)]
+	pub struct Counts {
+		requests: u32,
+		figures: u32,
+	}
+
+	/// The migration's steps, unversioned; run it as [`MigrateV2ToV3`].
+	pub struct InnerMigrateV2ToV3<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> InnerMigrateV2ToV3<T> {
+		/// Counts the version-2 records (what `pre_upgrade` checks).
+		pub fn pre_upgrade_counts() -> Vec<u8> {
+			Counts {
+				requests: old::BenchmarkRequests::<T>::iter_keys().count() as u32,
+				figures: old::HosterFigures::<T>::iter_keys().count() as u32,
+			}
+			.encode()
+		}
+
+		/// Every record was translated, none lost, the old map is gone and the
+		/// invariants hold (what `post_upgrade` checks).
+		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = Counts::decode(&mut &state[..]).map_err(|_| "undecodable counts")?;
+			ensure!(
+				BenchmarkRequests::<T>::iter().count() as u32 == before.requests,
+				"requests were lost"
+			);
+			ensure!(
+				HosterFigures::<T>::iter().count() as u32 == before.figures,
+				"hoster figures were lost"
+			);
+			ensure!(
+				old::RegionalFigures::<T>::iter_keys().next().is_none(),
+				"regional figures remain"
+			);
+			ensure!(Pallet::<T>::on_chain_storage_version() == 3, "the version is not 3");
+			#[cfg(any(feature = "try-runtime", test))]
+			Pallet::<T>::do_try_state()?;
+			Ok(())
+		}
+	}
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV2ToV3<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut reads = 0u64;
+			let mut writes = 0u64;
+			BenchmarkRequests::<T>::translate::<
+				old::BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>,
+				_,
+			>(|_, r| {
+				reads += 2;
+				writes += 1;
+				let contact_key =
+					Hosters::<T>::get(&r.hoster).map(|h| h.form.contact_key).unwrap_or([0; 32]);
+				Some(BenchmarkRequest {
+					hoster: r.hoster,
+					feed: r.feed,
+					length: r.length,
+					tree_hash: r.tree_hash,
+					nonce: r.nonce,
+					contact_key,
+					attestors: r.attestors,
+					votes: r.votes,
+					created: r.created,
+					deadline: r.deadline,
+					kind: r.kind,
+					retry: r.retry,
+				})
+			});
+			HosterFigures::<T>::translate::<old::FiguresRecord<BlockNumberFor<T>>, _>(|who, f| {
+				reads += 1;
+				writes += 1;
+				let mut measured: Vec<(Region, Figures<BlockNumberFor<T>>)> =
+					old::RegionalFigures::<T>::drain_prefix(&who).collect();
+				reads += measured.len() as u64;
+				writes += measured.len() as u64;
+				// Most recent first, so the bound keeps the regions measured last.
+				measured.sort_by_key(|(_, figures)| core::cmp::Reverse(figures.last_update));
+				let regions = measured
+					.into_iter()
+					.take(MAX_REGIONS_PER_HOSTER as usize)
+					.map(|(region, figures)| RegionFigures { region, figures })
+					.collect::<Vec<_>>();
+				Some(FiguresRecord {
+					overall: f.overall,
+					regions: BoundedVec::truncate_from(regions),
+					last_verdict: f.last_verdict,
+				})
+			});
+			let left = old::RegionalFigures::<T>::clear(u32::MAX, None);
+			reads += u64::from(left.loops);
+			writes += u64::from(left.unique);
+			T::DbWeight::get().reads_writes(reads, writes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::pre_upgrade_counts())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::post_upgrade_checks(state)
+		}
+	}
+
+	/// Version 2 → 3, run only on a chain at version 2; sets version 3.
+	pub type MigrateV2ToV3<T> = VersionedMigration<
+		2,
+		3,
+		InnerMigrateV2ToV3<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

@@ -9,9 +9,10 @@
 //!    ([`Pallet::unanswered_requests`], a bounded scan of `BenchmarkRequests`).
 //!    Each is *claimed* in persistent off-chain storage with a compare-and-set,
 //!    so overlapping runs, re-orgs and restarts never rate a request twice.
-//!    For each, the key signs the request's nonce: that chunk seed draws the
-//!    chunks this attestor asks for ([`crate::requests::chunks_of`]), which
-//!    the hoster cannot know before it is asked.
+//!    The key signs each round's nonce once (the requests assigned in one
+//!    block share it): that chunk seed, hashed with a request's id, draws the
+//!    chunks this attestor asks for in it ([`crate::requests::chunks_of`]),
+//!    which the hoster cannot know before it is asked.
 //! 2. **Fetch.** Every chunk of every claimed request is requested at once
 //!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`,
 //!    the protocol of [`hypercore_verify::wire`]),
@@ -132,7 +133,7 @@ struct Job<T: Config> {
 	attestor: T::AccountId,
 	/// The attestor's key, as the runtime's signer type.
 	public: T::Public,
-	/// The key's signature over the request's nonce, whose hash draws `chunks`.
+	/// The key's signature over the round's nonce, whose hash with the request id draws `chunks`.
 	chunk_seed: T::Signature,
 	/// The chunks this attestor asks for.
 	chunks: Chunks,
@@ -146,7 +147,7 @@ struct Job<T: Config> {
 struct HosterContact {
 	/// Base URL of its HTTP API.
 	endpoint: Vec<u8>,
-	/// The Ed25519 key its contact proofs are signed with.
+	/// The Ed25519 key its contact proofs are signed with (the request's snapshot).
 	contact_key: [u8; 32],
 }
 
@@ -201,21 +202,31 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 		let mut open: Vec<(RequestId, RequestOf<T>)> =
 			Pallet::<T>::unanswered_requests(&attestor).collect();
 		open.sort_by_key(|(id, _)| *id);
+		// One chunk seed per round's nonce: the keystore signs once per round, not per request.
+		let mut seeds: Vec<([u8; 32], T::Signature)> = Vec::new();
 		for (id, request) in open {
 			if !claim::<T>(id, &attestor, now, request.deadline) {
 				log::debug!(target: LOG_TARGET, "request {id}: already handled by this node");
 				continue;
 			}
-			let payload = chunk_seed_payload(id, &request.nonce);
-			let Some(chunk_seed) = T::AuthorityId::sign(&payload, public.clone()) else {
-				log::warn!(target: LOG_TARGET, "request {id}: the keystore could not sign the chunk seed");
-				continue;
+			let known = seeds.iter().find(|(nonce, _)| *nonce == request.nonce);
+			let chunk_seed = match known {
+				Some((_, seed)) => seed.clone(),
+				None => {
+					let payload = chunk_seed_payload(&request.nonce);
+					let Some(seed) = T::AuthorityId::sign(&payload, public.clone()) else {
+						log::warn!(target: LOG_TARGET, "request {id}: the keystore could not sign the chunk seed");
+						continue;
+					};
+					seeds.push((request.nonce, seed.clone()));
+					seed
+				},
 			};
-			let chunks = chunks_of(&chunk_seed, request.length, T::ChunksPerBenchmark::get());
+			let chunks = chunks_of(&chunk_seed, id, request.length, T::ChunksPerBenchmark::get());
 			let feed = Feeds::<T>::get(request.feed);
 			let hoster = Hosters::<T>::get(&request.hoster).map(|h| HosterContact {
 				endpoint: h.form.endpoint.into_inner(),
-				contact_key: h.form.contact_key,
+				contact_key: request.contact_key,
 			});
 			log::info!(
 				target: LOG_TARGET,

@@ -17,8 +17,8 @@ use crate::{
 impl<T: Config> Pallet<T> {
 	/// Whether `who` qualifies for `role` under `requirements`, with every
 	/// reason it does not. Reads O(1) storage items: two for a hoster (its
-	/// record and its figures, overall or for the required region), one for
-	/// an attestor.
+	/// record and its figures record, which holds both the overall and the
+	/// per-region figures), one for an attestor.
 	pub fn does_qualify(
 		who: &T::AccountId,
 		role: Role,
@@ -29,14 +29,12 @@ impl<T: Config> Pallet<T> {
 				let Some(hoster) = Hosters::<T>::get(who) else {
 					return judge_hoster::<BlockNumberFor<T>>(None, requirements);
 				};
+				let record = HosterFigures::<T>::get(who);
 				let figures = match &requirements.region {
-					Some(region) => RegionalFigures::<T>::get(who, region),
-					None => HosterFigures::<T>::get(who).map(|r| r.overall),
+					Some(region) => record.as_ref().and_then(|r| r.region(region)),
+					None => record.as_ref().map(|r| &r.overall),
 				};
-				judge_hoster(
-					Some(HosterView { status: hoster.status, figures: figures.as_ref() }),
-					requirements,
-				)
+				judge_hoster(Some(HosterView { status: hoster.status, figures }), requirements)
 			},
 			Role::Attestor => judge_attestor(Attestors::<T>::get(who).as_ref(), requirements),
 		}

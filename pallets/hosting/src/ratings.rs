@@ -4,6 +4,7 @@
 //! codes; and how an accepted rating is kept with its request until the
 //! request closes.
 
+use crate::weights::WeightInfo;
 use frame_support::{pallet_prelude::*, BoundedVec};
 use hypercore_verify::{Anchor, SpIo};
 use sp_runtime::traits::{One, SaturatedConversion, Saturating, Verify};
@@ -22,8 +23,6 @@ use crate::{
 pub mod rejection {
 	/// The signer is not assigned to the request.
 	pub const NOT_ASSIGNED: u8 = 25;
-	/// The hoster rated left the chain, so its contact proof cannot be checked.
-	pub const HOSTER_GONE: u8 = 12;
 	/// A batch carries no rating.
 	pub const EMPTY_BATCH: u8 = 30;
 	/// A batch rates one request twice.
@@ -51,7 +50,6 @@ fn rating_invalidity<T>(e: Error<T>) -> TransactionValidityError {
 		| Error::<T>::InvalidChunkSeed
 		| Error::<T>::InvalidInclusionProof => return InvalidTransaction::BadProof.into(),
 		Error::<T>::NotAssigned => rejection::NOT_ASSIGNED,
-		Error::<T>::NotHoster => rejection::HOSTER_GONE,
 		Error::<T>::EmptyBatch => rejection::EMPTY_BATCH,
 		Error::<T>::DuplicateRating => rejection::DUPLICATE_RATING,
 		Error::<T>::WrongChunks => rejection::WRONG_CHUNKS,
@@ -97,17 +95,31 @@ impl<T: Config> Pallet<T> {
 		);
 		let mut valid = Self::rating_transaction();
 		let mut longevity = TransactionLongevity::MAX;
+		let mut seeds = CheckedSeeds::default();
 		for (i, entry) in ratings.iter().enumerate() {
 			let repeated =
 				ratings[..i].iter().any(|earlier| earlier.request_id == entry.request_id);
 			ensure!(!repeated, rating_invalidity::<T>(Error::<T>::DuplicateRating));
 			let rating = entry.clone().rated_by(attestor.clone());
 			let request = Self::open_request_for(&rating).map_err(rating_invalidity::<T>)?;
-			Self::check_proofs(&rating, &request, &key).map_err(rating_invalidity::<T>)?;
+			Self::check_proofs(&rating, &request, &key, &mut seeds)
+				.map_err(rating_invalidity::<T>)?;
 			longevity = longevity.min(Self::longevity(&request));
 			valid = valid.and_provides((rating.request_id, rating.attestor));
 		}
-		Ok((valid.longevity(longevity).build()?, Weight::zero()))
+		let charged = Self::authorize_batch_weight(ratings.len() as u32, ratings.len() as u32);
+		let spent = Self::authorize_batch_weight(ratings.len() as u32, seeds.verified());
+		Ok((valid.longevity(longevity).build()?, charged.saturating_sub(spent)))
+	}
+
+	/// What authorizing a batch of `ratings` costs when `seeds` chunk seeds
+	/// are verified: one per round the batch's Normal ratings come from. A
+	/// batch is charged as if each rating came from a round of its own
+	/// (`seeds == ratings`) and refunded for the seeds it shared.
+	pub fn authorize_batch_weight(ratings: u32, seeds: u32) -> Weight {
+		let ratings = ratings.max(1);
+		let seeds = seeds.clamp(1, ratings);
+		T::WeightInfo::authorize_performance_benchmark_responses(ratings - seeds + 1, seeds - 1)
 	}
 
 	/// What single and batched rating transactions share in the pool: their
@@ -138,7 +150,7 @@ impl<T: Config> Pallet<T> {
 			signature.verify(&rating.signing_payload()[..], &key),
 			Error::<T>::InvalidRatingSignature
 		);
-		Self::check_proofs(rating, &request, &key)?;
+		Self::check_proofs(rating, &request, &key, &mut CheckedSeeds::default())?;
 		Ok(Self::longevity(&request))
 	}
 
@@ -165,37 +177,45 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// For a Normal rating, what proves it: the chunk seed is the attestor
-	/// key's signature over the request's nonce; the rated block is one of the
-	/// chunks that seed draws, and no more chunks are claimed than drawn; the
-	/// hoster's contact proof binds its contact key to this request, nonce,
-	/// attestor and block hash; and the block's Merkle path leads from that
-	/// hash to the request's tree hash. Other outcomes carry no proof.
+	/// key's signature over the request's nonce (checked once per nonce
+	/// within `seeds`); the rated block is one of the chunks that seed draws
+	/// for this request, and no more chunks are claimed than drawn; the
+	/// hoster's contact proof binds the contact key it had when the committee
+	/// was drawn to this request, nonce, attestor and block hash; and the
+	/// block's Merkle path leads from that hash to the request's tree hash.
+	/// Other outcomes carry no proof.
 	pub fn check_proofs(
 		rating: &Rating<T::AccountId, T::Signature>,
 		request: &RequestOf<T>,
 		key: &T::AccountId,
+		seeds: &mut CheckedSeeds<T::Signature>,
 	) -> Result<(), Error<T>> {
 		let RatingOutcome::Normal { contact_proof, inclusion, chunks_verified, .. } =
 			&rating.outcome
 		else {
 			return Ok(());
 		};
-		ensure!(
-			rating
-				.chunk_seed
-				.verify(&chunk_seed_payload(rating.request_id, &request.nonce)[..], key),
-			Error::<T>::InvalidChunkSeed
+		if !seeds.contains(&request.nonce, &rating.chunk_seed) {
+			ensure!(
+				rating.chunk_seed.verify(&chunk_seed_payload(&request.nonce)[..], key),
+				Error::<T>::InvalidChunkSeed
+			);
+			seeds.insert(request.nonce, rating.chunk_seed.clone());
+		}
+		let chunks = chunks_of(
+			&rating.chunk_seed,
+			rating.request_id,
+			request.length,
+			T::ChunksPerBenchmark::get(),
 		);
-		let chunks = chunks_of(&rating.chunk_seed, request.length, T::ChunksPerBenchmark::get());
 		ensure!(
 			chunks.contains(&contact_proof.block_index)
 				&& *chunks_verified as usize <= chunks.len(),
 			Error::<T>::WrongChunks
 		);
-		let hoster = Hosters::<T>::get(&request.hoster).ok_or(Error::<T>::NotHoster)?;
 		ensure!(
 			hypercore_verify::verify_contact_proof::<SpIo>(
-				&hoster.form.contact_key,
+				&request.contact_key,
 				rating.request_id,
 				&request.nonce,
 				&account_bytes(&rating.attestor),
@@ -229,7 +249,7 @@ impl<T: Config> Pallet<T> {
 		// `votes` has room: it is bounded like `attestors` and the attestor is one of them
 		// that has not voted.
 		let _ = request.votes.try_push(Vote { attestor: rating.attestor.clone(), measurement });
-		log::info!(
+		log::debug!(
 			target: LOG_TARGET,
 			"request {} rated by {:?}: {:?}",
 			rating.request_id, rating.attestor, measurement
@@ -247,5 +267,33 @@ impl<T: Config> Pallet<T> {
 			BenchmarkRequests::<T>::insert(rating.request_id, &request);
 			false
 		}
+	}
+}
+
+/// The chunk seeds already verified while checking one transaction, by
+/// nonce: the ratings of a batch that share a round share one seed, whose
+/// signature is then verified once rather than once per rating.
+pub struct CheckedSeeds<Signature>(alloc::vec::Vec<([u8; 32], Signature)>);
+
+impl<Signature> Default for CheckedSeeds<Signature> {
+	fn default() -> Self {
+		CheckedSeeds(alloc::vec::Vec::new())
+	}
+}
+
+impl<Signature: PartialEq> CheckedSeeds<Signature> {
+	/// Whether `seed` was verified for `nonce`.
+	pub fn contains(&self, nonce: &[u8; 32], seed: &Signature) -> bool {
+		self.0.iter().any(|(n, s)| n == nonce && s == seed)
+	}
+
+	/// Notes that `seed` verified for `nonce`.
+	pub fn insert(&mut self, nonce: [u8; 32], seed: Signature) {
+		self.0.push((nonce, seed));
+	}
+
+	/// How many seeds were verified.
+	pub fn verified(&self) -> u32 {
+		self.0.len() as u32
 	}
 }

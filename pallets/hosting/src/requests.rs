@@ -108,6 +108,7 @@ impl<T: Config> Pallet<T> {
 			length: feed.length,
 			tree_hash: hypercore_verify::hashes::tree::<SpIo>(&feed.roots),
 			nonce: [0; 32],
+			contact_key: [0; 32],
 			attestors: BoundedVec::new(),
 			votes: BoundedVec::new(),
 			created: now,
@@ -118,7 +119,7 @@ impl<T: Config> Pallet<T> {
 		BenchmarkRequests::<T>::insert(id, request);
 		NextRequestId::<T>::put(id.saturating_add(1));
 		RequestsInBlock::<T>::put((now, count + 1));
-		log::info!(
+		log::debug!(
 			target: LOG_TARGET,
 			"request {} ({:?}): hoster {:?}, feed {} at length {}; committee drawn next block",
 			id, kind, hoster, feed_id, feed.length
@@ -132,9 +133,10 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	/// Draws the committee and nonce of every request created in the
-	/// previous block, from this block's randomness and the previous block's
-	/// hash (neither existed when the requests were submitted); sets their
+	/// Draws the committee of every request created in the previous block,
+	/// and the round's nonce they share, from this block's randomness and the
+	/// previous block's hash (neither existed when the requests were
+	/// submitted); keeps the hoster's contact key with each, sets their
 	/// deadline and emits `ProvidePerformanceBenchmark`. Returns how many
 	/// requests it looked at.
 	pub(crate) fn assign_committees(now: BlockNumberFor<T>) -> u32 {
@@ -146,16 +148,19 @@ impl<T: Config> Pallet<T> {
 		let (random, _) = T::Randomness::random(b"hosting/committee");
 		let parent = frame_system::Pallet::<T>::parent_hash();
 		let deadline = now.saturating_add(T::ResponseWindow::get());
+		// One nonce for the round: each attestor signs it once for all its requests of the round.
+		let nonce = sp_io::hashing::blake2_256(&(b"nonce", random, parent, now).encode());
 		let looked_at = ids.len() as u32;
 		for id in ids {
 			let Some(mut request) = BenchmarkRequests::<T>::get(id) else { continue };
 			let seed = sp_io::hashing::blake2_256(&(random, parent, id, &request.hoster).encode());
 			let attestors = Self::select_attestors(&request.hoster, &seed);
-			let endpoint = Hosters::<T>::get(&request.hoster).map(|h| h.form.endpoint);
+			let contact =
+				Hosters::<T>::get(&request.hoster).map(|h| (h.form.endpoint, h.form.contact_key));
 			let feed_key = Feeds::<T>::get(request.feed).map(|f| f.key);
 			let quorum = T::CommitteeQuorum::get().max(1);
-			let (Some(endpoint), Some(feed_key), true) =
-				(endpoint, feed_key, attestors.len() as u32 >= quorum)
+			let (Some((endpoint, contact_key)), Some(feed_key), true) =
+				(contact, feed_key, attestors.len() as u32 >= quorum)
 			else {
 				// The hoster or feed left, or too few attestors remain: nobody is blamed.
 				BenchmarkRequests::<T>::remove(id);
@@ -173,10 +178,11 @@ impl<T: Config> Pallet<T> {
 				BenchmarkRequests::<T>::remove(id);
 				continue;
 			}
-			request.nonce = sp_io::hashing::blake2_256(&(b"nonce", seed).encode());
+			request.nonce = nonce;
+			request.contact_key = contact_key;
 			request.attestors = attestors;
 			request.deadline = deadline;
-			log::info!(
+			log::debug!(
 				target: LOG_TARGET,
 				"request {}: committee {:?}, deadline {:?}",
 				id, request.attestors, deadline
@@ -268,7 +274,7 @@ impl<T: Config> Pallet<T> {
 			} else {
 				None
 			};
-			log::info!(target: LOG_TARGET, "request {id} void: {ratings} rating(s), silent {silent:?}, retry {retry:?}");
+			log::debug!(target: LOG_TARGET, "request {id} void: {ratings} rating(s), silent {silent:?}, retry {retry:?}");
 			Self::deposit_event(Event::RequestVoid {
 				request: id,
 				hoster: request.hoster,
@@ -289,7 +295,7 @@ impl<T: Config> Pallet<T> {
 			Some(hoster) => Self::record_verdict(id, &request, hoster, &verdict, &disagreeing),
 			None => (Perbill::zero(), Perbill::zero()),
 		};
-		log::info!(
+		log::debug!(
 			target: LOG_TARGET,
 			"request {id} closed: {verdict:?} from {ratings} rating(s); disagreeing {disagreeing:?}, silent {silent:?}"
 		);
@@ -328,16 +334,14 @@ impl<T: Config> Pallet<T> {
 			ratings: request.votes.len() as u32,
 			at: now,
 		});
-		HosterFigures::<T>::insert(&request.hoster, &record);
 		for vote in request.votes.iter().filter(|v| !disagreeing.contains(&v.attestor)) {
 			let Some(region) = Attestors::<T>::get(&vote.attestor).map(|a| a.region) else {
 				continue;
 			};
 			let own = committee::sample_of_measurement(&vote.measurement, &promise);
-			RegionalFigures::<T>::mutate(&request.hoster, &region, |p| {
-				p.get_or_insert_with(Default::default).record(&own, &params, now)
-			});
+			record.update_region(&region, |figures| figures.record(&own, &params, now));
 		}
+		HosterFigures::<T>::insert(&request.hoster, &record);
 		let promise_votes = request
 			.votes
 			.iter()
@@ -403,10 +407,18 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-/// The chunks an attestor asks for: `count` block numbers below `length`
-/// drawn from the hash of its `chunk_seed` signature (SCALE-encoded).
-pub fn chunks_of<Signature: Encode>(chunk_seed: &Signature, length: u64, count: u32) -> Chunks {
-	sample_chunks(&chunk_seed.using_encoded(sp_io::hashing::blake2_256), length, count)
+/// The chunks an attestor asks for in request `request`: `count` block
+/// numbers below `length` drawn from the hash of its round's `chunk_seed`
+/// signature (SCALE-encoded) and the request id, so one signature draws
+/// different chunks for each request of the round.
+pub fn chunks_of<Signature: Encode>(
+	chunk_seed: &Signature,
+	request: RequestId,
+	length: u64,
+	count: u32,
+) -> Chunks {
+	let seed = sp_io::hashing::blake2_256(&(chunk_seed, request).encode());
+	sample_chunks(&seed, length, count)
 }
 
 /// How many chunks [`sample_chunks`] draws of a feed of `length` blocks when

@@ -361,8 +361,13 @@ pub struct BenchmarkRequest<AccountId, BlockNumber, MaxAttestors: frame_support:
 	pub length: u64,
 	/// The feed's tree hash at `length` (what its signature covers): chunks are verified against it.
 	pub tree_hash: [u8; 32],
-	/// Random challenge the hoster's contact proofs must sign (zero until assigned).
+	/// Random challenge the hoster's contact proofs must sign, shared by the
+	/// requests assigned in one block (zero until assigned).
 	pub nonce: [u8; 32],
+	/// The hoster's contact key when the committee was drawn (zero until
+	/// assigned): contact proofs are checked against it, so a hoster that
+	/// changes its key or leaves cannot void ratings already in flight.
+	pub contact_key: [u8; 32],
 	/// The committee (empty until assigned).
 	pub attestors: BoundedVec<AccountId, MaxAttestors>,
 	/// The ratings received, one per committee member at most.
@@ -534,9 +539,9 @@ pub struct Rating<AccountId, Signature> {
 	/// What it measured.
 	pub outcome: RatingOutcome,
 	/// The attestor key's signature over [`chunk_seed_payload`] of the
-	/// request: its hash picks the chunks this attestor asks for
-	/// ([`crate::requests::chunks_of`]), which the hoster cannot know before
-	/// it is asked and the chain checks.
+	/// request's nonce: with the request id, its hash picks the chunks this
+	/// attestor asks for ([`crate::requests::chunks_of`]), which the hoster
+	/// cannot know before it is asked and the chain checks.
 	pub chunk_seed: Signature,
 }
 
@@ -575,13 +580,16 @@ impl<Signature> BatchedRating<Signature> {
 	}
 }
 
-/// The bytes an attestor signs to draw its chunks of a request: a domain
-/// prefix and the SCALE-encoded (request id, nonce). Only the attestor's key
-/// can produce the signature, and the nonce exists only once the request is
-/// assigned, so neither the requester nor the hoster can know the chunks.
-pub fn chunk_seed_payload(request_id: RequestId, nonce: &[u8; 32]) -> alloc::vec::Vec<u8> {
+/// The bytes an attestor signs to draw its chunks: a domain prefix and the
+/// round's nonce (every request assigned in one block shares it). Only the
+/// attestor's key can produce the signature, and the nonce exists only once
+/// the requests are assigned, so neither the requester nor the hoster can
+/// know the chunks. One signature serves all of an attestor's requests of a
+/// round ([`crate::requests::chunks_of`] mixes in each request id), so the
+/// worker signs once per round and the chain verifies once per batch.
+pub fn chunk_seed_payload(nonce: &[u8; 32]) -> alloc::vec::Vec<u8> {
 	let mut out = CHUNKS_CONTEXT.to_vec();
-	(request_id, nonce).encode_to(&mut out);
+	nonce.encode_to(&mut out);
 	out
 }
 
@@ -597,7 +605,7 @@ pub fn attestor_key_payload<AccountId: Encode>(attestor: &AccountId) -> alloc::v
 pub const ATTESTOR_KEY_CONTEXT: &[u8] = b"hosting/attestor-key/v1";
 
 /// Domain separation prefix of a chunk seed signature.
-pub const CHUNKS_CONTEXT: &[u8] = b"hosting/chunks/v1";
+pub const CHUNKS_CONTEXT: &[u8] = b"hosting/chunks/v2";
 
 /// The bytes an attestor signs for a batch: a domain prefix of its own and the
 /// SCALE-encoded (attestor, ratings). One signature covers the whole batch, so
@@ -741,23 +749,88 @@ pub struct VerdictRecord<BlockNumber> {
 	pub at: BlockNumber,
 }
 
-/// A hoster's overall figures and the verdict that last changed them (storage
-/// `HosterFigures`), kept in one storage item so that closing a request costs
-/// one write for both.
+/// Most attestor regions whose figures a hoster's record keeps; past it, the
+/// region measured least recently gives way.
+pub const MAX_REGIONS_PER_HOSTER: u32 = 8;
+
+/// A hoster's figures as measured from one attestor region.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct RegionFigures<BlockNumber> {
+	/// The attestors' region.
+	pub region: Region,
+	/// Figures over the agreeing ratings of attestors in that region.
+	pub figures: Figures<BlockNumber>,
+}
+
+/// A hoster's figures (storage `HosterFigures`): overall, per attestor
+/// region, and the verdict that last changed them, kept in one storage item so
+/// that closing a request costs one read and one write for all of them.
 #[derive(
 	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct FiguresRecord<BlockNumber> {
 	/// Availability, reliability, latency, bandwidth, samples over all closed requests.
 	pub overall: Figures<BlockNumber>,
+	/// Figures per attestor region, the [`MAX_REGIONS_PER_HOSTER`] measured
+	/// most recently.
+	pub regions: BoundedVec<RegionFigures<BlockNumber>, ConstU32<MAX_REGIONS_PER_HOSTER>>,
 	/// The last verdict recorded.
 	pub last_verdict: Option<VerdictRecord<BlockNumber>>,
+}
+
+impl<BlockNumber> FiguresRecord<BlockNumber> {
+	/// The figures measured from `region`, if any.
+	pub fn region(&self, region: &Region) -> Option<&Figures<BlockNumber>> {
+		self.regions.iter().find(|r| &r.region == region).map(|r| &r.figures)
+	}
+}
+
+impl<BlockNumber: Copy + Default + PartialOrd> FiguresRecord<BlockNumber> {
+	/// Changes the figures of `region` with `change`, starting from empty
+	/// figures when the region is new; when the record is full, the region
+	/// updated least recently gives way.
+	pub fn update_region(
+		&mut self,
+		region: &Region,
+		change: impl FnOnce(&mut Figures<BlockNumber>),
+	) {
+		if let Some(entry) = self.regions.iter_mut().find(|r| &r.region == region) {
+			change(&mut entry.figures);
+			return;
+		}
+		if self.regions.is_full() {
+			let oldest = self
+				.regions
+				.iter()
+				.enumerate()
+				.min_by(|(_, a), (_, b)| {
+					a.figures
+						.last_update
+						.partial_cmp(&b.figures.last_update)
+						.unwrap_or(core::cmp::Ordering::Equal)
+				})
+				.map(|(i, _)| i);
+			if let Some(i) = oldest {
+				self.regions.remove(i);
+			}
+		}
+		let mut figures = Figures::default();
+		change(&mut figures);
+		// Room was made above.
+		let _ = self.regions.try_push(RegionFigures { region: region.clone(), figures });
+	}
 }
 
 /// No verdict yet.
 impl<BlockNumber: Default> Default for FiguresRecord<BlockNumber> {
 	fn default() -> Self {
-		FiguresRecord { overall: Figures::default(), last_verdict: None }
+		FiguresRecord {
+			overall: Figures::default(),
+			regions: BoundedVec::new(),
+			last_verdict: None,
+		}
 	}
 }
 

@@ -52,7 +52,7 @@ pub trait WeightInfo {
 	fn performance_benchmark_response() -> Weight;
 	fn authorize_performance_benchmark_response() -> Weight;
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight;
-	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight;
+	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight;
 	fn on_initialize(e: u32, p: u32, ) -> Weight;
 }
 
@@ -69,8 +69,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `76`
 		//  Estimated: `3517`
-		// Minimum execution time: 80_380_000 picoseconds.
-		Weight::from_parts(90_509_000, 0)
+		// Minimum execution time: 79_148_000 picoseconds.
+		Weight::from_parts(85_339_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `479`
 		//  Estimated: `7441`
-		// Minimum execution time: 82_974_000 picoseconds.
-		Weight::from_parts(93_865_000, 0)
+		// Minimum execution time: 79_709_000 picoseconds.
+		Weight::from_parts(84_217_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -104,17 +104,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:0 w:1)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
-	fn register_hoster(_a: u32, ) -> Weight {
+	fn register_hoster(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `795 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 129_341_000 picoseconds.
-		Weight::from_parts(196_319_748, 0)
+		// Minimum execution time: 73_287_000 picoseconds.
+		Weight::from_parts(84_715_180, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
+			// Standard Error: 26_576
+			.saturating_add(Weight::from_parts(497_793, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -131,17 +133,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn update_registration(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1067 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 89_687_000 picoseconds.
-		Weight::from_parts(144_565_874, 0)
+		// Minimum execution time: 57_227_000 picoseconds.
+		Weight::from_parts(67_754_269, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 95_649
-			.saturating_add(Weight::from_parts(494_805, 0).saturating_mul(a.into()))
+			// Standard Error: 27_871
+			.saturating_add(Weight::from_parts(495_346, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -154,17 +156,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::HostingSchedule` (r:123 w:257)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:0 w:1)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(194), added: 2669, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[1, 256]`.
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `629 + h * (62 ±0)`
 		//  Estimated: `6076 + h * (2543 ±11)`
-		// Minimum execution time: 74_960_000 picoseconds.
-		Weight::from_parts(76_683_000, 0)
+		// Minimum execution time: 67_997_000 picoseconds.
+		Weight::from_parts(18_974_684, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 411_164
-			.saturating_add(Weight::from_parts(22_295_116, 0).saturating_mul(h.into()))
+			// Standard Error: 69_447
+			.saturating_add(Weight::from_parts(20_666_051, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -183,8 +185,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4139`
 		//  Estimated: `5647`
-		// Minimum execution time: 191_016_000 picoseconds.
-		Weight::from_parts(202_398_000, 0)
+		// Minimum execution time: 190_064_000 picoseconds.
+		Weight::from_parts(204_081_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -197,8 +199,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3670`
 		//  Estimated: `5647`
-		// Minimum execution time: 65_682_000 picoseconds.
-		Weight::from_parts(72_245_000, 0)
+		// Minimum execution time: 58_269_000 picoseconds.
+		Weight::from_parts(71_313_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -213,8 +215,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `527`
 		//  Estimated: `3644`
-		// Minimum execution time: 71_293_000 picoseconds.
-		Weight::from_parts(76_803_000, 0)
+		// Minimum execution time: 72_555_000 picoseconds.
+		Weight::from_parts(75_771_000, 0)
 			.saturating_add(Weight::from_parts(0, 3644))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -229,8 +231,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3785`
 		//  Estimated: `5647`
-		// Minimum execution time: 123_591_000 picoseconds.
-		Weight::from_parts(130_323_000, 0)
+		// Minimum execution time: 116_167_000 picoseconds.
+		Weight::from_parts(133_329_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -249,8 +251,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `592`
 		//  Estimated: `7441`
-		// Minimum execution time: 47_619_000 picoseconds.
-		Weight::from_parts(61_816_000, 0)
+		// Minimum execution time: 47_608_000 picoseconds.
+		Weight::from_parts(52_188_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -267,8 +269,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `657`
 		//  Estimated: `6076`
-		// Minimum execution time: 51_607_000 picoseconds.
-		Weight::from_parts(65_122_000, 0)
+		// Minimum execution time: 50_685_000 picoseconds.
+		Weight::from_parts(54_151_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -288,65 +290,59 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn request_performance_benchmark(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1019 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 80_700_000 picoseconds.
-		Weight::from_parts(109_554_760, 0)
+		// Minimum execution time: 51_045_000 picoseconds.
+		Weight::from_parts(57_736_036, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 61_919
-			.saturating_add(Weight::from_parts(905_587, 0).saturating_mul(a.into()))
+			// Standard Error: 23_955
+			.saturating_add(Weight::from_parts(596_458, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:3 w:2)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:1 w:1)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(194), added: 2669, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RegionalFigures` (r:2 w:2)
-	/// Proof: `Hosting::RegionalFigures` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1321`
+		//  Measured:  `1353`
 		//  Estimated: `8952`
-		// Minimum execution time: 130_874_000 picoseconds.
-		Weight::from_parts(156_622_000, 0)
+		// Minimum execution time: 82_053_000 picoseconds.
+		Weight::from_parts(89_617_000, 0)
 			.saturating_add(Weight::from_parts(0, 8952))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:0)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Hosters` (r:1 w:0)
-	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	fn authorize_performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1064`
-		//  Estimated: `3856`
-		// Minimum execution time: 220_742_000 picoseconds.
-		Weight::from_parts(232_704_000, 0)
-			.saturating_add(Weight::from_parts(0, 3856))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		//  Measured:  `923`
+		//  Estimated: `3888`
+		// Minimum execution time: 217_045_000 picoseconds.
+		Weight::from_parts(223_216_000, 0)
+			.saturating_add(Weight::from_parts(0, 3888))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:128)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:3 w:2)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:64 w:64)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:64 w:64)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(194), added: 2669, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RegionalFigures` (r:128 w:128)
-	/// Proof: `Hosting::RegionalFigures` (`max_values`: None, `max_size`: Some(209), added: 2684, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
@@ -355,43 +351,46 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[0, 64]`.
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `50 + c * (531 ±0) + n * (272 ±0)`
-		//  Estimated: `7758 + c * (5368 ±0) + n * (2866 ±7)`
-		// Minimum execution time: 1_651_851_000 picoseconds.
-		Weight::from_parts(289_195_935, 0)
+		//  Measured:  `50 + c * (563 ±0) + n * (304 ±0)`
+		//  Estimated: `7758 + c * (3830 ±0) + n * (2898 ±0)`
+		// Minimum execution time: 817_054_000 picoseconds.
+		Weight::from_parts(2_789_096, 0)
 			.saturating_add(Weight::from_parts(0, 7758))
-			// Standard Error: 1_812_119
-			.saturating_add(Weight::from_parts(25_328_322, 0).saturating_mul(n.into()))
-			// Standard Error: 1_812_119
-			.saturating_add(Weight::from_parts(87_335_362, 0).saturating_mul(c.into()))
+			// Standard Error: 423_834
+			.saturating_add(Weight::from_parts(14_221_325, 0).saturating_mul(n.into()))
+			// Standard Error: 423_834
+			.saturating_add(Weight::from_parts(48_294_247, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 5368).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 2866).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 3830).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:0)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Hosters` (r:127 w:0)
-	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 128]`.
-	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
+	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:0)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 64]`.
+	/// The range of component `s` is `[0, 64]`.
+	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `562 + n * (515 ±0)`
-		//  Estimated: `3644 + n * (2866 ±0)`
-		// Minimum execution time: 235_379_000 picoseconds.
-		Weight::from_parts(342_563_081, 0)
+		//  Measured:  `575 + n * (357 ±0) + s * (357 ±0)`
+		//  Estimated: `3644 + n * (2898 ±0) + s * (2898 ±0)`
+		// Minimum execution time: 6_353_150_000 picoseconds.
+		Weight::from_parts(175_808_576, 0)
 			.saturating_add(Weight::from_parts(0, 3644))
-			// Standard Error: 1_352_214
-			.saturating_add(Weight::from_parts(156_318_725, 0).saturating_mul(n.into()))
+			// Standard Error: 446_133
+			.saturating_add(Weight::from_parts(96_132_106, 0).saturating_mul(n.into()))
+			// Standard Error: 439_716
+			.saturating_add(Weight::from_parts(149_683_003, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2866).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(s.into()))
 	}
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
@@ -400,7 +399,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:512 w:768)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(391), added: 2866, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:16 w:0)
@@ -425,20 +424,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[0, 16]`.
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2309 + e * (307 ±0) + p * (260 ±0)`
-		//  Estimated: `11606 + e * (5733 ±1) + p * (2689 ±19)`
-		// Minimum execution time: 723_629_000 picoseconds.
-		Weight::from_parts(1_175_185_409, 0)
+		//  Measured:  `3221 + e * (119 ±0) + p * (260 ±0)`
+		//  Estimated: `11606 + e * (5797 ±1) + p * (2689 ±24)`
+		// Minimum execution time: 439_490_000 picoseconds.
+		Weight::from_parts(134_992_972, 0)
 			.saturating_add(Weight::from_parts(0, 11606))
-			// Standard Error: 3_948_136
-			.saturating_add(Weight::from_parts(130_821_926, 0).saturating_mul(e.into()))
+			// Standard Error: 288_730
+			.saturating_add(Weight::from_parts(61_721_477, 0).saturating_mul(e.into()))
+			// Standard Error: 4_466_826
+			.saturating_add(Weight::from_parts(17_546_764, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 5733).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 5797).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
 	}
 }
@@ -446,34 +447,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(90_509_000, 0)
+		Weight::from_parts(85_339_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(93_865_000, 0)
+		Weight::from_parts(84_217_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn register_hoster(_a: u32, ) -> Weight {
-		Weight::from_parts(196_319_748, 0)
+	fn register_hoster(a: u32, ) -> Weight {
+		Weight::from_parts(84_715_180, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
+			.saturating_add(Weight::from_parts(497_793, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(144_565_874, 0)
+		Weight::from_parts(67_754_269, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(494_805, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(495_346, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(76_683_000, 0)
+		Weight::from_parts(18_974_684, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(22_295_116, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(20_666_051, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -481,92 +483,96 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(202_398_000, 0)
+		Weight::from_parts(204_081_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(72_245_000, 0)
+		Weight::from_parts(71_313_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(76_803_000, 0)
+		Weight::from_parts(75_771_000, 0)
 			.saturating_add(Weight::from_parts(0, 3644))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(130_323_000, 0)
+		Weight::from_parts(133_329_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(61_816_000, 0)
+		Weight::from_parts(52_188_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(65_122_000, 0)
+		Weight::from_parts(54_151_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(109_554_760, 0)
+		Weight::from_parts(57_736_036, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(905_587, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(596_458, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(156_622_000, 0)
+		Weight::from_parts(89_617_000, 0)
 			.saturating_add(Weight::from_parts(0, 8952))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(232_704_000, 0)
-			.saturating_add(Weight::from_parts(0, 3856))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(223_216_000, 0)
+			.saturating_add(Weight::from_parts(0, 3888))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(289_195_935, 0)
+		Weight::from_parts(2_789_096, 0)
 			.saturating_add(Weight::from_parts(0, 7758))
-			.saturating_add(Weight::from_parts(25_328_322, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(87_335_362, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(14_221_325, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(48_294_247, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 5368).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 2866).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 3830).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
 	}
-	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
-		Weight::from_parts(342_563_081, 0)
+	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
+		Weight::from_parts(175_808_576, 0)
 			.saturating_add(Weight::from_parts(0, 3644))
-			.saturating_add(Weight::from_parts(156_318_725, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(96_132_106, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(149_683_003, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2866).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(s.into()))
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
-		Weight::from_parts(1_175_185_409, 0)
+		Weight::from_parts(134_992_972, 0)
 			.saturating_add(Weight::from_parts(0, 11606))
-			.saturating_add(Weight::from_parts(130_821_926, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(61_721_477, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(17_546_764, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 5733).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 5797).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
 	}
 }

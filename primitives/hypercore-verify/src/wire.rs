@@ -118,12 +118,14 @@
 //! submits it as an authorized unsigned transaction. Before the rating enters
 //! the pool the chain checks the attestor is assigned, has not answered, the
 //! deadline has not passed, and, for a Normal rating, that the contact proof
-//! names one of the request's chunks and verifies with the hoster's contact
-//! key. The rating then updates the hoster's figures (`HosterFigures`:
-//! availability = chunks verified / chunks asked, reliability = whether the
-//! promise was met, smoothed latency and bandwidth, and the last rating; and
-//! `RegionalFigures` for the attestor's region), may activate or suspend the
-//! hoster, and is announced by `BenchmarkRated`.
+//! names one of the request's chunks and verifies with the contact key the
+//! hoster had when the request's committee was drawn. The rating is announced
+//! by `BenchmarkRated` and kept with its request; when the committee has
+//! rated (or at the deadline) the request closes once and its verdict updates
+//! the hoster's figures (`HosterFigures`: availability = chunks verified /
+//! chunks asked, reliability = whether the promise was met, smoothed latency
+//! and bandwidth, the same per attestor region, and the last verdict), and
+//! may activate or suspend the hoster.
 
 use alloc::{string::String, vec::Vec};
 use core::fmt::{self, Write};

@@ -59,7 +59,8 @@ fn a_sybil_attestor_cannot_activate_its_hoster_nor_move_the_median() {
 		assert_eq!(figures.bandwidth_bytes_per_sec.mean_units(), 1_200_000);
 		// Mallory's region records nothing from a rating that disagreed.
 		let asia: Region = b"asia".to_vec().try_into().unwrap();
-		assert!(RegionalFigures::<Test>::get(account("Dave"), asia).is_none());
+		let record = HosterFigures::<Test>::get(account("Dave")).unwrap();
+		assert!(record.region(&asia).is_none());
 		// Her disagreement is recorded; the honest ones agree.
 		assert_eq!(disagreeing(id), vec![account("Mallory")]);
 		let m = Hosting::attestor_figures(&account("Mallory")).unwrap();

@@ -137,9 +137,10 @@ fn a_committee_that_finds_the_promise_met_activates_the_hoster() {
 		);
 		assert_eq!(p.bandwidth_bytes_per_sec.mean_units(), 900_000);
 		// Each region records its own attestor's measurement.
+		let record = HosterFigures::<Test>::get(account("Dave")).unwrap();
 		for (name, latency) in [(a, 80), (b, 90), (c, 100)] {
 			let region = Attestors::<Test>::get(account(name)).unwrap().region;
-			let regional = RegionalFigures::<Test>::get(account("Dave"), region).unwrap();
+			let regional = record.region(&region).unwrap();
 			assert_eq!((regional.samples, regional.latency_ms.mean_units()), (1, latency));
 		}
 		System::assert_has_event(
@@ -302,7 +303,6 @@ fn unregister_hoster_removes_everything_it_owned() {
 		assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))));
 		assert!(Hosters::<Test>::get(account("Dave")).is_none());
 		assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
-		assert_eq!(RegionalFigures::<Test>::iter_prefix(account("Dave")).count(), 0);
 		assert_eq!(Hostings::<Test>::iter_prefix(account("Dave")).count(), 0);
 		// Ferdie's hosting moved into a freed slot and is still found there.
 		assert_eq!(HostingCount::<Test>::get(), 1);

@@ -1,11 +1,15 @@
-//! The storage migration from version 1: its pre- and post-upgrade checks
-//! (as `try-runtime` runs them) on a state with an attestor, an open request
-//! half answered, and a hoster's figures, all written as version 1 wrote them.
+//! The storage migrations from versions 1 and 2: their pre- and post-upgrade
+//! checks (as `try-runtime` runs them) on states written as those versions
+//! wrote them: an attestor, an open request half answered, a hoster's figures
+//! (overall and per region).
 
 use super::*;
 use crate::{
 	figures::{Beta, Figures},
-	migrations::v2::{old, InnerMigrateV1ToV2, MigrateV1ToV2},
+	migrations::{
+		v2::{old, InnerMigrateV1ToV2, MigrateV1ToV2},
+		v3::{old as v2_format, InnerMigrateV2ToV3, MigrateV2ToV3},
+	},
 };
 use frame_support::{
 	traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
@@ -78,10 +82,15 @@ fn version_one_state() -> TestFeed {
 fn version_one_records_are_translated_and_nothing_is_lost() {
 	ExtBuilder::default().attestors(&[]).build_and_execute(|| {
 		version_one_state();
+		// As the runtime lists them: 1 → 2, then 2 → 3.
 		let state = InnerMigrateV1ToV2::<Test>::pre_upgrade_counts();
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		assert_ok!(InnerMigrateV1ToV2::<Test>::post_upgrade_checks(state));
 		assert_eq!(Hosting::on_chain_storage_version(), 2);
+		let state = InnerMigrateV2ToV3::<Test>::pre_upgrade_counts();
+		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV2ToV3::<Test>::post_upgrade_checks(state));
+		assert_eq!(Hosting::on_chain_storage_version(), 3);
 
 		// Attestors keep their record; their account key becomes their signing key.
 		let alice = Attestors::<Test>::get(account("Alice")).unwrap();
@@ -122,10 +131,109 @@ fn the_migration_runs_once() {
 	ExtBuilder::default().attestors(&[]).build_and_execute(|| {
 		version_one_state();
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
-		let after = Attestors::<Test>::get(account("Alice"));
-		// A second run at version 2 does nothing (it would fail to decode version-2 records).
+		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		let attestor = Attestors::<Test>::get(account("Alice"));
+		let figures = HosterFigures::<Test>::get(account("Dave"));
+		// Second runs at version 3 do nothing (they would fail to decode newer records).
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
-		assert_eq!(Attestors::<Test>::get(account("Alice")), after);
-		assert_eq!(Hosting::on_chain_storage_version(), 2);
+		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		assert_eq!(Attestors::<Test>::get(account("Alice")), attestor);
+		assert_eq!(HosterFigures::<Test>::get(account("Dave")), figures);
+		assert_eq!(Hosting::on_chain_storage_version(), 3);
+	});
+}
+
+/// Figures after `samples` ratings, the last in block `at`.
+fn figures_at(samples: u32, at: u64) -> Figures<u64> {
+	Figures { samples, last_update: at, ..Default::default() }
+}
+
+fn region(name: &str) -> Region {
+	name.as_bytes().to_vec().try_into().unwrap()
+}
+
+/// A version-2 state: Dave's registration request is assigned (a nonce, a
+/// committee, one vote) and Dave has figures overall and from ten regions;
+/// a stray regional entry belongs to nobody's record.
+fn version_two_state() -> (TestFeed, RequestId) {
+	let feed = TestFeed::new(7, 9);
+	let (feed_id, id) = register_on(&feed, "Dave");
+	let _ = BenchmarkRequests::<Test>::clear(u32::MAX, None);
+	Unassigned::<Test>::kill();
+	v2_format::BenchmarkRequests::<Test>::insert(
+		id,
+		v2_format::BenchmarkRequest {
+			hoster: account("Dave"),
+			feed: feed_id,
+			length: 9,
+			tree_hash: hypercore_verify::hashes::tree::<PureRust>(&feed.roots()),
+			nonce: [5; 32],
+			attestors: vec![account("Alice"), account("Bob")].try_into().unwrap(),
+			votes: vec![Vote { attestor: account("Alice"), measurement: Measurement::Timeout }]
+				.try_into()
+				.unwrap(),
+			created: 1,
+			deadline: 4,
+			kind: BenchmarkKind::Registration,
+			retry: 0,
+		},
+	);
+	RequestsByDeadline::<Test>::insert(4, BoundedVec::try_from(vec![id]).unwrap());
+	let verdict = VerdictRecord { request: 0, verdict: Verdict::Timeout, ratings: 2, at: 3 };
+	v2_format::HosterFigures::<Test>::insert(
+		account("Dave"),
+		v2_format::FiguresRecord { overall: figures_at(10, 12), last_verdict: Some(verdict) },
+	);
+	// Region r0 was measured in block 1, r9 in block 10: the eight latest are r2..r9.
+	for k in 0..10u64 {
+		v2_format::RegionalFigures::<Test>::insert(
+			account("Dave"),
+			region(&format!("r{k}")),
+			figures_at(1, k + 1),
+		);
+	}
+	v2_format::RegionalFigures::<Test>::insert(account("Eve"), region("eu"), figures_at(1, 1));
+	StorageVersion::new(2).put::<Hosting>();
+	(feed, id)
+}
+
+#[test]
+fn version_two_requests_keep_the_contact_key_and_figures_take_their_regions() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (_, id) = version_two_state();
+		let state = InnerMigrateV2ToV3::<Test>::pre_upgrade_counts();
+		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV2ToV3::<Test>::post_upgrade_checks(state));
+
+		// The open request keeps everything, and now the hoster's contact key.
+		let r = request(id);
+		assert_eq!(r.contact_key, Hosters::<Test>::get(account("Dave")).unwrap().form.contact_key);
+		assert_eq!((r.nonce, r.votes.len(), r.deadline, r.retry), ([5; 32], 1, 4, 0));
+		// Figures keep the overall and the last verdict, and take the eight regions measured last.
+		let record = HosterFigures::<Test>::get(account("Dave")).unwrap();
+		assert_eq!(
+			(record.overall.samples, record.last_verdict.as_ref().map(|v| v.at)),
+			(10, Some(3))
+		);
+		assert_eq!(record.regions.len() as u32, MAX_REGIONS_PER_HOSTER);
+		assert!(record.region(&region("r0")).is_none() && record.region(&region("r1")).is_none());
+		for k in 2..10u64 {
+			assert_eq!(record.region(&region(&format!("r{k}"))).unwrap().last_update, k + 1);
+		}
+		// Nothing is left in the old map, not even entries without a record.
+		assert_eq!(v2_format::RegionalFigures::<Test>::iter_keys().count(), 0);
+	});
+}
+
+#[test]
+fn a_request_whose_hoster_left_before_the_upgrade_is_void_not_blamed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (_, id) = version_two_state();
+		assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))));
+		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		assert_eq!(request(id).contact_key, [0; 32]);
+		run_to_block(5);
+		assert!(BenchmarkRequests::<Test>::get(id).is_none());
+		assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
 	});
 }

@@ -379,27 +379,28 @@ pub(crate) fn request(id: RequestId) -> crate::requests::RequestOf<Test> {
 }
 
 std::thread_local! {
-	/// Each attestor's chunk seed per request: sr25519 signatures are randomized,
-	/// so a seed is made once and reused by the outcome and the rating.
-	static SEEDS: core::cell::RefCell<std::collections::BTreeMap<(String, RequestId), Signature>> =
+	/// Each attestor's chunk seed per round nonce: sr25519 signatures are
+	/// randomized, so a seed is made once and reused by every request of the
+	/// round, as the off-chain worker does.
+	static SEEDS: core::cell::RefCell<std::collections::BTreeMap<(String, [u8; 32]), Signature>> =
 		Default::default();
 }
 
-/// `attestor`'s chunk seed of request `id` (its key's signature over the request's nonce).
+/// `attestor`'s chunk seed of request `id` (its key's signature over the round's nonce).
 pub(crate) fn chunk_seed(attestor: &str, id: RequestId) -> Signature {
 	let nonce = BenchmarkRequests::<Test>::get(id).map(|r| r.nonce).unwrap_or_default();
 	SEEDS.with(|seeds| {
 		*seeds
 			.borrow_mut()
-			.entry((attestor.to_string(), id))
-			.or_insert_with(|| key_pair(attestor).sign(&chunk_seed_payload(id, &nonce)))
+			.entry((attestor.to_string(), nonce))
+			.or_insert_with(|| key_pair(attestor).sign(&chunk_seed_payload(&nonce)))
 	})
 }
 
 /// The chunks `attestor` asks for in request `id`.
 pub(crate) fn chunks_for(attestor: &str, id: RequestId) -> Chunks {
 	let r = request(id);
-	chunks_of(&chunk_seed(attestor, id), r.length, 4)
+	chunks_of(&chunk_seed(attestor, id), id, r.length, 4)
 }
 
 /// The contact proof by `hoster` and Merkle path of block `block_index` of `feed`, for `attestor`.

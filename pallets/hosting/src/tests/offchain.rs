@@ -133,7 +133,7 @@ fn script(net: &Scripted, feed: &TestFeed, id: RequestId, reply: impl Fn(u64) ->
 /// The chunks a submitted rating's seed draws (what its attestor asked for).
 fn drawn(rating: &Rating<AccountId, Signature>) -> Chunks {
 	let length = BenchmarkRequests::<Test>::get(rating.request_id).map(|r| r.length).unwrap();
-	chunks_of(&rating.chunk_seed, length, 4)
+	chunks_of(&rating.chunk_seed, rating.request_id, length, 4)
 }
 
 fn ok(feed: &TestFeed, id: RequestId, index: u64, first_byte_ms: u64, body_ms: u64) -> Reply {

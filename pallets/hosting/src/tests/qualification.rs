@@ -120,3 +120,29 @@ fn hoster_figures_and_open_requests_views() {
 		assert!(Hosting::hoster_figures(&account("Ferdie")).is_none());
 	});
 }
+
+#[test]
+fn a_hoster_record_keeps_the_regions_measured_last() {
+	let region = |k: u32| -> Region { format!("r{k}").into_bytes().try_into().unwrap() };
+	let mut record = FiguresRecord::<u64>::default();
+	// Regions r0..r7 measured in blocks 10..17 fill the record.
+	for k in 0..MAX_REGIONS_PER_HOSTER {
+		record.update_region(&region(k), |f| {
+			f.samples += 1;
+			f.last_update = 10 + u64::from(k);
+		});
+	}
+	// r0 measured again (block 20) is updated in place, not added.
+	record.update_region(&region(0), |f| {
+		f.samples += 1;
+		f.last_update = 20;
+	});
+	assert_eq!(record.regions.len() as u32, MAX_REGIONS_PER_HOSTER);
+	assert_eq!(record.region(&region(0)).map(|f| f.samples), Some(2));
+	// A new region takes the place of the one measured least recently (r1, block 11).
+	record.update_region(&region(99), |f| f.last_update = 21);
+	assert_eq!(record.regions.len() as u32, MAX_REGIONS_PER_HOSTER);
+	assert!(record.region(&region(1)).is_none());
+	assert!(record.region(&region(0)).is_some() && record.region(&region(2)).is_some());
+	assert_eq!(record.region(&region(99)).map(|f| f.last_update), Some(21));
+}

@@ -64,7 +64,7 @@ fn ratings_are_rejected_unless_everything_checks_out() {
 			assert_eq!(submit(changed, sig), bad_proof);
 			// A chunk seed not signed by the attestor's key over this request's nonce.
 			let (mut reseeded, _) = signed_rating(a, id, good.clone());
-			reseeded.chunk_seed = key_pair(a).sign(&chunk_seed_payload(id, &[9; 32]));
+			reseeded.chunk_seed = key_pair(a).sign(&chunk_seed_payload(&[9; 32]));
 			let sig = key_pair(a).sign(&reseeded.signing_payload());
 			assert_eq!(submit(reseeded, sig), bad_proof);
 			// A contact proof by another key than the hoster's contact key.
@@ -418,4 +418,94 @@ fn a_batch_that_went_stale_before_inclusion_is_reverted_whole() {
 				DispatchError::BadOrigin
 			);
 		});
+}
+
+#[test]
+fn a_round_shares_one_nonce_and_its_chunk_seed_is_verified_once_per_batch() {
+	ExtBuilder::default()
+		.attestors(&[("Alice", "eu"), ("Bob", "us")])
+		.build_and_execute(|| {
+			let (feed, [dave, ferdie]) = two_requests();
+			// Assigned in one block: one nonce, so Alice signs one chunk seed for both.
+			assert_eq!(request(dave).nonce, request(ferdie).nonce);
+			assert_ne!(request(dave).nonce, [0; 32]);
+			assert_eq!(chunk_seed("Alice", dave), chunk_seed("Alice", ferdie));
+			let ratings = [
+				(dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000)),
+				(ferdie, normal(&feed, "Ferdie", ferdie, "Alice", 60, 1_000_000)),
+			];
+			let call = batch_call("Alice", "Alice", &ratings);
+			// Charged as two seeds, it verified one: the other's weight is refunded.
+			assert_eq!(call.weight_of_authorize(), Hosting::authorize_batch_weight(2, 2));
+			let (_, unspent) = call.authorize(TransactionSource::External).unwrap().unwrap();
+			let refund = Hosting::authorize_batch_weight(2, 2)
+				.saturating_sub(Hosting::authorize_batch_weight(2, 1));
+			assert!(refund.ref_time() > 0);
+			assert_eq!(unspent, refund);
+			// A seed that verified for one request of the round is no pass for a forged one.
+			let forged = [
+				(dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000)),
+				(ferdie, normal(&feed, "Ferdie", ferdie, "Alice", 60, 1_000_000)),
+			];
+			let mut call = batch_call("Alice", "Alice", &forged);
+			if let crate::Call::<Test>::performance_benchmark_responses {
+				ratings, signature, ..
+			} = &mut call
+			{
+				ratings[1].chunk_seed = key_pair("Alice").sign(&chunk_seed_payload(&[9; 32]));
+				*signature =
+					key_pair("Alice").sign(&batch_signing_payload(&account("Alice"), ratings));
+			}
+			assert_eq!(
+				call.authorize(TransactionSource::External).unwrap(),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+			);
+		});
+}
+
+#[test]
+fn one_chunk_seed_draws_different_chunks_for_each_request_of_its_round() {
+	let seed = [7u8; 64];
+	let length = 1 << 20;
+	assert_eq!(chunks_of(&seed, 1, length, 4), chunks_of(&seed, 1, length, 4));
+	assert_ne!(chunks_of(&seed, 1, length, 4), chunks_of(&seed, 2, length, 4));
+	assert_ne!(chunks_of(&seed, 1, length, 4), chunks_of(&[8u8; 64], 1, length, 4));
+}
+
+#[test]
+fn a_hoster_changing_its_contact_key_in_flight_does_not_void_ratings() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, _, id) = registered("Dave");
+		let [a, b, ..] = assigned(id)[..] else { panic!("a committee of three") };
+		let mut new_form = form("Dave");
+		new_form.contact_key = contact("Dave2").public().0;
+		assert_ok!(Hosting::update_registration(RuntimeOrigin::signed(account("Dave")), new_form));
+		// The request keeps the key Dave had when its committee was drawn.
+		assert_eq!(request(id).contact_key, contact("Dave").public().0);
+		assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		// A proof by the new key is not what this request asked for.
+		assert_eq!(
+			rate(b, id, normal(&feed, "Dave2", id, b, 50, 1_000_000)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+		);
+	});
+}
+
+#[test]
+fn ratings_of_a_hoster_that_left_in_flight_stay_valid_and_record_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, _, id) = registered("Dave");
+		let committee = assigned(id);
+		assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))));
+		// The attestors are not blamed for a hoster that left: their ratings still go in.
+		for a in &committee {
+			assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+		}
+		assert!(BenchmarkRequests::<Test>::get(id).is_none());
+		assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
+		for a in &committee {
+			let record = Attestors::<Test>::get(account(a)).unwrap();
+			assert_eq!((record.answered, record.missed, record.disagreed), (1, 0, 0));
+		}
+	});
 }
