@@ -464,6 +464,17 @@ pub mod pallet {
 			/// What it measured.
 			measurement: Measurement,
 		},
+		/// A rating in a batch was skipped: its request went stale between the
+		/// pool and the block (closed, past its deadline, or already rated by
+		/// this attestor). The batch's other ratings were recorded.
+		RatingSkipped {
+			/// The request the rating was for.
+			request: RequestId,
+			/// The attestor that rated.
+			attestor: T::AccountId,
+			/// Why it no longer counts.
+			reason: StaleRating,
+		},
 		/// A request closed with its committee's verdict, recorded once into the
 		/// hoster's figures.
 		RequestClosed {
@@ -822,7 +833,10 @@ pub mod pallet {
 		/// transaction (no fees), signed once over [`batch_signing_payload`]: what
 		/// an off-chain worker sends after a run that rated several requests. Each
 		/// rating is checked as a single one ([`Pallet::authorize_ratings`]); no
-		/// request may appear twice; the batch is valid and applied only whole.
+		/// request may appear twice. A rating whose request went stale between
+		/// the pool and the block (closed, late, already rated) is skipped with
+		/// [`Event::RatingSkipped`] and the others are recorded; any other fault
+		/// makes the whole batch invalid.
 		/// It is weighed as if every rating closed its request
 		/// (`performance_benchmark_responses(0, len)`) and came from a round of
 		/// its own ([`Pallet::authorize_batch_weight`]); the weight of the closes
@@ -842,16 +856,32 @@ pub mod pallet {
 			let _ = signature;
 			// The signature, duplicates and proofs were checked by
 			// `authorize_ratings`; the state is checked again per rating, as for a
-			// single one. An error reverts the whole batch (calls are transactional).
+			// single one. A rating whose request went stale is skipped with an
+			// event; the others are recorded.
 			let count = ratings.len() as u32;
 			let mut closed = 0u32;
+			let mut recorded = 0u32;
 			for entry in ratings {
 				let rating = entry.rated_by(attestor.clone());
-				let request = Self::open_request_for(&rating)?;
-				closed += Self::record_rating(rating, request) as u32;
+				match Self::open_request_for(&rating) {
+					Ok(request) => {
+						recorded += 1;
+						closed += Self::record_rating(rating, request) as u32;
+					},
+					Err(e) => {
+						let reason = crate::ratings::stale_reason(&e).ok_or(e)?;
+						Self::deposit_event(Event::RatingSkipped {
+							request: rating.request_id,
+							attestor: attestor.clone(),
+							reason,
+						});
+					},
+				}
 			}
 			// One write of the attestor's record for the whole batch.
-			Self::note_answered(&attestor, count);
+			if recorded > 0 {
+				Self::note_answered(&attestor, recorded);
+			}
 			let actual = T::WeightInfo::performance_benchmark_responses(count - closed, closed);
 			Ok(frame_support::dispatch::PostDispatchInfo {
 				actual_weight: Some(actual),

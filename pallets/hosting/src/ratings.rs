@@ -4,7 +4,6 @@
 //! codes; and how an accepted rating is kept with its request until the
 //! request closes.
 
-use crate::weights::WeightInfo;
 use frame_support::{pallet_prelude::*, BoundedVec};
 use hypercore_verify::{Anchor, SpIo};
 use sp_runtime::traits::{One, SaturatedConversion, Saturating, Verify};
@@ -14,6 +13,7 @@ use crate::{
 	pallet::*,
 	requests::{chunks_drawn, chunks_of, RequestOf},
 	types::*,
+	weights::WeightInfo,
 	LOG_TARGET,
 };
 
@@ -60,6 +60,18 @@ fn rating_invalidity<T>(e: Error<T>) -> TransactionValidityError {
 	InvalidTransaction::Custom(code).into()
 }
 
+/// Whether `e` means a rating's request went stale (closed, late, already
+/// rated by this attestor), and how: such a rating is skipped in a batch, not
+/// held against the batch.
+pub fn stale_reason<T>(e: &Error<T>) -> Option<StaleRating> {
+	match e {
+		Error::<T>::UnknownRequest => Some(StaleRating::Closed),
+		Error::<T>::DeadlinePassed => Some(StaleRating::Late),
+		Error::<T>::AlreadyAnswered => Some(StaleRating::AlreadyRated),
+		_ => None,
+	}
+}
+
 impl<T: Config> Pallet<T> {
 	/// Validity of a rating transaction: everything the call needs, signatures included.
 	pub fn authorize_rating(
@@ -77,10 +89,13 @@ impl<T: Config> Pallet<T> {
 
 	/// Validity of a batch of ratings: the attestor key's signature over the
 	/// batch, at least one rating, none twice, and each as in
-	/// [`Self::authorize_rating`] but for its own signature. It provides the
-	/// tag of every rating it carries (the same tags as single ratings, so the
-	/// pool never holds a rating both alone and in a batch) and lives until
-	/// the nearest deadline.
+	/// [`Self::authorize_rating`] but for its own signature, except that a
+	/// rating whose request went stale ([`stale_reason`]) is passed over (the
+	/// call skips it): one request closing does not void the attestor's other
+	/// ratings. It is `Stale` when every rating is. It provides the tag of
+	/// every rating still open (the same tags as single ratings, so the pool
+	/// never holds a rating both alone and in a batch) and lives until the
+	/// nearest of their deadlines.
 	pub fn authorize_ratings(
 		_source: TransactionSource,
 		attestor: &T::AccountId,
@@ -96,17 +111,24 @@ impl<T: Config> Pallet<T> {
 		let mut valid = Self::rating_transaction();
 		let mut longevity = TransactionLongevity::MAX;
 		let mut seeds = CheckedSeeds::default();
+		let mut open = 0u32;
 		for (i, entry) in ratings.iter().enumerate() {
 			let repeated =
 				ratings[..i].iter().any(|earlier| earlier.request_id == entry.request_id);
 			ensure!(!repeated, rating_invalidity::<T>(Error::<T>::DuplicateRating));
 			let rating = entry.clone().rated_by(attestor.clone());
-			let request = Self::open_request_for(&rating).map_err(rating_invalidity::<T>)?;
+			let request = match Self::open_request_for(&rating) {
+				Ok(request) => request,
+				Err(e) if stale_reason(&e).is_some() => continue,
+				Err(e) => return Err(rating_invalidity::<T>(e)),
+			};
 			Self::check_proofs(&rating, &request, &key, &mut seeds)
 				.map_err(rating_invalidity::<T>)?;
+			open += 1;
 			longevity = longevity.min(Self::longevity(&request));
 			valid = valid.and_provides((rating.request_id, rating.attestor));
 		}
+		ensure!(open > 0, TransactionValidityError::from(InvalidTransaction::Stale));
 		let charged = Self::authorize_batch_weight(ratings.len() as u32, ratings.len() as u32);
 		let spent = Self::authorize_batch_weight(ratings.len() as u32, seeds.verified());
 		Ok((valid.longevity(longevity).build()?, charged.saturating_sub(spent)))

@@ -314,6 +314,29 @@ pub struct Vote<AccountId> {
 	pub measurement: Measurement,
 }
 
+/// Why a rating of a batch no longer counts when the batch reaches a block
+/// ([`crate::Event::RatingSkipped`]).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum StaleRating {
+	/// The request is closed (or never existed).
+	Closed,
+	/// The request's deadline has passed.
+	Late,
+	/// This attestor's rating of the request is already recorded.
+	AlreadyRated,
+}
+
 /// A committee's verdict on a closed request (see [`crate::committee`]).
 #[derive(
 	Clone,

@@ -368,9 +368,16 @@ fn one_bad_rating_makes_the_whole_batch_invalid_and_changes_nothing() {
 			// A contact proof made by another hoster.
 			let wrong_hoster = (ferdie, normal(&feed, "Dave", ferdie, "Alice", 50, 1));
 			assert_eq!(check("Alice", "Alice", &[good.clone(), wrong_hoster]), bad_proof);
-			// An unknown request.
+			// Only unknown (closed) requests: nothing left to rate.
 			assert_eq!(
-				check("Alice", "Alice", &[good.clone(), (ferdie + 100, RatingOutcome::Timeout)]),
+				check(
+					"Alice",
+					"Alice",
+					&[
+						(ferdie + 100, RatingOutcome::Timeout),
+						(ferdie + 101, RatingOutcome::Timeout)
+					]
+				),
 				stale
 			);
 			// An account that does not attest here (Charlie is no attestor in this test).
@@ -385,16 +392,56 @@ fn one_bad_rating_makes_the_whole_batch_invalid_and_changes_nothing() {
 			assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
 			assert!(request(dave).votes.is_empty());
 
-			// One rating already recorded alone makes a batch carrying it stale.
+			// Every rating already recorded: the batch is stale.
 			assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));
+			assert_ok!(rate("Alice", ferdie, RatingOutcome::Timeout));
 			assert_eq!(check("Alice", "Alice", &[(ferdie, RatingOutcome::Timeout), good]), stale);
-			assert!(request(dave).has_voted(&account("Alice")));
-			assert!(request(ferdie).votes.is_empty());
 		});
 }
 
 #[test]
-fn a_batch_that_went_stale_before_inclusion_is_reverted_whole() {
+fn a_rating_gone_stale_is_passed_over_but_a_bad_one_still_voids_the_batch() {
+	ExtBuilder::default()
+		.attestors(&[("Alice", "eu"), ("Bob", "us")])
+		.build_and_execute(|| {
+			let (feed, [dave, ferdie]) = two_requests();
+			// Alice already rated Dave's request alone; a batch carrying it and Ferdie's is
+			// valid for Ferdie's only: it provides Ferdie's tag alone.
+			assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));
+			let call = batch_call(
+				"Alice",
+				"Alice",
+				&[
+					(dave, RatingOutcome::Timeout),
+					(ferdie, normal(&feed, "Ferdie", ferdie, "Alice", 50, 1_000_000)),
+				],
+			);
+			let (valid, _) = call.authorize(TransactionSource::External).unwrap().unwrap();
+			let (rating, signature) = signed_rating(
+				"Alice",
+				ferdie,
+				normal(&feed, "Ferdie", ferdie, "Alice", 50, 1_000_000),
+			);
+			let alone = crate::Call::<Test>::performance_benchmark_response { rating, signature }
+				.authorize(TransactionSource::External)
+				.unwrap()
+				.unwrap()
+				.0;
+			assert_eq!(valid.provides, alone.provides);
+			// A stale rating next to a forged one: the forgery still voids the batch.
+			let forged = (ferdie, normal(&feed, "Dave", ferdie, "Alice", 50, 1_000_000));
+			assert_eq!(
+				batch_call("Alice", "Alice", &[(dave, RatingOutcome::Timeout), forged])
+					.authorize(TransactionSource::External)
+					.unwrap()
+					.map(|_| ()),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+			);
+		});
+}
+
+#[test]
+fn a_rating_that_went_stale_before_inclusion_is_skipped_and_the_rest_recorded() {
 	ExtBuilder::default()
 		.attestors(&[("Alice", "eu"), ("Bob", "us")])
 		.build_and_execute(|| {
@@ -408,15 +455,67 @@ fn a_batch_that_went_stale_before_inclusion_is_reverted_whole() {
 			// An earlier transaction of the block answers Dave's request for Alice.
 			assert_ok!(rate("Alice", dave, RatingOutcome::Timeout));
 			assert_noop!(
-				call.clone().dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()),
-				Error::<Test>::AlreadyAnswered
-			);
-			// Ferdie's rating, first in the batch, was rolled back with it.
-			assert!(request(ferdie).votes.is_empty());
-			assert_noop!(
-				call.dispatch_bypass_filter(RuntimeOrigin::signed(account("Alice"))),
+				call.clone().dispatch_bypass_filter(RuntimeOrigin::signed(account("Alice"))),
 				DispatchError::BadOrigin
 			);
+			assert_ok!(call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
+			// Ferdie's rating is recorded; Dave's is skipped, counted once, not twice.
+			assert!(request(ferdie).has_voted(&account("Alice")));
+			assert_eq!(request(dave).votes.len(), 1);
+			System::assert_has_event(
+				Event::RatingSkipped {
+					request: dave,
+					attestor: account("Alice"),
+					reason: StaleRating::AlreadyRated,
+				}
+				.into(),
+			);
+			assert_eq!(Attestors::<Test>::get(account("Alice")).unwrap().answered, 2);
+		});
+}
+
+#[test]
+fn hosters_moving_during_a_batch_spoil_no_rating_of_it() {
+	ExtBuilder::default()
+		.attestors(&[("Alice", "eu"), ("Bob", "us")])
+		.build_and_execute(|| {
+			let feed = TestFeed::new(7, 9);
+			let feed_id = feed.publish("Eve");
+			let hosters = ["Dave", "Ferdie", "Charlie"];
+			for hoster in hosters {
+				assert_ok!(Hosting::register_hoster(
+					RuntimeOrigin::signed(account(hoster)),
+					form(hoster),
+					feed_id
+				));
+			}
+			let last = NextRequestId::<Test>::get() - 1;
+			let ids = [last - 2, last - 1, last];
+			next_block();
+			// Alice rates all three; her batch waits in the pool.
+			let ratings: Vec<(RequestId, RatingOutcome)> = ids
+				.iter()
+				.zip(hosters)
+				.map(|(id, hoster)| (*id, normal(&feed, hoster, *id, "Alice", 50, 1_000_000)))
+				.collect();
+			let call = batch_call("Alice", "Alice", &ratings);
+			// Meanwhile Dave changes its contact key and Ferdie leaves.
+			let mut new_form = form("Dave");
+			new_form.contact_key = contact("Dave2").public().0;
+			assert_ok!(Hosting::update_registration(
+				RuntimeOrigin::signed(account("Dave")),
+				new_form
+			));
+			assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Ferdie"))));
+			// The batch is still valid whole and every rating is recorded.
+			let (valid, _) = call.authorize(TransactionSource::External).unwrap().unwrap();
+			assert_eq!(valid.provides.len(), 3);
+			assert_ok!(call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()));
+			for id in ids {
+				assert!(request(id).has_voted(&account("Alice")));
+			}
+			let alice = Attestors::<Test>::get(account("Alice")).unwrap();
+			assert_eq!((alice.answered, alice.missed), (3, 0));
 		});
 }
 
