@@ -12,6 +12,8 @@
 //   ratings <n> per_block_mean <x>
 //   closed <n> within_2_blocks <n> later <n> max_blocks <n>
 //   void <n> refused <n>
+//   failed <n> {<dispatch error>: <n>, ...}   (requests included but refused by the chain)
+//   attestors <n> active <n> disagreements <n>
 // With LOAD_VERBOSE=1 also one line per block and how many ratings each closed
 // request's verdict rests on.
 // Exits 2 on bad arguments, 1 when the node cannot be reached.
@@ -80,6 +82,10 @@ const closedWith = new Map()
 let committees = 0
 let closed = 0
 let voids = 0
+let disagreements = 0
+let shown = 0
+const measured = new Map()
+const failures = new Map()
 for (let n = start; n <= settleUntil; n++) {
   const state = await api.at(await api.rpc.chain.getBlockHash(n))
   const [events, now] = await Promise.all([state.query.system.events(), state.query.timestamp.now()])
@@ -96,10 +102,22 @@ for (let n = start; n <= settleUntil; n++) {
       ratings++
       const id = event.data.request.toNumber()
       ratingsOf.set(id, (ratingsOf.get(id) ?? 0) + 1)
+      if (process.env.LOAD_VERBOSE) {
+        measured.set(id, [...(measured.get(id) ?? []), `${event.data.attestor.toString().slice(0, 6)} ${event.data.measurement.toString()}`])
+      }
     }
-    else if (api.events.hosting.RequestClosed.is(event)) {
+    else if (api.events.system.ExtrinsicFailed.is(event)) {
+      const error = event.data.dispatchError
+      const name = error.isModule ? api.registry.findMetaError(error.asModule).name : error.type
+      failures.set(name, (failures.get(name) ?? 0) + 1)
+    } else if (api.events.hosting.RequestClosed.is(event)) {
       closed++
       closedHere++
+      disagreements += event.data.disagreeing.length
+      if (process.env.LOAD_VERBOSE && event.data.disagreeing.length > 0 && shown++ < 5) {
+        const id = event.data.request.toNumber()
+        console.log(`disagreement on request ${id}: verdict ${event.data.verdict.toString()}; ${(measured.get(id) ?? []).join('; ')}; disagreeing ${event.data.disagreeing.map((a) => a.toString().slice(0, 6))}`)
+      }
       const k = `${event.data.ratings}/${ratingsOf.get(event.data.request.toNumber()) ?? 0}`
       closedWith.set(k, (closedWith.get(k) ?? 0) + 1)
       const drawn = committeeAt.get(event.data.request.toNumber())
@@ -121,5 +139,10 @@ console.log(`ratings ${ratingsPerBlock.reduce((a, b) => a + b, 0)} per_block_mea
 const within = closeDelays.filter((d) => d <= 2).length
 console.log(`closed ${closed} within_2_blocks ${within} later ${closeDelays.length - within} max_blocks ${Math.max(0, ...closeDelays)}`)
 console.log(`void ${voids} refused ${refused}`)
+console.log(`failed ${[...failures.values()].reduce((a, b) => a + b, 0)} ${JSON.stringify(Object.fromEntries(failures))}`)
+// The attestors at the end: a committee needs them active, and disagreements can suspend them.
+const attestors = (await api.query.hosting.attestors.entries()).map(([, a]) => a.unwrap())
+const active = attestors.filter((a) => a.status.isActive).length
+console.log(`attestors ${attestors.length} active ${active} disagreements ${disagreements}`)
 if (process.env.LOAD_VERBOSE) console.log(`closed_with (ratings in verdict/seen) ${JSON.stringify(Object.fromEntries(closedWith))}`)
 await api.disconnect()
