@@ -8,7 +8,10 @@
 //!    committee that attestor is in and that it has not rated
 //!    ([`Pallet::unanswered_requests`], a bounded scan of `BenchmarkRequests`).
 //!    Each is *claimed* in persistent off-chain storage with a compare-and-set,
-//!    so overlapping runs, re-orgs and restarts never rate a request twice.
+//!    so overlapping runs, re-orgs and restarts never rate a request twice;
+//!    claims are forgotten once their request's deadline has passed
+//!    ([`forget_claims`]), so the node's off-chain database does not grow with
+//!    every rating.
 //!    The key signs each round's nonce once (the requests assigned in one
 //!    block share it): that chunk seed, hashed with a request's id, draws the
 //!    chunks this attestor asks for in it ([`crate::requests::chunks_of`]),
@@ -73,7 +76,7 @@ use hypercore_verify::{
 use sp_core::offchain::{Duration, HttpRequestStatus, Timestamp};
 use sp_runtime::{
 	offchain::storage::{MutateStorageError, StorageRetrievalError, StorageValueRef},
-	traits::{IdentifyAccount, Saturating},
+	traits::{CheckedSub, IdentifyAccount, One, Saturating},
 	RuntimeAppPublic,
 };
 
@@ -115,6 +118,63 @@ pub fn claim_key<AccountId: Encode>(request: RequestId, attestor: &AccountId) ->
 	let mut key = b"hosting::claim::".to_vec();
 	(request, attestor).encode_to(&mut key);
 	key
+}
+
+/// Persistent off-chain storage key of the claims whose request's deadline is
+/// `deadline`: what [`forget_claims`] removes once that deadline has passed.
+pub fn claims_due_key<BlockNumber: Encode>(deadline: BlockNumber) -> Vec<u8> {
+	let mut key = b"hosting::claims-due::".to_vec();
+	deadline.encode_to(&mut key);
+	key
+}
+
+/// Persistent off-chain storage key of the last deadline whose claims were forgotten.
+pub const CLAIMS_FORGOTTEN_THROUGH: &[u8] = b"hosting::claims-forgotten-through";
+
+/// Most deadlines whose claims one run forgets (a node back from a long stop
+/// catches up over several runs).
+pub const MAX_DEADLINES_FORGOTTEN_PER_RUN: u32 = 64;
+
+/// Notes claim `key` under its request's `deadline`, so that it is forgotten
+/// once the deadline has passed. Should two overlapping runs race here, one
+/// note is lost and that claim stays: rare, and bounded by the races.
+fn note_claim<BlockNumber: Encode + Decode>(key: Vec<u8>, deadline: BlockNumber) {
+	let due_key = claims_due_key(deadline);
+	let due = StorageValueRef::persistent(&due_key);
+	let _ = due.mutate(|keys: Result<Option<Vec<Vec<u8>>>, StorageRetrievalError>| {
+		let mut keys = keys.ok().flatten().unwrap_or_default();
+		keys.push(key);
+		Ok::<_, ()>(keys)
+	});
+}
+
+/// Removes the claims of requests whose deadline has passed (they can no
+/// longer be rated, and are closed on chain): without it a node's off-chain
+/// database would grow by one entry per rating forever. Walks the deadlines
+/// from the last one forgotten, at most [`MAX_DEADLINES_FORGOTTEN_PER_RUN`] a
+/// run; a node that never forgot starts `ResponseWindow + 2` blocks back.
+pub fn forget_claims<T: Config>(now: BlockNumberFor<T>) {
+	let cursor = StorageValueRef::persistent(CLAIMS_FORGOTTEN_THROUGH);
+	let Some(last_passed) = now.checked_sub(&One::one()) else { return };
+	let start = match cursor.get::<BlockNumberFor<T>>() {
+		Ok(Some(through)) => through.saturating_add(One::one()),
+		_ => now.saturating_sub(T::ResponseWindow::get().saturating_add(2u32.into())),
+	};
+	let mut deadline = start;
+	let mut walked = 0;
+	while deadline <= last_passed && walked < MAX_DEADLINES_FORGOTTEN_PER_RUN {
+		let due_key = claims_due_key(deadline);
+		let mut due = StorageValueRef::persistent(&due_key);
+		if let Ok(Some(keys)) = due.get::<Vec<Vec<u8>>>() {
+			for key in keys {
+				StorageValueRef::persistent(&key).clear();
+			}
+			due.clear();
+		}
+		cursor.set(&deadline);
+		deadline = deadline.saturating_add(One::one());
+		walked += 1;
+	}
 }
 
 type AppPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
@@ -163,6 +223,7 @@ struct Fetch {
 
 /// Runs the attestor for this block.
 pub fn run<T: Config>(now: BlockNumberFor<T>) {
+	forget_claims::<T>(now);
 	let jobs = claim_jobs::<T>(now);
 	if jobs.is_empty() {
 		return;
@@ -282,7 +343,12 @@ pub fn claim<T: Config>(
 		},
 	);
 	match result {
-		Ok(_) => true,
+		Ok(claim) => {
+			if claim.attempts == 1 {
+				note_claim(key, deadline);
+			}
+			true
+		},
 		Err(MutateStorageError::ValueFunctionFailed(()))
 		| Err(MutateStorageError::ConcurrentModification(_)) => false,
 	}

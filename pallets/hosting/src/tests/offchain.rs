@@ -462,6 +462,35 @@ fn a_request_is_rated_once_across_runs_with_one_retry_if_it_stays_open() {
 }
 
 #[test]
+fn claims_are_forgotten_once_their_deadline_has_passed() {
+	let mut n = two_attestors();
+	let (feed, id) = setup(&mut n);
+	n.ext.execute_with(|| script(&n.net, &feed, id, |i| ok(&feed, id, i, 1, 1)));
+	let key = claim_key(id, &account("Alice"));
+	let stored = |net: &Scripted, key: &[u8]| net.0.lock().unwrap().storage.contains_key(key);
+	let deadline = n.ext.execute_with(|| {
+		Hosting::offchain_worker(System::block_number());
+		request(id).deadline
+	});
+	assert!(stored(&n.net, &key));
+	assert!(stored(&n.net, &claims_due_key(deadline)));
+	// Up to its deadline the request may still be retried: the claim stays.
+	n.ext.execute_with(|| {
+		run_to_block(deadline);
+		Hosting::offchain_worker(deadline);
+	});
+	assert!(stored(&n.net, &key));
+	// Once the deadline has passed, the claim and the list it was noted in are gone.
+	n.ext.execute_with(|| {
+		run_to_block(deadline + 1);
+		Hosting::offchain_worker(deadline + 1);
+	});
+	assert!(!stored(&n.net, &key));
+	assert!(!stored(&n.net, &claims_due_key(deadline)));
+	assert!(stored(&n.net, CLAIMS_FORGOTTEN_THROUGH));
+}
+
+#[test]
 fn no_retry_when_the_deadline_is_too_close() {
 	let mut n = two_attestors();
 	let (feed, id) = setup(&mut n);
