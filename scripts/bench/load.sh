@@ -12,7 +12,7 @@
 # for 5 minutes. The runtime caps requests at MaxRequestsPerBlock a block; more
 # are refused with TooManyRequests and counted as refused. RELEASE=1 runs
 # release builds (as operators run them).
-#   [HOSTING_BIN_DIR=DIR] [RELEASE=1] [REQUESTS_PER_BLOCK=256] [DURATION=300] scripts/bench/load.sh
+#   [HOSTING_BIN_DIR=DIR] [RELEASE=1] [REQUESTS_PER_BLOCK=256] [DURATION=300] [NODE_ARGS=...] scripts/bench/load.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -25,7 +25,9 @@ start_work load
 
 RPC=$(free_port); HTTP=$(free_port)
 DATA=$WORK/hoster
-start_dev_node node "$RPC" -lruntime::hosting=warn
+# NODE_ARGS: extra node flags, e.g. "--trie-cache-size 0" to see what the caches hold.
+# shellcheck disable=SC2086
+start_dev_node node "$RPC" -lruntime::hosting=warn ${NODE_ARGS:-}
 head -c 1000000 /dev/urandom >"$WORK/in.bin"
 KEY=$("$BIN/hoster" --data "$DATA" feed create "$WORK/in.bin" --chunk-size 16KiB 2>/dev/null)
 HOSTER_LOG=warn start_hoster hoster "$DATA" "$HTTP"
@@ -48,4 +50,5 @@ import sys
 kib = [int(line) for line in open(sys.argv[1]) if line.strip().isdigit()]
 after = kib[6:] or kib
 print(f"node_rss_mib after_warmup_min {min(after) / 1024:.0f} after_warmup_max {max(after) / 1024:.0f} last {kib[-1] / 1024:.0f}")
+print("node_rss_mib_every_10s " + " ".join(f"{k / 1024:.0f}" for k in kib))
 PY

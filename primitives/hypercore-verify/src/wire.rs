@@ -16,8 +16,8 @@
 //! | `feed`, `feed_key` | the published feed's id and its 32-byte Hypercore key |
 //! | `endpoint` | the hoster's base URL from its registration form (`http://` or `https://`) |
 //! | `length` | the feed length every proof is anchored at: the registered length when the request was made |
-//! | `chunks` | the block numbers to fetch, random and below `length` |
-//! | `nonce` | 32 random bytes that every contact proof must sign |
+//! | `chunks_per_attestor` | how many blocks each attestor fetches; which ones, each attestor draws below `length` from its own signature over the nonce and the request id (`pallet_hosting::chunks_of`), so the hoster cannot know them before it is asked |
+//! | `nonce` | 32 random bytes, shared by the requests assigned in one block, that every contact proof must sign |
 //! | `attestors` | the accounts assigned to measure |
 //! | `deadline` | the last block a rating is accepted in |
 //! | `kind` | `Registration`, `Periodic` or `OnDemand` |
