@@ -77,7 +77,9 @@ pub mod pallet {
 	};
 
 	/// The storage version: 2 since requests carry committees' votes and
-	/// attestors carry a key and a bond ([`crate::migrations::v2`]).
+	/// attestors carry a key and a bond ([`crate::migrations::v2`]); 3 since
+	/// requests keep the hoster's contact key and the hoster's figures record
+	/// holds its per-region figures ([`crate::migrations::v3`]).
 	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	/// A balance of the pallet's currency.

@@ -171,9 +171,11 @@ pub fn forget_claims<T: Config>(now: BlockNumberFor<T>) {
 			}
 			due.clear();
 		}
-		cursor.set(&deadline);
 		deadline = deadline.saturating_add(One::one());
 		walked += 1;
+	}
+	if walked > 0 {
+		cursor.set(&deadline.saturating_sub(One::one()));
 	}
 }
 

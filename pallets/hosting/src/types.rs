@@ -810,7 +810,7 @@ impl<BlockNumber> FiguresRecord<BlockNumber> {
 	}
 }
 
-impl<BlockNumber: Copy + Default + PartialOrd> FiguresRecord<BlockNumber> {
+impl<BlockNumber: Copy + Default + Ord> FiguresRecord<BlockNumber> {
 	/// Changes the figures of `region` with `change`, starting from empty
 	/// figures when the region is new; when the record is full, the region
 	/// updated least recently gives way.
@@ -828,12 +828,7 @@ impl<BlockNumber: Copy + Default + PartialOrd> FiguresRecord<BlockNumber> {
 				.regions
 				.iter()
 				.enumerate()
-				.min_by(|(_, a), (_, b)| {
-					a.figures
-						.last_update
-						.partial_cmp(&b.figures.last_update)
-						.unwrap_or(core::cmp::Ordering::Equal)
-				})
+				.min_by_key(|(_, r)| r.figures.last_update)
 				.map(|(i, _)| i);
 			if let Some(i) = oldest {
 				self.regions.remove(i);
