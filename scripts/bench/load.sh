@@ -36,19 +36,31 @@ DAVE=$(account_of //Dave)
 wait_for 60 2 hoster_is "$RPC" "$DAVE" Active || fail "the hoster did not become Active"
 FEED=$(facts "$RPC" feed "$KEY" | field id)
 
-# The node's resident memory every 10 s, in KiB.
-(while running node; do awk '/^VmRSS/ { print $2 }' "/proc/${PIDS[node]}/status"; sleep 10; done) \
-	>"$WORK/rss.log" 2>/dev/null &
+# The node's resident memory every 10 s, in KiB: all of it (VmRSS), its heap
+# and other anonymous pages (RssAnon), and the pages of files it maps
+# (RssFile: ParityDb's memory-mapped tables and the binary), which the kernel
+# reclaims under pressure and which grow with the database, not with a leak.
+(while running node; do
+	awk '/^(VmRSS|RssAnon|RssFile)/ { printf "%s ", $2 } END { print "" }' "/proc/${PIDS[node]}/status"
+	sleep 10
+done) >"$WORK/rss.log" 2>/dev/null &
 PIDS[rss]=$!
 
 say "$PER_BLOCK requests a block for $DURATION s"
 node scripts/client/load.mjs "ws://127.0.0.1:$RPC" "$DAVE" "$FEED" "$PER_BLOCK" "$DURATION" | tee "$WORK/load.out"
 running node || fail "the node stopped under load"
-# Warm-up: the first minute; then the lowest and highest sample, and the last.
+# Warm-up: the first minute. For each measure: the lowest and highest sample
+# after it, the last, and the slope over the second half of the run (MiB a
+# minute; flat is near 0).
 python3 - "$WORK/rss.log" <<'PY'
 import sys
-kib = [int(line) for line in open(sys.argv[1]) if line.strip().isdigit()]
-after = kib[6:] or kib
-print(f"node_rss_mib after_warmup_min {min(after) / 1024:.0f} after_warmup_max {max(after) / 1024:.0f} last {kib[-1] / 1024:.0f}")
-print("node_rss_mib_every_10s " + " ".join(f"{k / 1024:.0f}" for k in kib))
+rows = [[int(x) for x in line.split()] for line in open(sys.argv[1]) if len(line.split()) == 3]
+for i, name in enumerate(["rss", "anon", "file"]):
+    kib = [r[i] for r in rows]
+    after = kib[6:] or kib
+    half = kib[len(kib) // 2:]
+    slope = (half[-1] - half[0]) / 1024 / max((len(half) - 1) / 6, 1 / 6)
+    print(f"node_{name}_mib after_warmup_min {min(after) / 1024:.0f} after_warmup_max {max(after) / 1024:.0f} "
+          f"last {kib[-1] / 1024:.0f} second_half_slope_mib_per_min {slope:.1f}")
+    print(f"node_{name}_mib_every_10s " + " ".join(f"{k / 1024:.0f}" for k in kib))
 PY
