@@ -27,10 +27,13 @@ const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
 /// `validators` produce and finalize blocks; `attestors` (bonded account,
 /// region, signing key) measure hosters.
+/// `allow_local_endpoints` lets hosters register loopback and private
+/// endpoints: for chains that run on one machine.
 fn genesis(
 	validators: &[(Sr25519Keyring, Ed25519Keyring)],
 	attestors: &[(Sr25519Keyring, &str, Sr25519Keyring)],
 	root: AccountId,
+	allow_local_endpoints: bool,
 ) -> Value {
 	let endowed: Vec<AccountId> = Sr25519Keyring::iter().map(|k| k.to_account_id()).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -52,6 +55,7 @@ fn genesis(
 				.iter()
 				.map(|a| (a.0.to_account_id(), a.1.as_bytes().to_vec(), a.2.to_account_id()))
 				.collect::<Vec<_>>(),
+			allow_local_endpoints,
 		},
 	})
 }
@@ -59,7 +63,7 @@ fn genesis(
 /// One validator, Alice; three attestors (`AliceStash`, `BobStash`,
 /// `CharlieStash`, region `local`) whose keys (`//Alice`, `//Bob`,
 /// `//Charlie`) the development node holds, so a committee of three rates
-/// every request on one machine.
+/// every request on one machine. Hosters may register loopback endpoints.
 pub fn development_config_genesis() -> Value {
 	genesis(
 		&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
@@ -69,12 +73,14 @@ pub fn development_config_genesis() -> Value {
 			(Sr25519Keyring::CharlieStash, "local", Sr25519Keyring::Charlie),
 		],
 		Sr25519Keyring::Alice.to_account_id(),
+		true,
 	)
 }
 
 /// Alice, Bob, Charlie and Dave validate (four GRANDPA voters tolerate one
 /// stopped validator); `AliceStash`, `BobStash` and `CharlieStash` attest
 /// from regions `eu`, `us`, `ap`, signing with their validators' `host` keys.
+/// Its nodes run on one machine, so hosters may register loopback endpoints.
 pub fn local_config_genesis() -> Value {
 	genesis(
 		&[
@@ -89,6 +95,7 @@ pub fn local_config_genesis() -> Value {
 			(Sr25519Keyring::CharlieStash, "ap", Sr25519Keyring::Charlie),
 		],
 		Sr25519Keyring::Alice.to_account_id(),
+		true,
 	)
 }
 

@@ -83,25 +83,29 @@ fn ratings_are_validated_by_the_pallet_without_a_signer_or_fees() {
 		let rating = pallet_hosting::Rating {
 			request_id: 7,
 			attestor: stash.clone(),
+			nonce: [0; 32],
 			outcome: pallet_hosting::RatingOutcome::Timeout,
 			chunk_seed: seed.clone(),
 		};
-		let signature: Signature = alice.sign(&rating.signing_payload()).into();
+		let genesis = Hosting::genesis_hash();
+		let signature: Signature = alice.sign(&rating.signing_payload(&genesis)).into();
 		let single = pallet_hosting::Call::performance_benchmark_response { rating, signature };
 		let entries = vec![
 			pallet_hosting::BatchedRating {
 				request_id: 7,
+				nonce: [0; 32],
 				outcome: pallet_hosting::RatingOutcome::Timeout,
 				chunk_seed: seed.clone(),
 			},
 			pallet_hosting::BatchedRating {
 				request_id: 8,
+				nonce: [0; 32],
 				outcome: pallet_hosting::RatingOutcome::Timeout,
 				chunk_seed: seed,
 			},
 		];
 		let batch_signature: Signature =
-			alice.sign(&pallet_hosting::batch_signing_payload(&stash, &entries)).into();
+			alice.sign(&pallet_hosting::batch_signing_payload(&genesis, &stash, &entries)).into();
 		let batch = pallet_hosting::Call::performance_benchmark_responses {
 			attestor: stash.clone(),
 			ratings: entries.try_into().unwrap(),
@@ -128,9 +132,9 @@ fn hosting_api_is_in_the_runtime_version() {
 }
 
 /// What full batches of committee ratings cost, checked on the generated weights (not a
-/// timing): with committees of three one rating in three closes its request, a batch's
-/// ratings come from one round (one chunk seed), and a batch is charged for the closes and
-/// seeds that happen. At least RATINGS_PER_SECOND ratings fit in one second of block weight,
+/// timing): with committees of three one rating in three closes its request (an Active
+/// hoster staying Active, its record not written), a batch's ratings come from one round
+/// (one chunk seed), and a batch is charged for the closes and seeds that happen. At least RATINGS_PER_SECOND ratings fit in one second of block weight,
 /// signatures, chunk seeds, contact proofs and Merkle paths checked (the figure and what it
 /// would take to reach more are in the README). A regenerated `weights.rs` that falls below
 /// fails here.
@@ -144,7 +148,9 @@ fn committee_ratings_in_full_batches_keep_their_rate() {
 			u32,
 		>>::get();
 	let closing = full / 3;
-	let per_batch = W::performance_benchmark_responses(full - closing, closing)
+	let closes =
+		vec![pallet_hosting::requests::Closed::Verdict { status_changed: false }; closing as usize];
+	let per_batch = Hosting::recorded_weight(full - closing, &closes)
 		.saturating_add(Hosting::authorize_batch_weight(full, 1));
 	let second = frame_support::weights::constants::WEIGHT_REF_TIME_PER_SECOND;
 	let per_second = u64::from(full) * second / per_batch.ref_time();

@@ -171,7 +171,11 @@ const TREE_DEPTH: u32 = 40;
 
 fn form(contact_key: [u8; 32]) -> HosterForm {
 	HosterForm {
-		endpoint: b"https://hoster.example:8900/a/long/enough/path".to_vec().try_into().unwrap(),
+		// The longest an endpoint can be: 128 bytes.
+		endpoint: b"https://a-hoster-whose-name-is-as-long-as-an-endpoint-may-be.with-several-labels.in-the-benchmarks.hosting-net.example.org:65535"
+			.to_vec()
+			.try_into()
+			.unwrap(),
 		region: b"benchmark-region".to_vec().try_into().unwrap(),
 		promised: Promise {
 			availability: Perbill::from_percent(90),
@@ -313,9 +317,16 @@ where
 				},
 				inclusion: uniform_path(block_index, &level, TREE_DEPTH),
 			};
-			let rating =
-				Rating { request_id: request, attestor: attestor.clone(), outcome, chunk_seed };
-			let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &rating.signing_payload())
+			let nonce = BenchmarkRequests::<T>::get(request).map(|r| r.nonce).expect("open");
+			let rating = Rating {
+				request_id: request,
+				attestor: attestor.clone(),
+				nonce,
+				outcome,
+				chunk_seed,
+			};
+			let payload = rating.signing_payload(&Hosting::<T>::genesis_hash());
+			let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &payload)
 				.expect("the key is in the keystore");
 			RatedSetup { request, rating, signature: signature.into() }
 		})
@@ -347,15 +358,16 @@ where
 		.iter()
 		.map(|s| BatchedRating {
 			request_id: s.rating.request_id,
+			nonce: s.rating.nonce,
 			outcome: s.rating.outcome.clone(),
 			chunk_seed: s.rating.chunk_seed.clone(),
 		})
 		.collect();
 	let key_account = Attestors::<T>::get(&attestor).expect("registered").key;
 	let key = sr25519::Public::from_raw(account_bytes(&key_account));
+	let payload = batch_signing_payload(&Hosting::<T>::genesis_hash(), &attestor, &ratings);
 	let signature =
-		sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &batch_signing_payload(&attestor, &ratings))
-			.expect("the key is in the keystore");
+		sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &payload).expect("the key is in the keystore");
 	let ratings = ratings.try_into().ok().expect("at most MaxRatingsPerBatch");
 	Call::<T>::performance_benchmark_responses { attestor, ratings, signature: signature.into() }
 }

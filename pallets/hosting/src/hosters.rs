@@ -6,7 +6,13 @@ use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
 
-use crate::{figures::Figures, pallet::*, qualification::meets_own_promise, types::*};
+use crate::{
+	endpoint::{check_endpoint, EndpointError},
+	figures::Figures,
+	pallet::*,
+	qualification::meets_own_promise,
+	types::*,
+};
 
 impl<T: Config> Pallet<T> {
 	/// Registers `who` as a Pending hoster hosting `feed` and requests its
@@ -92,7 +98,10 @@ impl<T: Config> Pallet<T> {
 
 	/// The form's endpoint and region are well-formed.
 	fn check_form(form: &HosterForm) -> Result<(), Error<T>> {
-		ensure!(is_valid_endpoint(&form.endpoint), Error::<T>::InvalidEndpoint);
+		check_endpoint(&form.endpoint, AllowLocalEndpoints::<T>::get()).map_err(|e| match e {
+			EndpointError::Malformed => Error::<T>::InvalidEndpoint,
+			EndpointError::Local => Error::<T>::LocalEndpoint,
+		})?;
 		ensure!(is_valid_region(&form.region), Error::<T>::InvalidRegion);
 		Ok(())
 	}
@@ -146,6 +155,8 @@ impl<T: Config> Pallet<T> {
 	/// - an Active hoster with at least `SuspensionMinSamples` closed requests
 	///   whose figures no longer meet its promise is Suspended;
 	/// - a Suspended hoster whose figures meet its promise again is Active.
+	///
+	/// Returns whether the status changed (only then is the record written).
 	pub(crate) fn update_hoster_status(
 		who: &T::AccountId,
 		hoster: &mut Hoster<BlockNumberFor<T>>,
@@ -153,7 +164,7 @@ impl<T: Config> Pallet<T> {
 		request_id: RequestId,
 		quorum_met_promise: bool,
 		figures: &Figures<BlockNumberFor<T>>,
-	) {
+	) -> bool {
 		let promised = hoster.form.promised;
 		let meets = meets_own_promise(figures, &promised);
 		let next = match hoster.status {
@@ -188,7 +199,9 @@ impl<T: Config> Pallet<T> {
 			}
 			hoster.status = next;
 			Hosters::<T>::insert(who, hoster.clone());
+			return true;
 		}
+		false
 	}
 
 	/// A hoster's status and figures in plain units (`None` if not registered).

@@ -21,6 +21,7 @@ mod tests;
 pub mod attestors;
 pub mod committee;
 pub mod crypto;
+pub mod endpoint;
 pub mod feeds;
 pub mod figures;
 pub mod genesis;
@@ -535,7 +536,8 @@ pub mod pallet {
 		FeedNotLonger,
 		/// The fork id may not go back.
 		ForkWentBack,
-		/// The endpoint is not an `http://` or `https://` URL with a host.
+		/// The endpoint is not an origin: `http://host[:port]` or
+		/// `https://host[:port]`, with no userinfo, path, query or fragment.
 		InvalidEndpoint,
 		/// The region is empty or not printable ASCII.
 		InvalidRegion,
@@ -603,7 +605,21 @@ pub mod pallet {
 		EmptyBatch,
 		/// A batch of ratings rates one request twice.
 		DuplicateRating,
+		/// The rating answers another challenge: its nonce is not its request's
+		/// (a rating of another request that had the same id).
+		WrongNonce,
+		/// The endpoint's host is a loopback, private, link-local or other local
+		/// address or name, which this chain does not allow.
+		LocalEndpoint,
 	}
+
+	/// Whether hosters may register loopback, private, link-local and other
+	/// local endpoints ([`crate::endpoint`]): set in the genesis of chains
+	/// that run on one machine (the development and local-testnet presets),
+	/// false everywhere else, so attestor nodes are never sent to their own
+	/// network's services.
+	#[pallet::storage]
+	pub type AllowLocalEndpoints<T: Config> = StorageValue<_, bool, ValueQuery>;
 
 	/// Genesis state for dev and test chains (see [`crate::genesis`]).
 	#[pallet::genesis_config]
@@ -616,6 +632,8 @@ pub mod pallet {
 		pub feeds: Vec<GenesisFeed<T::AccountId>>,
 		/// Hosters, registered Active.
 		pub hosters: Vec<GenesisHoster<T::AccountId>>,
+		/// Whether local endpoints are allowed ([`AllowLocalEndpoints`]).
+		pub allow_local_endpoints: bool,
 	}
 
 	#[pallet::genesis_build]
@@ -839,11 +857,12 @@ pub mod pallet {
 		/// the pool and the block (closed, late, already rated) is skipped with
 		/// [`Event::RatingSkipped`] and the others are recorded; any other fault
 		/// makes the whole batch invalid.
-		/// It is weighed as if every rating closed its request
-		/// (`performance_benchmark_responses(0, len)`) and came from a round of
-		/// its own ([`Pallet::authorize_batch_weight`]); the weight of the closes
-		/// that did not happen and of the chunk seeds shared within a round is
-		/// refunded.
+		/// It is weighed as if every rating closed its request, activating its
+		/// hoster, and came from a round of its own
+		/// (`performance_benchmark_responses(0, len)`,
+		/// [`Pallet::authorize_batch_weight`]); what the closes that did not
+		/// happen or left the hoster's status alone, and the chunk seeds shared
+		/// within a round, would have cost is refunded ([`Pallet::recorded_weight`]).
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::performance_benchmark_responses(0, ratings.len() as u32))]
 		#[pallet::authorize(Pallet::<T>::authorize_ratings)]
@@ -861,14 +880,14 @@ pub mod pallet {
 			// single one. A rating whose request went stale is skipped with an
 			// event; the others are recorded.
 			let count = ratings.len() as u32;
-			let mut closed = 0u32;
+			let mut closes = Vec::new();
 			let mut recorded = 0u32;
 			for entry in ratings {
 				let rating = entry.rated_by(attestor.clone());
 				match Self::open_request_for(&rating) {
 					Ok(request) => {
 						recorded += 1;
-						closed += Self::record_rating(rating, request) as u32;
+						closes.extend(Self::record_rating(rating, request));
 					},
 					Err(e) => {
 						let reason = crate::ratings::stale_reason(&e).ok_or(e)?;
@@ -884,7 +903,9 @@ pub mod pallet {
 			if recorded > 0 {
 				Self::note_answered(&attestor, recorded);
 			}
-			let actual = T::WeightInfo::performance_benchmark_responses(count - closed, closed);
+			// A skipped rating is weighed as one that joined its request (it read it).
+			let joined = count.saturating_sub(closes.len() as u32);
+			let actual = Self::recorded_weight(joined, &closes);
 			Ok(frame_support::dispatch::PostDispatchInfo {
 				actual_weight: Some(actual),
 				pays_fee: Pays::No,

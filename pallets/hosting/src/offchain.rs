@@ -18,20 +18,31 @@
 //!    which the hoster cannot know before it is asked.
 //! 2. **Fetch.** Every chunk of every claimed request is requested at once
 //!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`,
-//!    the protocol of [`hypercore_verify::wire`]),
-//!    then all are awaited under **one** deadline of `HttpDeadlineMs` (5 s): 100
-//!    open requests take about as long as one. While headers are still awaited,
-//!    the bodies that came are read and verified (in turns of [`BODY_TURN_MS`]
-//!    between two looks at the headers), so verifying overlaps waiting. Bodies
-//!    are read one at a time into one buffer, hashed in place, and capped at
-//!    [`MAX_BODY_BYTES`].
+//!    the protocol of [`hypercore_verify::wire`]). **Each benchmark runs on its
+//!    own clock**: its deadline is `HttpDeadlineMs` (5 s) after its first
+//!    request, and at its deadline whatever of it is not whole times out,
+//!    whatever the others are doing. The worker goes round everything without
+//!    waiting: the headers that came, then what has arrived of every body being
+//!    read (round-robin, each into its own buffer, the clock read as its last
+//!    byte comes), then the whole bodies are verified (for at most
+//!    [`BODY_TURN_MS`] while others are in flight). Only a round that moved
+//!    nothing sleeps, at most [`POLL_MS`], on what most likely comes next (the
+//!    body whose headers came first, else the oldest awaited headers). So a
+//!    hoster that stalls, trickles, sends an endless or oversized body,
+//!    redirects or answers garbage settles only its own chunks: a body is capped
+//!    at [`MAX_BODY_BYTES`], and the bodies held at once at
+//!    [`MAX_BUFFERED_BYTES`] (past it, a body not yet begun waits in the host
+//!    until others are verified). 100 open requests take about as long as one.
 //! 3. **Measure** with the node's off-chain clock (resolution 1 ms): time to
-//!    response headers per chunk (looked at least every [`POLL_MS`] ms, so a
-//!    time-to-first-byte is known to within that, plus one turn of body
-//!    verification when bodies are being verified; exact for the oldest
-//!    request still awaited while no body is being read); the rating's latency
-//!    is the earliest of them, its bandwidth the body bytes over the transfer
-//!    window ([`crate::measure`]).
+//!    response headers per chunk and time to the end of its body, each known to
+//!    within one round (a look at everything, plus at most one turn of
+//!    verification while others are in flight; exact for what the worker sleeps
+//!    on); the rating's latency is the earliest first byte, its bandwidth the
+//!    body bytes over the transfer window ([`crate::measure`]). The ratings are
+//!    decided as each benchmark settles and submitted once the run's last
+//!    benchmark has settled (at most 5 s after the first request): a
+//!    submission mid-run would stop the clocks of the benchmarks still being
+//!    read for as long as the keystore and the pool take.
 //! 4. **Verify** each chunk with `hypercore-verify` against the feed's tree hash
 //!    at the request's length (recorded in the request from the registered,
 //!    signed roots), and the hoster's contact proof with the contact key of its
@@ -53,15 +64,15 @@
 //! submitting). It is measured and submitted **once** more, if its deadline is
 //! at least one block away; the pool's `provides` tag per (request, attestor)
 //! and the chain's `AlreadyAnswered` check make a duplicate impossible anyway.
-//! A batch is valid only if all its ratings are: if one of them went stale (its
-//! request closed) before inclusion, the batch is dropped and its other
-//! requests, still open, are retried the same way.
+//! A rating of a batch that went stale before inclusion (its request closed,
+//! or its deadline passed) is skipped by the chain with a `RatingSkipped`
+//! event; the batch's other ratings count.
 //!
 //! ## Logs
 //! Target `runtime::hosting`: `info` for each request taken, each rating sent;
 //! `debug` for each chunk's fate and skipped requests.
 
-use alloc::{collections::VecDeque, string::String, vec, vec::Vec};
+use alloc::{string::String, vec, vec::Vec};
 use codec::{Decode, Encode};
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
@@ -91,13 +102,19 @@ use crate::{
 /// Largest response body read for one chunk: a block of the largest size a proof
 /// carries, its path, the other roots and the contact proof.
 pub const MAX_BODY_BYTES: usize = hypercore_verify::MAX_BLOCK_SIZE as usize + 2 * 64 * 48 + 128;
-/// Longest the worker sleeps on one thing (the oldest awaited header, or the
-/// body it is reading) before it looks at every awaited header again, in
-/// milliseconds.
-pub const POLL_MS: u64 = 2;
-/// Longest stretch of reading and verifying bodies, in milliseconds, before the
-/// headers still awaited are looked at again (the clock ticks in whole
-/// milliseconds, so a turn lasts up to this plus one chunk).
+/// Most body bytes the worker holds at once across a run's fetches (bodies
+/// being read and whole ones awaiting verification): hosters that stall
+/// mid-body cannot make the worker's memory grow with the number of chunks.
+pub const MAX_BUFFERED_BYTES: usize = 32 * 1024 * 1024;
+/// Longest the worker sleeps on one thing (a body being read, or the oldest
+/// awaited headers) before it looks at everything again, in milliseconds:
+/// the off-chain clock's resolution, so what it does not sleep on is timed
+/// to within about one tick.
+pub const POLL_MS: u64 = 1;
+/// Longest stretch of verifying whole bodies, in milliseconds, while other
+/// fetches are in flight, before their headers and bodies are looked at again
+/// (the clock ticks in whole milliseconds, so a turn lasts up to this plus one
+/// chunk).
 pub const BODY_TURN_MS: u64 = 1;
 /// Blocks after a claim before a still-open request is tried again (once).
 pub const RETRY_AFTER: u32 = 3;
@@ -213,13 +230,28 @@ struct HosterContact {
 	contact_key: [u8; 32],
 }
 
-/// One chunk fetch in flight.
+/// One chunk fetch: in flight until its headers and whole body came (or it
+/// failed, or its benchmark's deadline passed), then settled with a fate.
 struct Fetch {
+	/// Index of its job.
 	job: usize,
+	/// The block asked for.
 	index: u64,
+	/// When it was sent.
 	sent: Timestamp,
+	/// Its benchmark's deadline: `HttpDeadlineMs` after the benchmark's first request.
+	deadline: Timestamp,
+	/// The host's handle; `None` when it could not be sent.
 	id: Option<sp_core::offchain::HttpRequestId>,
+	/// When its headers were seen.
 	first_byte: Option<Timestamp>,
+	/// Its own body buffer (given back once settled), filled up to `filled`.
+	body: Vec<u8>,
+	/// Body bytes read so far.
+	filled: usize,
+	/// When the body's last byte was read.
+	done: Option<Timestamp>,
+	/// What became of it.
 	fate: Option<ChunkFate>,
 }
 
@@ -230,9 +262,7 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 	if jobs.is_empty() {
 		return;
 	}
-	let deadline =
-		sp_io::offchain::timestamp().add(Duration::from_millis(T::HttpDeadlineMs::get()));
-	let fetches = fetch_all::<T>(&jobs, deadline);
+	let fetches = fetch_all::<T>(&jobs);
 	let rated: Vec<(&Job<T>, RatingOutcome)> = jobs
 		.iter()
 		.enumerate()
@@ -356,12 +386,16 @@ pub fn claim<T: Config>(
 	}
 }
 
-/// Sends every chunk request of every job, then waits for all under one deadline.
-fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
+/// Sends every chunk request of every job, then reads every answer as it
+/// comes, each benchmark on its own clock (see the module docs, step 2).
+fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
+	let window = Duration::from_millis(T::HttpDeadlineMs::get());
 	let mut fetches = Vec::new();
 	for (n, job) in jobs.iter().enumerate() {
 		let (Some(hoster), Some(feed_key)) = (&job.hoster, &job.feed_key) else { continue };
 		let endpoint = String::from_utf8_lossy(&hoster.endpoint);
+		// This benchmark's own deadline: `HttpDeadlineMs` after its first request.
+		let deadline = sp_io::offchain::timestamp().add(window);
 		for &index in job.chunks.iter() {
 			let challenge = Challenge {
 				request: job.id,
@@ -374,129 +408,67 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 				// An empty body finishes the request: it is sent now.
 				sp_io::offchain::http_request_write_body(*id, &[], Some(deadline)).is_ok()
 			});
-			let fate = if id.is_none() {
-				Some(ChunkFate::Failed(MeasurementFailure::Unreachable))
-			} else {
-				None
-			};
 			log::debug!(target: LOG_TARGET, "request {}: GET {url}", job.id);
-			fetches.push(Fetch { job: n, index, sent, id, first_byte: None, fate });
+			fetches.push(Fetch::new(n, index, sent, deadline, id));
 		}
 	}
 
-	// Headers and bodies together: while some headers are still awaited, the
-	// bodies that already came are read and verified in turns of at most
-	// `BODY_TURN_MS` between two looks at the headers, in the order their headers
-	// arrived, so the worker's own work overlaps the network's. The worker sleeps
-	// only when a round moved nothing, and then on what comes next:
-	// - with a body being read, on that body (up to `POLL_MS`): the read returns
-	//   as soon as its next bytes come, where a wait for headers would sleep the
-	//   whole `POLL_MS` (the host's wait returns only when *every* request given
-	//   has answered);
-	// - with no body to read, on the oldest awaited header (up to `POLL_MS`):
-	//   one hoster answers in the order asked, so that wait ends when the next
-	//   header comes and times it exactly.
-	let mut body = BodyBuffer::new();
-	let mut awaited: Vec<usize> =
-		(0..fetches.len()).filter(|&i| fetches[i].fate.is_none()).collect();
-	let mut arrived: VecDeque<usize> = VecDeque::new();
-	let mut reading: Option<usize> = None;
-	let mut progressed = false;
+	// Rounds of looking at everything without waiting: the headers that came,
+	// what arrived of every body being read (round-robin, each into its own
+	// buffer, the clock read as its last byte comes), then the whole bodies
+	// verified (for at most `BODY_TURN_MS` while others are in flight: their
+	// clocks are read after the turn). Only a round that moved nothing
+	// sleeps, at most `POLL_MS`, on what most likely comes next. A benchmark
+	// past its own deadline is settled with what it has; none waits for another.
 	loop {
 		let now = sp_io::offchain::timestamp();
-		if now.unix_millis() >= deadline.unix_millis() {
-			for f in fetches.iter_mut().filter(|f| f.fate.is_none()) {
-				f.fate = Some(ChunkFate::TimedOut);
-			}
+		for f in fetches.iter_mut().filter(|f| f.is_in_flight() && now >= f.deadline) {
+			f.settle(ChunkFate::TimedOut);
+		}
+		if fetches.iter().all(|f| f.fate.is_some()) {
 			break;
 		}
-		if awaited.is_empty() && reading.is_none() && arrived.is_empty() {
-			break;
-		}
-		let sleep_until =
-			Timestamp::from_unix_millis(deadline.unix_millis().min(now.unix_millis() + POLL_MS));
+		let mut progressed = false;
+
+		let awaited: Vec<usize> =
+			(0..fetches.len()).filter(|&i| fetches[i].awaits_headers()).collect();
 		if !awaited.is_empty() {
 			let ids: Vec<_> = awaited.iter().filter_map(|&i| fetches[i].id).collect();
-			let body_to_read = reading.is_some() || !arrived.is_empty();
-			if let (false, false, Some(oldest)) = (progressed, body_to_read, ids.first()) {
-				let _ = sp_io::offchain::http_response_wait(
-					core::slice::from_ref(oldest),
-					Some(sleep_until),
-				);
-			}
-			let statuses =
-				sp_io::offchain::http_response_wait(&ids, Some(sp_io::offchain::timestamp()));
+			let statuses = sp_io::offchain::http_response_wait(&ids, Some(now));
 			let at = sp_io::offchain::timestamp();
-			let still_awaited = awaited.len();
 			for (&i, status) in awaited.iter().zip(statuses) {
-				match status {
-					HttpRequestStatus::Finished(200) => {
-						fetches[i].first_byte = Some(at);
-						arrived.push_back(i);
-					},
-					HttpRequestStatus::Finished(code) => {
-						fetches[i].first_byte = Some(at);
-						fetches[i].fate = Some(ChunkFate::Failed(MeasurementFailure::Http(code)));
-					},
-					HttpRequestStatus::IoError | HttpRequestStatus::Invalid => {
-						fetches[i].fate = Some(ChunkFate::Failed(MeasurementFailure::Unreachable))
-					},
-					HttpRequestStatus::DeadlineReached => {},
-				}
+				progressed |= fetches[i].headers_came(status, at);
 			}
-			awaited.retain(|&i| fetches[i].fate.is_none() && fetches[i].first_byte.is_none());
-			progressed = awaited.len() != still_awaited;
-		} else {
-			progressed = false;
 		}
-		let turn_ends = sp_io::offchain::timestamp().unix_millis() + BODY_TURN_MS;
-		loop {
-			if reading.is_none() {
-				reading = arrived.pop_front();
-				body.clear();
-			}
-			let Some(i) = reading else { break };
-			// Only fetches whose headers came are queued.
-			let (Some(id), Some(first_byte)) = (fetches[i].id, fetches[i].first_byte) else {
-				reading = None;
+
+		let now = sp_io::offchain::timestamp();
+		let mut buffered: usize = fetches.iter().map(|f| f.body.len()).sum();
+		for f in fetches.iter_mut().filter(|f| f.is_reading()) {
+			// Past the cap, a body not yet begun waits in the host until others are verified.
+			if f.body.is_empty() && buffered >= MAX_BUFFERED_BYTES {
 				continue;
-			};
-			// With no headers left to watch, wait for this body itself, so its end is
-			// timed exactly; with headers to watch, only while nothing else moved.
-			let wait_until = if awaited.is_empty() {
-				deadline
-			} else if progressed {
-				sp_io::offchain::timestamp()
-			} else {
-				sleep_until
-			};
-			let (read, got) = body.read(id, wait_until);
-			progressed |= got > 0 || !matches!(read, BodyRead::Waiting);
-			let fate = match read {
-				BodyRead::Waiting => break,
-				BodyRead::Failed(fate) => fate,
-				BodyRead::Complete => {
-					let done = sp_io::offchain::timestamp();
-					let received = body.received();
-					let bytes = received.len() as u64;
-					let job = &jobs[fetches[i].job];
-					judge_chunk::<T>(job, fetches[i].index, received).map_or_else(
-						ChunkFate::Failed,
-						|(contact_proof, inclusion)| ChunkFate::Valid {
-							first_byte_ms: first_byte.diff(&fetches[i].sent).millis(),
-							done_ms: done.diff(&fetches[i].sent).millis(),
-							bytes,
-							contact_proof,
-							inclusion,
-						},
-					)
-				},
-			};
-			fetches[i].fate = Some(fate);
-			reading = None;
-			if !awaited.is_empty() && sp_io::offchain::timestamp().unix_millis() >= turn_ends {
+			}
+			let before = f.body.len();
+			progressed |= f.read(now);
+			buffered = buffered.saturating_sub(before).saturating_add(f.body.len());
+		}
+
+		let turn_ends = sp_io::offchain::timestamp().add(Duration::from_millis(BODY_TURN_MS));
+		let mut whole: Vec<usize> = (0..fetches.len()).filter(|&i| fetches[i].is_whole()).collect();
+		whole.sort_by_key(|&i| fetches[i].done);
+		for i in whole {
+			let f = &mut fetches[i];
+			let fate = f.judge(&jobs[f.job]);
+			f.settle(fate);
+			progressed = true;
+			let others_in_flight = fetches.iter().any(|f| f.is_in_flight() && f.done.is_none());
+			if others_in_flight && sp_io::offchain::timestamp() >= turn_ends {
 				break;
 			}
+		}
+
+		if !progressed {
+			sleep_on_next(&mut fetches);
 		}
 	}
 	for f in &fetches {
@@ -507,82 +479,157 @@ fn fetch_all<T: Config>(jobs: &[Job<T>], deadline: Timestamp) -> Vec<Fetch> {
 	fetches
 }
 
-/// How far one [`BodyBuffer::read`] got.
-#[derive(Clone, Debug)]
-enum BodyRead {
-	/// The whole body is in the buffer.
-	Complete,
-	/// Everything that has arrived is read; more is to come.
-	Waiting,
-	/// The body cannot be a chunk (too long, or the connection failed).
-	Failed(ChunkFate),
+/// Sleeps, at most `POLL_MS` and not past the nearest deadline, on what most
+/// likely comes next: the body being read whose headers came first (its
+/// last byte is then timed exactly), else the oldest awaited headers (one
+/// hoster answers in the order asked).
+fn sleep_on_next(fetches: &mut [Fetch]) {
+	let now = sp_io::offchain::timestamp();
+	let nearest = fetches
+		.iter()
+		.filter(|f| f.is_in_flight())
+		.map(|f| f.deadline)
+		.min()
+		.unwrap_or(now);
+	let until = nearest.min(now.add(Duration::from_millis(POLL_MS)));
+	let reading = fetches
+		.iter_mut()
+		.filter(|f| f.is_reading() && !f.body.is_empty())
+		.min_by_key(|f| (f.first_byte, f.sent));
+	if let Some(f) = reading {
+		f.read(until);
+		return;
+	}
+	let oldest = fetches.iter().filter(|f| f.awaits_headers()).min_by_key(|f| f.sent);
+	match oldest.and_then(|f| f.id) {
+		Some(id) => {
+			let _ = sp_io::offchain::http_response_wait(core::slice::from_ref(&id), Some(until));
+		},
+		None => sp_io::offchain::sleep_until(until),
+	}
 }
 
-/// The buffer every response body of a run is read into, one body at a time,
-/// grown as needed up to one byte over [`MAX_BODY_BYTES`] (so a longer body is
-/// noticed).
-struct BodyBuffer {
-	bytes: Vec<u8>,
-	filled: usize,
-}
-
-impl BodyBuffer {
-	/// Room for a 64 KiB block with its proof before the first growth.
-	const INITIAL: usize = 80 * 1024;
-	/// Most bytes asked of the host per read. The host copies the whole slice it
-	/// is given into its memory and back on every call, however little arrived,
-	/// and a body comes in frames of 8–32 KiB: a slice of the whole free buffer
-	/// cost about 500 KB of copying per 64 KiB chunk.
-	const READ_SLICE: usize = 16 * 1024;
-
-	fn new() -> Self {
-		Self { bytes: vec![0; Self::INITIAL], filled: 0 }
+impl Fetch {
+	fn new(
+		job: usize,
+		index: u64,
+		sent: Timestamp,
+		deadline: Timestamp,
+		id: Option<sp_core::offchain::HttpRequestId>,
+	) -> Self {
+		let fate = id.is_none().then_some(ChunkFate::Failed(MeasurementFailure::Unreachable));
+		Self {
+			job,
+			index,
+			sent,
+			deadline,
+			id,
+			first_byte: None,
+			body: Vec::new(),
+			filled: 0,
+			done: None,
+			fate,
+		}
 	}
 
-	/// Starts the next body.
-	fn clear(&mut self) {
+	/// Neither settled nor whole: it still depends on the network.
+	fn is_in_flight(&self) -> bool {
+		self.fate.is_none() && self.done.is_none()
+	}
+
+	/// Sent, no headers yet.
+	fn awaits_headers(&self) -> bool {
+		self.is_in_flight() && self.first_byte.is_none() && self.id.is_some()
+	}
+
+	/// Headers came (200), the body is not whole yet.
+	fn is_reading(&self) -> bool {
+		self.is_in_flight() && self.first_byte.is_some()
+	}
+
+	/// The body is whole and waits to be verified.
+	fn is_whole(&self) -> bool {
+		self.fate.is_none() && self.done.is_some()
+	}
+
+	/// Ends this fetch with `fate`, giving its buffer back.
+	fn settle(&mut self, fate: ChunkFate) {
+		self.fate = Some(fate);
+		self.body = Vec::new();
 		self.filled = 0;
 	}
 
-	/// The body read so far.
-	fn received(&mut self) -> &mut [u8] {
-		&mut self.bytes[..self.filled]
+	/// Takes in the status of its headers looked at `at`; whether anything changed.
+	fn headers_came(&mut self, status: HttpRequestStatus, at: Timestamp) -> bool {
+		match status {
+			HttpRequestStatus::Finished(200) => self.first_byte = Some(at),
+			HttpRequestStatus::Finished(code) => {
+				self.first_byte = Some(at);
+				self.settle(ChunkFate::Failed(MeasurementFailure::Http(code)));
+			},
+			HttpRequestStatus::IoError | HttpRequestStatus::Invalid => {
+				self.settle(ChunkFate::Failed(MeasurementFailure::Unreachable))
+			},
+			HttpRequestStatus::DeadlineReached => return false,
+		}
+		true
 	}
 
-	/// Reads what has arrived of body `id`, waiting for more until `wait_until`;
-	/// returns how far it got and the bytes it read.
-	fn read(
-		&mut self,
-		id: sp_core::offchain::HttpRequestId,
-		wait_until: Timestamp,
-	) -> (BodyRead, usize) {
+	/// Reads what has arrived of the body, waiting for more until
+	/// `wait_until`; returns whether it moved (bytes came, it is whole or it
+	/// failed). The buffer grows by [`Fetch::READ_SLICE`] as bytes come, up to
+	/// one byte over [`MAX_BODY_BYTES`] (so a longer body is noticed).
+	fn read(&mut self, wait_until: Timestamp) -> bool {
+		let Some(id) = self.id else { return false };
 		let before = self.filled;
-		let read = loop {
-			if self.filled == self.bytes.len() {
-				let grown = (self.bytes.len() * 2).min(MAX_BODY_BYTES + 1);
-				if grown == self.bytes.len() {
-					break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Encoding));
-				}
-				self.bytes.resize(grown, 0);
+		let failure = loop {
+			if self.filled > MAX_BODY_BYTES {
+				break MeasurementFailure::Encoding;
 			}
-			let end = self.bytes.len().min(self.filled + Self::READ_SLICE);
+			let end = (self.filled + Self::READ_SLICE).min(MAX_BODY_BYTES + 1);
+			if self.body.len() < end {
+				self.body.resize(end, 0);
+			}
 			match sp_io::offchain::http_response_read_body(
 				id,
-				&mut self.bytes[self.filled..end],
+				&mut self.body[self.filled..end],
 				Some(wait_until),
 			) {
-				Ok(0) if self.filled > MAX_BODY_BYTES => {
-					break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Encoding))
+				Ok(0) => {
+					self.done = Some(sp_io::offchain::timestamp());
+					return true;
 				},
-				Ok(0) => break BodyRead::Complete,
 				Ok(n) => self.filled += n as usize,
-				Err(sp_core::offchain::HttpError::DeadlineReached) => break BodyRead::Waiting,
-				Err(_) => {
-					break BodyRead::Failed(ChunkFate::Failed(MeasurementFailure::Unreachable))
-				},
+				Err(sp_core::offchain::HttpError::DeadlineReached) => return self.filled > before,
+				Err(_) => break MeasurementFailure::Unreachable,
 			}
 		};
-		(read, self.filled - before)
+		self.settle(ChunkFate::Failed(failure));
+		true
+	}
+
+	/// Most bytes asked of the host per read. The host copies the whole slice
+	/// it is given into its memory and back on every call, however little
+	/// arrived, and a body comes in frames of 8–32 KiB: a slice of a whole
+	/// 80 KiB buffer cost about 500 KB of copying per 64 KiB chunk.
+	const READ_SLICE: usize = 16 * 1024;
+
+	/// The fate of a whole body: verified, or why not.
+	fn judge<T: Config>(&mut self, job: &Job<T>) -> ChunkFate {
+		let (Some(first_byte), Some(done)) = (self.first_byte, self.done) else {
+			return ChunkFate::TimedOut;
+		};
+		let bytes = self.filled as u64;
+		judge_chunk::<T>(job, self.index, &mut self.body[..self.filled]).map_or_else(
+			ChunkFate::Failed,
+			|(contact_proof, inclusion)| ChunkFate::Valid {
+				first_byte_ms: first_byte.diff(&self.sent).millis(),
+				done_ms: done.diff(&self.sent).millis(),
+				bytes,
+				contact_proof,
+				inclusion,
+			},
+		)
 	}
 }
 
@@ -631,19 +678,24 @@ fn judge_chunk<T: Config>(
 fn submit_all<T: Config>(rated: Vec<(&Job<T>, RatingOutcome)>) {
 	let mut by_key: Vec<(&Job<T>, Vec<BatchedRatingOf<T>>)> = Vec::new();
 	for (job, outcome) in rated {
-		let entry =
-			BatchedRating { request_id: job.id, outcome, chunk_seed: job.chunk_seed.clone() };
+		let entry = BatchedRating {
+			request_id: job.id,
+			nonce: job.request.nonce,
+			outcome,
+			chunk_seed: job.chunk_seed.clone(),
+		};
 		match by_key.iter_mut().find(|(first, _)| first.public == job.public) {
 			Some((_, ratings)) => ratings.push(entry),
 			None => by_key.push((job, vec![entry])),
 		}
 	}
 	let most = (T::MaxRatingsPerBatch::get() as usize).max(1);
+	let genesis = Pallet::<T>::genesis_hash();
 	for (job, ratings) in by_key {
 		for part in ratings.chunks(most) {
 			let payload = match part {
-				[one] => one.clone().rated_by(job.attestor.clone()).signing_payload(),
-				_ => batch_signing_payload(&job.attestor, part),
+				[one] => one.clone().rated_by(job.attestor.clone()).signing_payload(&genesis),
+				_ => batch_signing_payload(&genesis, &job.attestor, part),
 			};
 			let Some(signature) = T::AuthorityId::sign(&payload, job.public.clone()) else {
 				log::warn!(target: LOG_TARGET, "the keystore could not sign {} rating(s) with {:?}", part.len(), job.attestor);

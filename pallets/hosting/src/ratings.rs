@@ -5,13 +5,14 @@
 //! request closes.
 
 use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_system::pallet_prelude::BlockNumberFor;
 use hypercore_verify::{Anchor, SpIo};
-use sp_runtime::traits::{One, SaturatedConversion, Saturating, Verify};
+use sp_runtime::traits::{One, SaturatedConversion, Saturating, Verify, Zero};
 
 use crate::{
 	committee,
 	pallet::*,
-	requests::{chunks_drawn, chunks_of, RequestOf},
+	requests::{chunks_drawn, chunks_of, Closed, RequestOf},
 	types::*,
 	weights::WeightInfo,
 	LOG_TARGET,
@@ -33,6 +34,8 @@ pub mod rejection {
 	pub const NOT_ASSIGNED_YET: u8 = 33;
 	/// The rating names an account that is not a registered attestor.
 	pub const NOT_ATTESTOR: u8 = 34;
+	/// The rating answers another challenge: its nonce is not its request's.
+	pub const WRONG_NONCE: u8 = 35;
 	/// Any other reason (not produced by the checks today).
 	pub const OTHER: u8 = u8::MAX;
 }
@@ -55,6 +58,7 @@ fn rating_invalidity<T>(e: Error<T>) -> TransactionValidityError {
 		Error::<T>::WrongChunks => rejection::WRONG_CHUNKS,
 		Error::<T>::NotAssignedYet => rejection::NOT_ASSIGNED_YET,
 		Error::<T>::NotAttestor => rejection::NOT_ATTESTOR,
+		Error::<T>::WrongNonce => rejection::WRONG_NONCE,
 		_ => rejection::OTHER,
 	};
 	InvalidTransaction::Custom(code).into()
@@ -105,7 +109,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(!ratings.is_empty(), rating_invalidity::<T>(Error::<T>::EmptyBatch));
 		let key = Self::signing_key(attestor).map_err(rating_invalidity::<T>)?;
 		ensure!(
-			signature.verify(&batch_signing_payload(attestor, ratings)[..], &key),
+			signature
+				.verify(&batch_signing_payload(&Self::genesis_hash(), attestor, ratings)[..], &key),
 			rating_invalidity::<T>(Error::<T>::InvalidRatingSignature)
 		);
 		let mut valid = Self::rating_transaction();
@@ -153,6 +158,12 @@ impl<T: Config> Pallet<T> {
 			.propagate(true)
 	}
 
+	/// The hash of this chain's genesis block, which every rating signature
+	/// covers (`frame_system` keeps block 0's hash for good).
+	pub fn genesis_hash() -> T::Hash {
+		frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+	}
+
 	/// The key `attestor`'s ratings are signed with.
 	fn signing_key(attestor: &T::AccountId) -> Result<T::AccountId, Error<T>> {
 		Attestors::<T>::get(attestor).map(|a| a.key).ok_or(Error::<T>::NotAttestor)
@@ -169,7 +180,7 @@ impl<T: Config> Pallet<T> {
 		let request = Self::open_request_for(rating)?;
 		let key = Self::signing_key(&rating.attestor)?;
 		ensure!(
-			signature.verify(&rating.signing_payload()[..], &key),
+			signature.verify(&rating.signing_payload(&Self::genesis_hash())[..], &key),
 			Error::<T>::InvalidRatingSignature
 		);
 		Self::check_proofs(rating, &request, &key, &mut CheckedSeeds::default())?;
@@ -189,6 +200,7 @@ impl<T: Config> Pallet<T> {
 		let request =
 			BenchmarkRequests::<T>::get(rating.request_id).ok_or(Error::<T>::UnknownRequest)?;
 		ensure!(!request.attestors.is_empty(), Error::<T>::NotAssignedYet);
+		ensure!(rating.nonce == request.nonce, Error::<T>::WrongNonce);
 		ensure!(
 			frame_system::Pallet::<T>::block_number() <= request.deadline,
 			Error::<T>::DeadlinePassed
@@ -260,12 +272,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Keeps a checked rating with its request; closes the request when its
-	/// whole committee has rated it (returns whether it did). The hoster's
-	/// figures change only at the close, once per request.
+	/// whole committee has rated it (returns how, `None` while it stays
+	/// open). The hoster's figures change only at the close, once per request.
 	pub(crate) fn record_rating(
 		rating: Rating<T::AccountId, T::Signature>,
 		mut request: RequestOf<T>,
-	) -> bool {
+	) -> Option<Closed> {
 		let asked = chunks_drawn(request.length, T::ChunksPerBenchmark::get());
 		let measurement = committee::measurement_of(&rating.outcome, asked);
 		// `votes` has room: it is bounded like `attestors` and the attestor is one of them
@@ -282,13 +294,36 @@ impl<T: Config> Pallet<T> {
 			attestor: rating.attestor,
 			measurement,
 		});
-		if request.votes.len() >= request.attestors.len() {
-			Self::close_request(rating.request_id, request);
-			true
+		let complete = request.votes.len() >= request.attestors.len();
+		// A tie (a committee of even size, split) has no verdict: the request
+		// stays open with every vote in and closes void at its deadline, where
+		// opening it again is weighed with the hook's closes. So a rating
+		// never pays for a retry.
+		if complete && Self::has_verdict(&request) {
+			Some(Self::close_request(rating.request_id, request))
 		} else {
 			BenchmarkRequests::<T>::insert(rating.request_id, &request);
-			false
+			None
 		}
+	}
+
+	/// Whether the votes in `request` make a verdict.
+	fn has_verdict(request: &RequestOf<T>) -> bool {
+		let votes: alloc::vec::Vec<_> = request.votes.iter().map(|v| v.measurement).collect();
+		committee::verdict_of(&votes, T::CommitteeQuorum::get()).is_some()
+	}
+
+	/// What a rating transaction recorded weighs: `joined` ratings left their
+	/// request open, the `closes` closed it with a verdict. A close is
+	/// benchmarked as one that activates its hoster; one that leaves the
+	/// hoster's status alone does not write its record, which is refunded.
+	pub fn recorded_weight(joined: u32, closes: &[Closed]) -> Weight {
+		let unwritten = closes
+			.iter()
+			.filter(|c| !matches!(c, Closed::Verdict { status_changed: true }))
+			.count();
+		T::WeightInfo::performance_benchmark_responses(joined, closes.len() as u32)
+			.saturating_sub(T::DbWeight::get().writes(unwritten as u64))
 	}
 }
 

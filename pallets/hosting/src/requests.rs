@@ -247,7 +247,7 @@ impl<T: Config> Pallet<T> {
 		for id in ids {
 			let Some(request) = BenchmarkRequests::<T>::get(id) else { continue };
 			closed += 1;
-			Self::close_request(id, request);
+			let _ = Self::close_request(id, request);
 		}
 		closed
 	}
@@ -257,7 +257,8 @@ impl<T: Config> Pallet<T> {
 	/// figures record it once, its status follows, and disagreeing attestors
 	/// are noted; without one the request is void and tried again (at most
 	/// [`MAX_RETRIES`] times). Silent attestors are blamed either way.
-	pub(crate) fn close_request(id: RequestId, request: RequestOf<T>) {
+	/// Returns how it closed, which a rating transaction's weight follows.
+	pub(crate) fn close_request(id: RequestId, request: RequestOf<T>) -> Closed {
 		BenchmarkRequests::<T>::remove(id);
 		let now = frame_system::Pallet::<T>::block_number();
 		let silent: Vec<T::AccountId> =
@@ -282,7 +283,7 @@ impl<T: Config> Pallet<T> {
 				silent,
 				retry,
 			});
-			return;
+			return Closed::Void { retried: retry.is_some() };
 		};
 		let mut disagreeing = Vec::new();
 		for vote in &request.votes {
@@ -291,9 +292,9 @@ impl<T: Config> Pallet<T> {
 				disagreeing.push(vote.attestor.clone());
 			}
 		}
-		let (availability, reliability) = match Hosters::<T>::get(&request.hoster) {
+		let (availability, reliability, status_changed) = match Hosters::<T>::get(&request.hoster) {
 			Some(hoster) => Self::record_verdict(id, &request, hoster, &verdict, &disagreeing),
-			None => (Perbill::zero(), Perbill::zero()),
+			None => (Perbill::zero(), Perbill::zero(), false),
 		};
 		log::debug!(
 			target: LOG_TARGET,
@@ -309,18 +310,19 @@ impl<T: Config> Pallet<T> {
 			disagreeing,
 			silent,
 		});
+		Closed::Verdict { status_changed }
 	}
 
 	/// Records a verdict into the hoster's figures (overall once; per region,
 	/// each agreeing attestor's own measurement) and moves its status.
-	/// Returns its availability and reliability after.
+	/// Returns its availability and reliability after, and whether its status changed.
 	fn record_verdict(
 		id: RequestId,
 		request: &RequestOf<T>,
 		mut hoster: Hoster<BlockNumberFor<T>>,
 		verdict: &Verdict,
 		disagreeing: &[T::AccountId],
-	) -> (Perbill, Perbill) {
+	) -> (Perbill, Perbill, bool) {
 		let now = frame_system::Pallet::<T>::block_number();
 		let params =
 			Params { forgetting: T::ForgettingFactor::get(), smoothing: T::Smoothing::get() };
@@ -347,7 +349,7 @@ impl<T: Config> Pallet<T> {
 			.iter()
 			.filter(|v| committee::meets_promise(&v.measurement, &promise))
 			.count() as u32;
-		Self::update_hoster_status(
+		let status_changed = Self::update_hoster_status(
 			&request.hoster,
 			&mut hoster,
 			request.kind,
@@ -355,7 +357,7 @@ impl<T: Config> Pallet<T> {
 			promise_votes >= T::CommitteeQuorum::get(),
 			&record.overall,
 		);
-		(record.overall.availability.mean(), record.overall.reliability.mean())
+		(record.overall.availability.mean(), record.overall.reliability.mean(), status_changed)
 	}
 
 	/// Open requests assigned to `attestor` that it has not answered, with their ids.
@@ -405,6 +407,22 @@ impl<T: Config> Pallet<T> {
 			kind: r.kind,
 		}
 	}
+}
+
+/// How a request closed: what its closing cost beyond recording a rating.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Closed {
+	/// With a verdict; `status_changed` when the hoster's status moved (its
+	/// record was written).
+	Verdict {
+		/// Whether the hoster's record was written.
+		status_changed: bool,
+	},
+	/// Without a verdict; `retried` when a new request was opened in its place.
+	Void {
+		/// Whether a new request was opened.
+		retried: bool,
+	},
 }
 
 /// The chunks an attestor asks for in request `request`: `count` block

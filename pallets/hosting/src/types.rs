@@ -17,7 +17,8 @@ pub type FeedId = u32;
 pub type RequestId = u64;
 /// A region name, such as `eu-west` (at most 32 bytes).
 pub type Region = BoundedVec<u8, ConstU32<32>>;
-/// A hoster's HTTP endpoint: an `http://` or `https://` URL of at most 128 bytes.
+/// A hoster's HTTP endpoint: an `http://host[:port]` or `https://host[:port]`
+/// origin of at most 128 bytes ([`crate::endpoint`]).
 pub type Endpoint = BoundedVec<u8, ConstU32<128>>;
 /// The signature of a feed as the JS core stores it (64 bytes compat, the multisig blob in manifest mode).
 pub type FeedSignature = BoundedVec<u8, ConstU32<256>>;
@@ -27,17 +28,6 @@ pub type Manifest = BoundedVec<u8, ConstU32<512>>;
 pub type ContactKey = [u8; 32];
 /// Block numbers of a feed sampled by one benchmark.
 pub type Chunks = BoundedVec<u64, ConstU32<{ crate::MAX_CHUNKS_PER_BENCHMARK }>>;
-
-/// Whether `url` is an `http://` or `https://` URL with a host, printable ASCII, no spaces.
-pub fn is_valid_endpoint(url: &[u8]) -> bool {
-	let rest = url.strip_prefix(b"http://").or_else(|| url.strip_prefix(b"https://"));
-	match rest {
-		Some(rest) => {
-			!rest.is_empty() && rest[0] != b'/' && url.iter().all(|c| (0x21..=0x7e).contains(c))
-		},
-		None => false,
-	}
-}
 
 /// Whether `region` is a non-empty printable ASCII name.
 pub fn is_valid_region(region: &[u8]) -> bool {
@@ -559,6 +549,10 @@ pub struct Rating<AccountId, Signature> {
 	pub request_id: RequestId,
 	/// The attestor that measured (its registered key signs).
 	pub attestor: AccountId,
+	/// The nonce of the request rated: the challenge this rating answers. A
+	/// rating of another request that had the same id (another fork, another
+	/// chain) names another nonce and is rejected.
+	pub nonce: [u8; 32],
 	/// What it measured.
 	pub outcome: RatingOutcome,
 	/// The attestor key's signature over [`chunk_seed_payload`] of the
@@ -569,10 +563,12 @@ pub struct Rating<AccountId, Signature> {
 }
 
 impl<AccountId: Encode, Signature: Encode> Rating<AccountId, Signature> {
-	/// The bytes an attestor signs: a domain prefix and the SCALE-encoded rating.
-	pub fn signing_payload(&self) -> alloc::vec::Vec<u8> {
+	/// The bytes an attestor signs: a domain prefix, the chain's genesis hash
+	/// (a rating signed for one chain is no rating on another) and the
+	/// SCALE-encoded rating, which names its request's nonce.
+	pub fn signing_payload<Hash: Encode>(&self, genesis: &Hash) -> alloc::vec::Vec<u8> {
 		let mut out = RATING_CONTEXT.to_vec();
-		self.encode_to(&mut out);
+		(genesis, self).encode_to(&mut out);
 		out
 	}
 }
@@ -585,6 +581,8 @@ impl<AccountId: Encode, Signature: Encode> Rating<AccountId, Signature> {
 pub struct BatchedRating<Signature> {
 	/// The request rated.
 	pub request_id: RequestId,
+	/// As [`Rating::nonce`].
+	pub nonce: [u8; 32],
 	/// What the attestor measured.
 	pub outcome: RatingOutcome,
 	/// As [`Rating::chunk_seed`].
@@ -597,6 +595,7 @@ impl<Signature> BatchedRating<Signature> {
 		Rating {
 			request_id: self.request_id,
 			attestor,
+			nonce: self.nonce,
 			outcome: self.outcome,
 			chunk_seed: self.chunk_seed,
 		}
@@ -630,24 +629,26 @@ pub const ATTESTOR_KEY_CONTEXT: &[u8] = b"hosting/attestor-key/v1";
 /// Domain separation prefix of a chunk seed signature.
 pub const CHUNKS_CONTEXT: &[u8] = b"hosting/chunks/v2";
 
-/// The bytes an attestor signs for a batch: a domain prefix of its own and the
-/// SCALE-encoded (attestor, ratings). One signature covers the whole batch, so
+/// The bytes an attestor signs for a batch: a domain prefix of its own, the
+/// chain's genesis hash and the SCALE-encoded (attestor, ratings), each rating
+/// naming its request's nonce. One signature covers the whole batch, so
 /// the worker asks its keystore once per run: a keystore derives the key from
 /// its stored phrase on every signature (PBKDF2, about 10 ms in a debug node).
-pub fn batch_signing_payload<AccountId: Encode, Signature: Encode>(
+pub fn batch_signing_payload<Hash: Encode, AccountId: Encode, Signature: Encode>(
+	genesis: &Hash,
 	attestor: &AccountId,
 	ratings: &[BatchedRating<Signature>],
 ) -> alloc::vec::Vec<u8> {
 	let mut out = BATCH_CONTEXT.to_vec();
-	(attestor, ratings).encode_to(&mut out);
+	(genesis, attestor, ratings).encode_to(&mut out);
 	out
 }
 
 /// Domain separation prefix of a batch signature.
-pub const BATCH_CONTEXT: &[u8] = b"hosting/ratings/v2";
+pub const BATCH_CONTEXT: &[u8] = b"hosting/ratings/v3";
 
 /// Domain separation prefix of a rating signature.
-pub const RATING_CONTEXT: &[u8] = b"hosting/rating/v2";
+pub const RATING_CONTEXT: &[u8] = b"hosting/rating/v3";
 
 /// The role `does_qualify` checks.
 #[derive(

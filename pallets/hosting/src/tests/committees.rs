@@ -228,3 +228,47 @@ fn a_split_committee_without_a_majority_is_void_and_retried() {
 		}
 	});
 }
+
+#[test]
+fn a_tied_vote_waits_for_its_deadline_to_be_void_and_retried() {
+	use frame_support::traits::UnfilteredDispatchable;
+	ExtBuilder::default()
+		.attestors(&[("Alice", "eu"), ("Bob", "us"), ("Charlie", "asia"), ("Ferdie", "eu")])
+		.build_and_execute(|| {
+			// A chain with committees of four can tie: two served, two timed out.
+			CommitteeSize::set(&4);
+			let (feed, _, id) = registered("Dave");
+			let [a, b, c, d] = [assigned(id)[0], assigned(id)[1], assigned(id)[2], assigned(id)[3]];
+			assert_ok!(rate(a, id, normal(&feed, "Dave", id, a, 50, 1_000_000)));
+			assert_ok!(rate(b, id, normal(&feed, "Dave", id, b, 50, 1_000_000)));
+			assert_ok!(rate(c, id, RatingOutcome::Timeout));
+			let (rating, signature) = signed_rating(d, id, RatingOutcome::Timeout);
+			let call = crate::Call::<Test>::performance_benchmark_response { rating, signature };
+			call.authorize(TransactionSource::External).unwrap().expect("valid");
+			let applied = call
+				.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
+				.expect("recorded");
+			assert_eq!(applied.actual_weight, None);
+			// The last rating made no verdict: the request stays open with all four
+			// votes, and the rating weighs what the benchmarks measured (opening
+			// the request again is not the rating's to pay).
+			assert_eq!(request(id).votes.len(), 4);
+			assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
+			// At its deadline it is void (nobody silent, nobody judged) and tried again.
+			run_to_block(request(id).deadline + 1);
+			System::assert_has_event(
+				Event::RequestVoid {
+					request: id,
+					hoster: account("Dave"),
+					ratings: 4,
+					silent: vec![],
+					retry: Some(id + 1),
+				}
+				.into(),
+			);
+			for name in [a, b, c, d] {
+				let record = Attestors::<Test>::get(account(name)).unwrap();
+				assert_eq!((record.disagreed, record.missed), (0, 0), "{name}");
+			}
+		});
+}

@@ -37,6 +37,7 @@ fn genesis_registers_feeds_hosters_and_attestors() {
 			contact_key: contact("Dave").public().0,
 			feed: 0,
 		}],
+		allow_local_endpoints: true,
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
@@ -45,6 +46,7 @@ fn genesis_registers_feeds_hosters_and_attestors() {
 		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
 		assert!(Hostings::<Test>::contains_key(account("Dave"), 0));
 		assert!(Attestors::<Test>::contains_key(account("Alice")));
+		assert!(AllowLocalEndpoints::<Test>::get());
 		assert_eq!(held("Alice"), BOND, "a genesis attestor's bond is held");
 		Hosting::do_try_state().expect("genesis state keeps the pallet's invariants");
 	});
@@ -70,6 +72,40 @@ fn genesis_refuses_an_invalid_feed() {
 			signature,
 		}],
 		hosters: vec![],
+		allow_local_endpoints: false,
+	}
+	.assimilate_storage(&mut storage);
+}
+
+#[test]
+#[should_panic(expected = "genesis hoster form")]
+fn genesis_refuses_a_local_endpoint_unless_the_chain_allows_them() {
+	let feed = TestFeed::new(11, 6);
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	use sp_runtime::BuildStorage;
+	let _ = crate::GenesisConfig::<Test> {
+		attestors: vec![],
+		feeds: vec![GenesisFeed {
+			publisher: account("Eve"),
+			key: feed.key,
+			manifest: None,
+			length: 6,
+			fork: 0,
+			roots: feed.roots().iter().map(|n| (n.index, n.size, n.hash)).collect(),
+			signature: feed.signature(0).to_vec(),
+		}],
+		hosters: vec![GenesisHoster {
+			account: account("Dave"),
+			endpoint: b"http://192.168.1.20:8900".to_vec(),
+			region: b"eu".to_vec(),
+			availability: Perbill::from_percent(90),
+			latency_ms: 100,
+			bandwidth_bytes_per_sec: 1_000_000,
+			capacity_bytes: 1 << 30,
+			contact_key: contact("Dave").public().0,
+			feed: 0,
+		}],
+		allow_local_endpoints: false,
 	}
 	.assimilate_storage(&mut storage);
 }

@@ -352,14 +352,49 @@ fn offer_and_stop_hosting() {
 }
 
 #[test]
-fn endpoint_and_region_validation() {
-	assert!(is_valid_endpoint(b"http://127.0.0.1:8900"));
-	assert!(is_valid_endpoint(b"https://hoster.example/api/"));
-	for bad in
-		[&b""[..], b"http://", b"https://", b"http:///x", b"ws://a", b"http://a b", b"http://a\n"]
-	{
-		assert!(!is_valid_endpoint(bad), "{:?}", core::str::from_utf8(bad));
-	}
+fn endpoints_are_origins_and_local_ones_only_where_the_chain_allows_them() {
+	ExtBuilder::default().build_and_execute(|| {
+		let feed = TestFeed::new(7, 9).publish("Eve");
+		let with = |endpoint: &str| HosterForm {
+			endpoint: endpoint.as_bytes().to_vec().try_into().unwrap(),
+			..form("Dave")
+		};
+		let dave = || RuntimeOrigin::signed(account("Dave"));
+		// Anything after the origin could change what attestors ask for: refused.
+		for bad in ["http://127.0.0.1:9615/metrics?x=", "https://hoster.example/api/", "ws://a"] {
+			assert_noop!(
+				Hosting::register_hoster(dave(), with(bad), feed),
+				Error::<Test>::InvalidEndpoint
+			);
+		}
+		// A chain that does not allow local endpoints refuses them, and changes nothing.
+		AllowLocalEndpoints::<Test>::put(false);
+		for local in
+			["http://127.0.0.1:8900", "http://10.0.0.7", "http://[::1]:80", "http://localhost"]
+		{
+			assert_noop!(
+				Hosting::register_hoster(dave(), with(local), feed),
+				Error::<Test>::LocalEndpoint
+			);
+		}
+		assert_ok!(Hosting::register_hoster(dave(), with("https://hoster.example:8443"), feed));
+		// Nor can a registered hoster move to one.
+		assert_noop!(
+			Hosting::update_registration(dave(), with("http://169.254.169.254")),
+			Error::<Test>::LocalEndpoint
+		);
+		assert_noop!(
+			Hosting::update_registration(dave(), with("http://hoster.example/x")),
+			Error::<Test>::InvalidEndpoint
+		);
+		// Where the chain allows them (development chains), loopback is fine.
+		AllowLocalEndpoints::<Test>::put(true);
+		assert_ok!(Hosting::update_registration(dave(), with("http://127.0.0.1:8900")));
+	});
+}
+
+#[test]
+fn region_validation() {
 	assert!(is_valid_region(b"eu-west 1"));
 	assert!(!is_valid_region(b""));
 	assert!(!is_valid_region(b"\xffx"));

@@ -50,6 +50,8 @@ impl frame_system::Config for Test {
 	type AccountId = AccountId;
 	type Lookup = IdentityLookup<AccountId>;
 	type AccountData = pallet_balances::AccountData<u64>;
+	// As the weights of `()`, so that refunds of database writes show.
+	type DbWeight = frame_support::weights::constants::ParityDbWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -109,6 +111,8 @@ parameter_types! {
 	pub const Forgetting: Perbill = Perbill::from_percent(90);
 	pub const Smoothing: Perbill = Perbill::from_percent(20);
 	pub const SlashShare: Perbill = Perbill::from_percent(10);
+	/// Committee size: 3, as in the runtime; a test may make it even (ties).
+	pub storage CommitteeSize: u32 = 3;
 }
 
 pub const BENCHMARK_PERIOD: u64 = 10;
@@ -140,7 +144,7 @@ impl pallet_hosting::Config for Test {
 	type MaxBenchmarksPerBlock = ConstU32<2>;
 	type MaxRequestsPerBlock = ConstU32<4>;
 	type ChunksPerBenchmark = ConstU32<4>;
-	type AttestorsPerRequest = ConstU32<3>;
+	type AttestorsPerRequest = CommitteeSize;
 	type ResponseWindow = ConstU64<RESPONSE_WINDOW>;
 	type MaxAttestors = ConstU32<5>;
 	type MaxHostingsPerHoster = ConstU32<3>;
@@ -222,6 +226,8 @@ impl ExtBuilder {
 				.collect(),
 			feeds: Vec::new(),
 			hosters: Vec::new(),
+			// The mock's hosters serve on loopback, as on a development chain.
+			allow_local_endpoints: true,
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();
@@ -386,6 +392,11 @@ std::thread_local! {
 		Default::default();
 }
 
+/// The nonce of request `id` (zero once it is closed: such ratings are stale anyway).
+pub(crate) fn nonce_of(id: RequestId) -> [u8; 32] {
+	BenchmarkRequests::<Test>::get(id).map(|r| r.nonce).unwrap_or_default()
+}
+
 /// `attestor`'s chunk seed of request `id` (its key's signature over the round's nonce).
 pub(crate) fn chunk_seed(attestor: &str, id: RequestId) -> Signature {
 	let nonce = BenchmarkRequests::<Test>::get(id).map(|r| r.nonce).unwrap_or_default();
@@ -460,10 +471,11 @@ pub(crate) fn signed_rating(
 	let rating = Rating {
 		request_id,
 		attestor: account(attestor),
+		nonce: nonce_of(request_id),
 		outcome,
 		chunk_seed: chunk_seed(attestor, request_id),
 	};
-	let signature = key_pair(attestor).sign(&rating.signing_payload());
+	let signature = key_pair(attestor).sign(&rating.signing_payload(&Hosting::genesis_hash()));
 	(rating, signature)
 }
 
@@ -493,11 +505,13 @@ pub(crate) fn batch_call(
 		.iter()
 		.map(|(request_id, outcome)| BatchedRating {
 			request_id: *request_id,
+			nonce: nonce_of(*request_id),
 			outcome: outcome.clone(),
 			chunk_seed: chunk_seed(attestor, *request_id),
 		})
 		.collect();
-	let signature = key_pair(signer).sign(&batch_signing_payload(&account(attestor), &ratings));
+	let payload = batch_signing_payload(&Hosting::genesis_hash(), &account(attestor), &ratings);
+	let signature = key_pair(signer).sign(&payload);
 	crate::Call::<Test>::performance_benchmark_responses {
 		attestor: account(attestor),
 		ratings: ratings.try_into().expect("within the batch limit"),

@@ -403,7 +403,7 @@ fn some_chunks_late_means_a_normal_rating_with_fewer_verified() {
 		panic!("Normal")
 	};
 	// The first chunk is the oldest request awaited: the worker slept on its
-	// headers, so they were timed when they came, not at the next 2 ms poll (6 ms).
+	// headers, so they were timed when they came.
 	assert_eq!((chunks_verified, latency_ms), (1, 5));
 	n.ext
 		.execute_with(|| assert_eq!(drawn(&submitted(&n.pool)[0].0).to_vec(), vec![0, 1, 2, 3]));
@@ -506,7 +506,7 @@ fn no_retry_when_the_deadline_is_too_close() {
 }
 
 #[test]
-fn all_requests_of_a_run_share_one_deadline() {
+fn the_requests_of_a_run_are_in_flight_together() {
 	let mut n = two_attestors();
 	let (feed, ids) = n.ext.execute_with(|| {
 		let (feed, feed_id, first) = registered("Dave");
@@ -538,7 +538,8 @@ fn all_requests_of_a_run_share_one_deadline() {
 	assert_eq!(state.waits[0].2, total);
 	assert!(state.waits.iter().any(|w| w.0 == total));
 	let deadlines: std::collections::BTreeSet<_> = state.send_deadlines.iter().collect();
-	assert_eq!(deadlines.len(), 1, "one deadline for the whole run");
+	// Each benchmark's deadline is 5 s after its first request; all were sent at once.
+	assert_eq!(deadlines.len(), 1, "the benchmarks' deadlines");
 	assert_eq!(deadlines.into_iter().next().unwrap().unwrap(), START_MS + 5000);
 	// Three benchmarks took about as long as one: 100 ms to first byte + 50 ms of body.
 	assert!(state.now - START_MS <= 150 * 2, "took {} ms", state.now - START_MS);
@@ -600,6 +601,120 @@ fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 		"{fast_bandwidth} B/s for {fast_bytes} bytes"
 	);
 	assert_eq!(figures(slow).0, 300);
+}
+
+/// What a misbehaving hoster sends for every chunk, and the rating it earns.
+type Misbehaviour = (&'static str, Box<dyn Fn(&TestFeed, RequestId, u64) -> Reply>, RatingOutcome);
+
+#[test]
+fn a_misbehaving_hoster_changes_only_its_own_rating() {
+	// Each answers its headers (3 ms) before the healthy hoster (7 ms), so the
+	// worker has its bodies to read, or sleep on, while the healthy one's come.
+	let cases: Vec<Misbehaviour> = vec![
+		(
+			"headers, half a body, then nothing",
+			Box::new(|f, id, i| {
+				let body = served(f, id, "Alice", i, "Ferdie").encode();
+				Reply::Stall {
+					status: 200,
+					partial: body[..body.len() / 2].to_vec(),
+					first_byte_ms: 3,
+				}
+			}),
+			RatingOutcome::Timeout,
+		),
+		(
+			"a body trickled over a minute",
+			Box::new(|f, id, i| Reply::Serve {
+				status: 200,
+				body: served(f, id, "Alice", i, "Ferdie").encode(),
+				first_byte_ms: 3,
+				body_ms: 60_000,
+			}),
+			RatingOutcome::Timeout,
+		),
+		(
+			"an endless body",
+			Box::new(|_, _, _| Reply::Stall {
+				status: 200,
+				partial: vec![7; 4 * MAX_BODY_BYTES],
+				first_byte_ms: 3,
+			}),
+			RatingOutcome::Error(MeasurementFailure::Encoding),
+		),
+		(
+			"an oversized body at once",
+			Box::new(|_, _, _| Reply::Serve {
+				status: 200,
+				body: vec![7; MAX_BODY_BYTES + 1],
+				first_byte_ms: 3,
+				body_ms: 0,
+			}),
+			RatingOutcome::Error(MeasurementFailure::Encoding),
+		),
+		(
+			"a redirect",
+			Box::new(|_, _, _| Reply::Serve {
+				status: 302,
+				body: Vec::new(),
+				first_byte_ms: 3,
+				body_ms: 0,
+			}),
+			RatingOutcome::Error(MeasurementFailure::Http(302)),
+		),
+		(
+			"garbage",
+			Box::new(|_, _, i| Reply::Serve {
+				status: 200,
+				body: (0..3000u32).map(|b| (b * 31 + i as u32) as u8).collect(),
+				first_byte_ms: 3,
+				body_ms: 2,
+			}),
+			RatingOutcome::Error(MeasurementFailure::Encoding),
+		),
+	];
+	for (name, misbehave, expected) in cases {
+		let mut n = two_attestors();
+		let (healthy_feed, healthy, bad_feed, bad) = n.ext.execute_with(|| {
+			let healthy_feed = TestFeed::new(7, 9);
+			let bad_feed = TestFeed::new(8, 9);
+			let (_, healthy) = register_on(&healthy_feed, "Dave");
+			let (_, bad) = register_on(&bad_feed, "Ferdie");
+			next_block();
+			assert!(assigned(healthy).contains(&"Alice") && assigned(bad).contains(&"Alice"));
+			(healthy_feed, healthy, bad_feed, bad)
+		});
+		n.ext.execute_with(|| {
+			script(&n.net, &healthy_feed, healthy, |i| ok(&healthy_feed, healthy, i, 7, 5));
+			script(&n.net, &bad_feed, bad, |i| misbehave(&bad_feed, bad, i));
+			Hosting::offchain_worker(System::block_number());
+		});
+		let ratings: HashMap<RequestId, RatingOutcome> =
+			submitted(&n.pool).into_iter().map(|(r, _)| (r.request_id, r.outcome)).collect();
+		assert_eq!(ratings[&bad], expected, "{name}");
+		let RatingOutcome::Normal {
+			latency_ms,
+			bandwidth_bytes_per_sec,
+			bytes,
+			chunks_verified,
+			..
+		} = ratings[&healthy].clone()
+		else {
+			panic!("{name}: the healthy hoster got {:?}", ratings[&healthy])
+		};
+		// Its own figures, to the millisecond: headers at 7 ms, bodies over 5 ms.
+		assert_eq!((latency_ms, chunks_verified), (7, 4), "{name}");
+		assert_eq!(bandwidth_bytes_per_sec, bytes * 1000 / 5, "{name}");
+		// Both ratings went in one batch, which the chain accepts.
+		assert_eq!(batch_sizes(&n.pool), vec![2], "{name}");
+		let call = calls(&n.pool).remove(0);
+		n.ext.execute_with(|| {
+			assert_eq!(submit_call(call), Ok(()), "{name}");
+			for id in [healthy, bad] {
+				assert!(request(id).has_voted(&account("Alice")), "{name}: request {id}");
+			}
+		});
+	}
 }
 
 #[test]

@@ -50,11 +50,12 @@ fn ratings_are_rejected_unless_everything_checks_out() {
 				rate(outsider, id, normal(&feed, "Dave", id, outsider, 50, 1)),
 				Err(not_assigned)
 			);
+			let genesis = Hosting::genesis_hash();
 			// Signed by another key than the attestor's registered one (its account key included).
 			let (rating, _) = signed_rating(a, id, good.clone());
 			for forger in [key_pair("Mallory"), pair(a)] {
 				assert_eq!(
-					submit(rating.clone(), forger.sign(&rating.signing_payload())),
+					submit(rating.clone(), forger.sign(&rating.signing_payload(&genesis))),
 					bad_proof
 				);
 			}
@@ -65,8 +66,22 @@ fn ratings_are_rejected_unless_everything_checks_out() {
 			// A chunk seed not signed by the attestor's key over this request's nonce.
 			let (mut reseeded, _) = signed_rating(a, id, good.clone());
 			reseeded.chunk_seed = key_pair(a).sign(&chunk_seed_payload(&[9; 32]));
-			let sig = key_pair(a).sign(&reseeded.signing_payload());
+			let sig = key_pair(a).sign(&reseeded.signing_payload(&genesis));
 			assert_eq!(submit(reseeded, sig), bad_proof);
+			// A rating signed for another chain: its signature covers that chain's genesis hash.
+			let (rating, _) = signed_rating(a, id, good.clone());
+			let elsewhere =
+				key_pair(a).sign(&rating.signing_payload(&sp_core::H256::repeat_byte(7)));
+			assert_eq!(submit(rating, elsewhere), bad_proof);
+			// A rating of another request that had this id (another fork): it names
+			// another nonce, and is refused however well signed.
+			let (mut replayed, _) = signed_rating(a, id, good.clone());
+			replayed.nonce = [3; 32];
+			let sig = key_pair(a).sign(&replayed.signing_payload(&genesis));
+			assert_eq!(
+				submit(replayed, sig),
+				Err(rejected(crate::ratings::rejection::WRONG_NONCE))
+			);
 			// A contact proof by another key than the hoster's contact key.
 			let RatingOutcome::Normal { contact_proof, inclusion, .. } = good.clone() else {
 				unreachable!()
@@ -315,6 +330,36 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 					HosterStatus::Active
 				);
 			}
+			// A close that leaves the hoster's status alone does not write its
+			// record: that write is refunded.
+			let feed_id = Hosters::<Test>::get(account("Dave")).unwrap().registration_feed;
+			assert_ok!(Hosting::request_performance_benchmark(
+				RuntimeOrigin::signed(account("Eve")),
+				account("Dave"),
+				feed_id
+			));
+			let periodic = NextRequestId::<Test>::get() - 1;
+			next_block();
+			assert_ok!(rate(
+				"Alice",
+				periodic,
+				normal(&feed, "Dave", periodic, "Alice", 70, 900_000)
+			));
+			let bobs = [
+				(periodic, normal(&feed, "Dave", periodic, "Bob", 70, 900_000)),
+				(dave, RatingOutcome::Timeout),
+			];
+			let applied = batch_call("Bob", "Bob", &bobs)
+				.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
+				.expect("a valid batch");
+			let write = <Test as frame_system::Config>::DbWeight::get().writes(1);
+			// The second rating is stale (Dave's registration closed): weighed as one that joined.
+			assert_eq!(
+				applied.actual_weight,
+				Some(W::performance_benchmark_responses(1, 1).saturating_sub(write))
+			);
+			assert!(write.ref_time() > 0);
+			assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
 		});
 }
 
@@ -552,8 +597,11 @@ fn a_round_shares_one_nonce_and_its_chunk_seed_is_verified_once_per_batch() {
 			} = &mut call
 			{
 				ratings[1].chunk_seed = key_pair("Alice").sign(&chunk_seed_payload(&[9; 32]));
-				*signature =
-					key_pair("Alice").sign(&batch_signing_payload(&account("Alice"), ratings));
+				*signature = key_pair("Alice").sign(&batch_signing_payload(
+					&Hosting::genesis_hash(),
+					&account("Alice"),
+					ratings,
+				));
 			}
 			assert_eq!(
 				call.authorize(TransactionSource::External).unwrap(),

@@ -23,6 +23,9 @@ use sp_core::{
 pub(super) enum Reply {
 	/// Headers after `first_byte_ms`, then the body over `body_ms`.
 	Serve { status: u16, body: Vec<u8>, first_byte_ms: u64, body_ms: u64 },
+	/// Headers after `first_byte_ms` with `partial` of a body, then nothing
+	/// more, ever (the connection stays open).
+	Stall { status: u16, partial: Vec<u8>, first_byte_ms: u64 },
 	/// The connection fails at once.
 	Unreachable,
 	/// Nothing ever comes back.
@@ -66,7 +69,9 @@ impl Scripted {
 	}
 	fn ready_at(reply: &Reply, sent: u64) -> Option<u64> {
 		match reply {
-			Reply::Serve { first_byte_ms, .. } => Some(sent + first_byte_ms),
+			Reply::Serve { first_byte_ms, .. } | Reply::Stall { first_byte_ms, .. } => {
+				Some(sent + first_byte_ms)
+			},
 			Reply::Unreachable => Some(sent),
 			Reply::Silent => None,
 		}
@@ -141,7 +146,9 @@ impl Externalities for Scripted {
 			.zip(ready)
 			.map(|(id, ready)| match (&s.requests[id.0 as usize].2, ready) {
 				(Reply::Unreachable, _) => HttpRequestStatus::IoError,
-				(Reply::Serve { status, .. }, Some(r)) if r <= s.now => {
+				(Reply::Serve { status, .. } | Reply::Stall { status, .. }, Some(r))
+					if r <= s.now =>
+				{
 					HttpRequestStatus::Finished(*status)
 				},
 				_ => HttpRequestStatus::DeadlineReached,
@@ -159,8 +166,20 @@ impl Externalities for Scripted {
 	) -> Result<usize, HttpError> {
 		let mut s = self.0.lock().unwrap();
 		let (_, sent, reply, read) = s.requests[id.0 as usize].clone();
-		let Reply::Serve { body, first_byte_ms, body_ms, .. } = reply else {
-			return Err(HttpError::IoError);
+		let (body, first_byte_ms, body_ms) = match reply {
+			Reply::Serve { body, first_byte_ms, body_ms, .. } => (body, first_byte_ms, body_ms),
+			Reply::Stall { partial, first_byte_ms, .. } => {
+				if read < partial.len() && s.now >= sent + first_byte_ms {
+					let n = buffer.len().min(partial.len() - read);
+					buffer[..n].copy_from_slice(&partial[read..read + n]);
+					s.requests[id.0 as usize].3 += n;
+					return Ok(n);
+				}
+				let until = deadline.expect("waiting forever on a stalled body").unix_millis();
+				s.now = s.now.max(until);
+				return Err(HttpError::DeadlineReached);
+			},
+			_ => return Err(HttpError::IoError),
 		};
 		let done = sent + first_byte_ms + body_ms;
 		if s.now < done {
