@@ -59,6 +59,17 @@ enum Command {
 		/// The hoster's chain account (SS58 or 64 hex characters), announced by /hello.
 		#[arg(long, env = "HOSTER_ACCOUNT")]
 		account: Option<String>,
+		/// Most connections open at once; past it new ones are closed at once.
+		/// An attestor's run opens one per chunk it asks for. Keep it below the
+		/// process's file descriptor limit (`ulimit -n`).
+		#[arg(long, env = "HOSTER_MAX_CONNECTIONS", default_value_t = 8192,
+			value_parser = clap::value_parser!(u32).range(1..))]
+		max_connections: u32,
+		/// Seconds a client may take to send a request's headers (also how long
+		/// an idle kept-alive connection stays open).
+		#[arg(long, env = "HOSTER_HEADER_TIMEOUT", default_value_t = 10,
+			value_parser = clap::value_parser!(u64).range(1..=3600))]
+		header_timeout: u64,
 	},
 }
 
@@ -278,8 +289,12 @@ async fn run(cli: Cli) -> Result<()> {
 	match cli.command {
 		Command::Feed(command) => feed(&cli.data, command).await,
 		Command::Chain(args) => chain(&cli.data, args).await,
-		Command::Serve { listen, metrics_listen, account } => {
-			serve(&cli.data, &listen, &metrics_listen, account.as_deref()).await
+		Command::Serve { listen, metrics_listen, account, max_connections, header_timeout } => {
+			let limits = server::ServeLimits {
+				max_connections: max_connections as usize,
+				header_timeout: std::time::Duration::from_secs(header_timeout),
+			};
+			serve(&cli.data, &listen, &metrics_listen, account.as_deref(), limits).await
 		},
 	}
 }
@@ -535,6 +550,7 @@ async fn serve(
 	listen: &str,
 	metrics_listen: &str,
 	account: Option<&str>,
+	limits: server::ServeLimits,
 ) -> Result<()> {
 	let account = match account {
 		Some(account) => Some(parse_account(account).context("--account")?),
@@ -562,7 +578,7 @@ async fn serve(
 	let metrics_server = tokio::spawn(server::serve_metrics(hoster.clone(), metrics, async move {
 		let _ = metrics_stopped.await;
 	}));
-	let served = server::serve(hoster, listener, server::shutdown_signal()).await;
+	let served = server::serve_with(hoster, listener, limits, server::shutdown_signal()).await;
 	let _ = stop_metrics.send(());
 	let _ = metrics_server.await;
 	served?;

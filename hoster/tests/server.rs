@@ -1,8 +1,9 @@
 //! The hoster's HTTP API on a free loopback port: blocks and proofs verify with
 //! hypercore-verify, proofs anchored at an older length verify after growth, the
 //! contact proof binds the challenge, bad input gets the right status, stats
-//! count what was served, many concurrent clients are served, and `feed import`
-//! refuses a hoster that serves a corrupted block.
+//! count what was served (bounded, by what the hoster can trust), many
+//! concurrent clients are served, slow and greedy clients are cut off, and
+//! `feed import` refuses a hoster that serves a corrupted block.
 
 use std::{path::Path, sync::Arc};
 
@@ -10,7 +11,7 @@ use codec::{Decode, DecodeAll};
 use ed25519_dalek::SigningKey;
 use hoster::{
 	import::import,
-	server::{serve, Hoster, Stats},
+	server::{serve_with, Hoster, ServeLimits, Stats},
 	store::{FeedState, JsonState, Store},
 };
 use hypercore_verify::{
@@ -34,6 +35,10 @@ impl Drop for Running {
 }
 
 async fn start(data: &Path) -> Running {
+	start_with(data, ServeLimits::default()).await
+}
+
+async fn start_with(data: &Path, limits: ServeLimits) -> Running {
 	let contact = SigningKey::from_bytes(&[9u8; 32]);
 	let hoster = Hoster::new(data, contact, Some([5u8; 32])).unwrap();
 	let listener = hoster::server::bind("127.0.0.1:0").await.unwrap();
@@ -45,7 +50,7 @@ async fn start(data: &Path) -> Running {
 	tokio::spawn(hoster::server::serve_metrics(hoster.clone(), metrics, async move {
 		let _ = metrics_stopped.await;
 	}));
-	tokio::spawn(serve(hoster.clone(), listener, async move {
+	tokio::spawn(serve_with(hoster.clone(), listener, limits, async move {
 		let _ = stopped.await;
 		let _ = stop_metrics.send(());
 	}));
@@ -231,9 +236,11 @@ async fn stats_count_what_was_served_per_feed_and_per_peer() {
 	assert_eq!(stats["feeds"][&k]["requests"], 5);
 	assert_eq!(stats["feeds"][&k]["blocks"], 4);
 	assert_eq!(stats["feeds"][&k]["bytes"], bytes + 113);
-	assert_eq!(stats["peers"][&attestor]["blocks"], 3);
-	assert_eq!(stats["peers"][&attestor]["bytes"], bytes);
-	assert_eq!(stats["peers"]["127.0.0.1"]["requests"], 2);
+	assert_eq!(stats["attestors"][&attestor]["blocks"], 3);
+	assert_eq!(stats["attestors"][&attestor]["bytes"], bytes);
+	// Peers are counted by address, whatever account a query names.
+	assert_eq!(stats["peers"]["127.0.0.1"]["requests"], 5);
+	assert_eq!(stats["peers"].as_object().unwrap().len(), 1);
 	assert_eq!(get(&format!("{}/metrics", s.url)).await.0, 404, "metrics are not public");
 	let (_, metrics) = get(&format!("{}/metrics", s.metrics_url)).await;
 	let metrics = String::from_utf8(metrics).unwrap();
@@ -242,7 +249,8 @@ async fn stats_count_what_was_served_per_feed_and_per_peer() {
 		"{metrics}"
 	);
 	assert!(
-		metrics.contains(&format!("hoster_uploaded_bytes_total{{peer=\"{attestor}\"}} {bytes}")),
+		metrics
+			.contains(&format!("hoster_uploaded_bytes_total{{attestor=\"{attestor}\"}} {bytes}")),
 		"{metrics}"
 	);
 	let _: Stats = s.hoster.stats();
@@ -342,4 +350,103 @@ async fn a_burst_of_hundreds_of_connections_is_queued_not_dropped() {
 	let queued = connects.join_all().await.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
 	assert_eq!(queued, 600, "connections queued by the listener");
 	drop(listener);
+}
+
+/// Reads from `stream` until the server closes it (or `within` passes);
+/// returns whether it closed.
+async fn closed_within(stream: &mut tokio::net::TcpStream, within: std::time::Duration) -> bool {
+	use tokio::io::AsyncReadExt;
+	let mut buf = [0u8; 1024];
+	let read = async {
+		loop {
+			match stream.read(&mut buf).await {
+				Ok(0) | Err(_) => return,
+				Ok(_) => {},
+			}
+		}
+	};
+	tokio::time::timeout(within, read).await.is_ok()
+}
+
+#[tokio::test]
+async fn slow_and_idle_clients_are_disconnected_after_the_header_timeout() {
+	use tokio::io::AsyncWriteExt;
+	let dir = tempfile::tempdir().unwrap();
+	let key = make_feed(dir.path(), KeyMode::Compat, 2);
+	let limits =
+		ServeLimits { header_timeout: std::time::Duration::from_millis(300), ..Default::default() };
+	let s = start_with(dir.path(), limits).await;
+	let addr = s.url.trim_start_matches("http://").to_string();
+	// A slow loris: half a request's headers, then nothing.
+	let mut loris = tokio::net::TcpStream::connect(&addr).await.unwrap();
+	loris.write_all(b"GET /feeds HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+	// A client that connects and says nothing.
+	let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+	let started = std::time::Instant::now();
+	assert!(closed_within(&mut loris, std::time::Duration::from_secs(5)).await);
+	assert!(closed_within(&mut idle, std::time::Duration::from_secs(5)).await);
+	assert!(started.elapsed() >= std::time::Duration::from_millis(250), "not before the timeout");
+	// Everyone else is served as before.
+	assert_eq!(get(&format!("{}/feeds/{}/blocks/1", s.url, hex::encode(key))).await.0, 200);
+}
+
+#[tokio::test]
+async fn past_the_connection_limit_new_connections_are_closed_and_the_rest_served() {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let dir = tempfile::tempdir().unwrap();
+	make_feed(dir.path(), KeyMode::Compat, 2);
+	let s = start_with(dir.path(), ServeLimits { max_connections: 2, ..Default::default() }).await;
+	let addr = s.url.trim_start_matches("http://").to_string();
+	// Two connections hold the limit (each answered once, then kept alive).
+	let mut held = Vec::new();
+	for _ in 0..2 {
+		let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+		c.write_all(b"GET /feeds HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+		let mut buf = [0u8; 12];
+		c.read_exact(&mut buf).await.unwrap();
+		assert_eq!(&buf, b"HTTP/1.1 200");
+		held.push(c);
+	}
+	// A third is closed without an answer.
+	let mut third = tokio::net::TcpStream::connect(&addr).await.unwrap();
+	let _ = third.write_all(b"GET /feeds HTTP/1.1\r\nHost: x\r\n\r\n").await;
+	let mut buf = Vec::new();
+	let _ = third.read_to_end(&mut buf).await;
+	assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
+	// Once one leaves, a newcomer is served.
+	drop(held.pop());
+	let mut served = false;
+	for _ in 0..50 {
+		tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+		if reqwest::get(format!("{}/feeds", s.url)).await.is_ok_and(|r| r.status() == 200) {
+			served = true;
+			break;
+		}
+	}
+	assert!(served, "a connection is served once there is room");
+}
+
+#[tokio::test]
+async fn accounts_named_in_queries_do_not_grow_the_statistics() {
+	let dir = tempfile::tempdir().unwrap();
+	let key = make_feed(dir.path(), KeyMode::Compat, 2);
+	let s = start(dir.path()).await;
+	let k = hex::encode(key);
+	let nonce = hex::encode([1u8; 32]);
+	let client = reqwest::Client::new();
+	let many = hoster::server::stats::MAX_TRACKED + 50;
+	for i in 0..many {
+		let mut attestor = [0u8; 32];
+		attestor[..8].copy_from_slice(&(i as u64).to_le_bytes());
+		let url = format!(
+			"{}/feeds/{k}/blocks/1?request={i}&nonce={nonce}&attestor={}",
+			s.url,
+			hex::encode(attestor)
+		);
+		assert_eq!(client.get(url).send().await.unwrap().status(), 200);
+	}
+	let stats = s.hoster.stats();
+	assert_eq!(stats.attestors.len(), hoster::server::stats::MAX_TRACKED);
+	assert_eq!(stats.peers.len(), 1, "one peer address, whatever the queries say");
+	assert_eq!(stats.peers["127.0.0.1"].requests, many as u64);
 }

@@ -6,7 +6,7 @@
 //! | `GET /feeds/{key}` | the feed's signed state (JSON) |
 //! | `GET /feeds` | keys of the hosted feeds (JSON) |
 //! | `GET /hello` | the hosting extension's greeting: account, contact key, feeds, signed (JSON) |
-//! | `GET /stats` | uploaded blocks and bytes, request counts, per feed and per peer (JSON) |
+//! | `GET /stats` | uploaded blocks and bytes, request counts, per feed, per peer address and per attestor vouched for (JSON, bounded: [`stats`]) |
 //!
 //! `GET /metrics`, the same figures in Prometheus text format, is served on a
 //! listener of its own ([`Hoster::metrics_router`], [`serve_metrics`];
@@ -24,7 +24,7 @@
 //! that grew), on a blocking thread.
 
 mod error;
-mod stats;
+pub mod stats;
 
 use std::{
 	collections::HashMap,
@@ -139,11 +139,11 @@ impl Hoster {
 		keys
 	}
 
-	fn count(&self, feed: &str, peer: &str, blocks: u64, bytes: u64) {
+	fn count(&self, feed: &str, ip: &str, attestor: Option<&str>, blocks: u64, bytes: u64) {
 		self.stats
 			.lock()
 			.unwrap_or_else(PoisonError::into_inner)
-			.count(feed, peer, blocks, bytes);
+			.count(feed, ip, attestor, blocks, bytes);
 	}
 
 	/// A snapshot of the statistics.
@@ -220,13 +220,11 @@ async fn block(
 	let query = parse_block_query(query.as_deref().unwrap_or(""))?;
 	let feed = hoster.feed(&key).ok_or(ApiError::UnknownFeed)?;
 	let key_hex = hex::encode(key);
-	let peer = query
-		.challenge
-		.map_or_else(|| remote.ip().to_string(), |c| hex::encode(c.attestor));
+	let ip = remote.ip().to_string();
 	let stored = feed.state().length;
 	let length = query.length.unwrap_or(stored);
 	let proof = feed.proof(index, length).map_err(|e| {
-		hoster.count(&key_hex, &peer, 0, 0);
+		hoster.count(&key_hex, &ip, None, 0, 0);
 		ApiError::serving(e, index, length, stored)
 	})?;
 	// The leaf hash is stored in the tree: the contact proof costs no re-hash of the block.
@@ -240,7 +238,12 @@ async fn block(
 		},
 		None => None,
 	};
-	hoster.count(&key_hex, &peer, 1, proof.value.len() as u64);
+	// The attestor a query names counts only once a contact proof vouches for the exchange.
+	let attestor = query
+		.challenge
+		.filter(|_| contact_signature.is_some())
+		.map(|c| hex::encode(c.attestor));
+	hoster.count(&key_hex, &ip, attestor.as_deref(), 1, proof.value.len() as u64);
 	let body = ServedBlock { proof, contact_signature }.encode();
 	Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response())
 }
@@ -344,11 +347,46 @@ pub async fn shutdown_signal() {
 	}
 }
 
-/// Serves until the listener fails or `shutdown` resolves (e.g. [`shutdown_signal`]);
-/// reloads the feeds every [`REFRESH_EVERY`] on a blocking thread.
+/// What one client may hold of [`serve_with`]: connections and time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServeLimits {
+	/// Most connections open at once. Past it a new connection is closed as
+	/// soon as it is accepted, so the ones being served keep their memory and
+	/// file descriptors. An attestor's run opens one per chunk it asks for.
+	pub max_connections: usize,
+	/// Longest a client may take to send a request's headers, counted from
+	/// when the server waits for them (a new connection, or one kept alive
+	/// after an answer): a slow-loris or idle client is disconnected then.
+	pub header_timeout: Duration,
+}
+
+impl Default for ServeLimits {
+	/// 8,192 connections, 10 s for headers.
+	fn default() -> Self {
+		Self { max_connections: 8192, header_timeout: Duration::from_secs(10) }
+	}
+}
+
+/// Longest [`serve_with`] lets the answers in flight finish once it stops.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// [`serve_with`] with the default [`ServeLimits`].
 pub async fn serve(
 	hoster: Arc<Hoster>,
 	listener: tokio::net::TcpListener,
+	shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+	serve_with(hoster, listener, ServeLimits::default(), shutdown).await
+}
+
+/// Serves until `shutdown` resolves (e.g. [`shutdown_signal`]), within
+/// `limits`; reloads the feeds every [`REFRESH_EVERY`] on a blocking thread.
+/// On shutdown it stops accepting, lets the answers in flight finish (for at
+/// most [`SHUTDOWN_GRACE`]) and returns.
+pub async fn serve_with(
+	hoster: Arc<Hoster>,
+	listener: tokio::net::TcpListener,
+	limits: ServeLimits,
 	shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
 	let refresher = {
@@ -364,10 +402,79 @@ pub async fn serve(
 			}
 		})
 	};
-	let app = hoster.router().into_make_service_with_connect_info::<SocketAddr>();
-	let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+	let router = hoster.router();
+	let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+	let (closing, closing_seen) = tokio::sync::watch::channel(false);
+	let mut shutdown = std::pin::pin!(shutdown);
+	loop {
+		let (stream, remote) = tokio::select! {
+			accepted = listener.accept() => match accepted {
+				Ok(connection) => connection,
+				Err(e) => {
+					// Out of file descriptors, or a connection reset before it was
+					// accepted: keep serving the others.
+					tracing::warn!("accepting a connection failed: {e}");
+					tokio::time::sleep(Duration::from_millis(50)).await;
+					continue;
+				},
+			},
+			() = &mut shutdown => break,
+		};
+		let Ok(slot) = slots.clone().try_acquire_owned() else {
+			tracing::debug!(
+				target: ACCESS_LOG,
+				"connection from {remote} closed: {} open already",
+				limits.max_connections
+			);
+			continue;
+		};
+		tokio::spawn(serve_connection(
+			router.clone(),
+			stream,
+			remote,
+			limits.header_timeout,
+			closing_seen.clone(),
+			slot,
+		));
+	}
+	let _ = closing.send(true);
+	let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+	let _ = tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all)).await;
 	refresher.abort();
-	result
+	Ok(())
+}
+
+/// Serves one HTTP/1.1 connection (keep-alive) with the routes, the peer's
+/// address as [`ConnectInfo`], and the header timeout; on `closing` it
+/// finishes the answer in flight and closes. `_slot` is its place in the
+/// connection limit, given back when it ends.
+async fn serve_connection(
+	router: Router,
+	stream: tokio::net::TcpStream,
+	remote: SocketAddr,
+	header_timeout: Duration,
+	mut closing: tokio::sync::watch::Receiver<bool>,
+	_slot: tokio::sync::OwnedSemaphorePermit,
+) {
+	let service =
+		hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+			let mut request = request.map(axum::body::Body::new);
+			request.extensions_mut().insert(ConnectInfo(remote));
+			tower::ServiceExt::oneshot(router.clone(), request)
+		});
+	let mut builder = hyper::server::conn::http1::Builder::new();
+	builder
+		.timer(hyper_util::rt::TokioTimer::new())
+		.header_read_timeout(header_timeout);
+	let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+	let mut connection = std::pin::pin!(connection);
+	tokio::select! {
+		_ = connection.as_mut() => {},
+		_ = closing.changed() => {
+			connection.as_mut().graceful_shutdown();
+			let _ = connection.as_mut().await;
+		},
+	}
 }
 
 /// Serves [`Hoster::metrics_router`] on `listener` until it fails or `shutdown` resolves.

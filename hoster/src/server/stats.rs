@@ -1,11 +1,21 @@
-//! Traffic statistics of the HTTP API, per feed and per peer (`GET /stats`),
-//! and their Prometheus text form (`GET /metrics`).
+//! Traffic statistics of the HTTP API, per feed, per peer and per attestor
+//! (`GET /stats`), and their Prometheus text form (`GET /metrics`).
+//!
+//! Only what the hoster can trust keys them, and every map is bounded:
+//! peers by the TCP peer's IP address, attestors by the account a contact
+//! proof was signed for (a query may name any account; it counts only once
+//! the hoster vouched for the exchange with its signature). Each of the two
+//! keeps the [`MAX_TRACKED`] most recently seen; the least recently seen
+//! gives way. Feeds are the hoster's own.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// Per feed or per peer traffic.
+/// Most peers, and most attestors, the statistics keep.
+pub const MAX_TRACKED: usize = 256;
+
+/// Per feed, peer or attestor traffic.
 #[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Traffic {
 	/// Requests answered (any status).
@@ -16,26 +26,63 @@ pub struct Traffic {
 	pub bytes: u64,
 }
 
-/// Traffic statistics, per feed and per peer.
+impl Traffic {
+	fn add(&mut self, blocks: u64, bytes: u64) {
+		self.requests += 1;
+		self.blocks += blocks;
+		self.bytes += bytes;
+	}
+}
+
+/// Traffic statistics, per feed, per peer and per attestor.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Stats {
 	/// By feed key (hex).
 	pub feeds: BTreeMap<String, Traffic>,
-	/// By peer: the attestor account (hex) when the request names one, else the remote address.
+	/// By the peer's IP address: the [`MAX_TRACKED`] most recently seen.
 	pub peers: BTreeMap<String, Traffic>,
+	/// By attestor account (hex), for requests answered with a contact proof:
+	/// the [`MAX_TRACKED`] most recently seen.
+	pub attestors: BTreeMap<String, Traffic>,
+	/// When each peer and attestor was last counted, in counts.
+	#[serde(skip)]
+	seen: BTreeMap<(bool, String), u64>,
+	/// Requests counted so far.
+	#[serde(skip)]
+	clock: u64,
 }
 
 impl Stats {
-	/// Counts one answered request for `feed` from `peer` that uploaded `blocks` blocks of `bytes` bytes.
-	pub fn count(&mut self, feed: &str, peer: &str, blocks: u64, bytes: u64) {
-		for traffic in [
-			self.feeds.entry(feed.to_string()).or_default(),
-			self.peers.entry(peer.to_string()).or_default(),
-		] {
-			traffic.requests += 1;
-			traffic.blocks += blocks;
-			traffic.bytes += bytes;
+	/// Counts one answered request for `feed` from the peer at `ip` that
+	/// uploaded `blocks` blocks of `bytes` bytes; `attestor` when a contact
+	/// proof was signed for it.
+	pub fn count(&mut self, feed: &str, ip: &str, attestor: Option<&str>, blocks: u64, bytes: u64) {
+		self.clock += 1;
+		self.feeds.entry(feed.to_string()).or_default().add(blocks, bytes);
+		self.bump(false, ip, blocks, bytes);
+		if let Some(attestor) = attestor {
+			self.bump(true, attestor, blocks, bytes);
 		}
+	}
+
+	/// Adds to the traffic of a peer (`attestor == false`) or an attestor,
+	/// making room by evicting the least recently seen one.
+	fn bump(&mut self, attestor: bool, who: &str, blocks: u64, bytes: u64) {
+		let map = if attestor { &mut self.attestors } else { &mut self.peers };
+		if !map.contains_key(who) && map.len() >= MAX_TRACKED {
+			let oldest = self
+				.seen
+				.iter()
+				.filter(|((kind, _), _)| *kind == attestor)
+				.min_by_key(|(_, at)| **at)
+				.map(|((_, name), _)| name.clone());
+			if let Some(oldest) = oldest {
+				map.remove(&oldest);
+				self.seen.remove(&(attestor, oldest));
+			}
+		}
+		map.entry(who.to_string()).or_default().add(blocks, bytes);
+		self.seen.insert((attestor, who.to_string()), self.clock);
 	}
 }
 
@@ -52,11 +99,12 @@ pub fn prometheus(stats: &Stats) -> String {
 		("hoster_uploaded_bytes_total", "Block bytes uploaded.", |t: &Traffic| t.bytes),
 	] {
 		out.push_str(&format!("# HELP {metric} {help}\n# TYPE {metric} counter\n"));
-		for (feed, traffic) in &stats.feeds {
-			out.push_str(&format!("{metric}{{feed=\"{feed}\"}} {}\n", pick(traffic)));
-		}
-		for (peer, traffic) in &stats.peers {
-			out.push_str(&format!("{metric}{{peer=\"{peer}\"}} {}\n", pick(traffic)));
+		for (label, map) in
+			[("feed", &stats.feeds), ("peer", &stats.peers), ("attestor", &stats.attestors)]
+		{
+			for (name, traffic) in map {
+				out.push_str(&format!("{metric}{{{label}=\"{name}\"}} {}\n", pick(traffic)));
+			}
 		}
 	}
 	out
@@ -67,27 +115,53 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn a_request_counts_for_its_feed_and_its_peer() {
+	fn a_request_counts_for_its_feed_its_peer_and_a_vouched_attestor() {
 		let mut stats = Stats::default();
-		stats.count("f", "p", 1, 100);
-		stats.count("f", "q", 0, 0);
+		stats.count("f", "p", Some("a"), 1, 100);
+		stats.count("f", "q", None, 0, 0);
 		assert_eq!(stats.feeds["f"], Traffic { requests: 2, blocks: 1, bytes: 100 });
 		assert_eq!(stats.peers["p"], Traffic { requests: 1, blocks: 1, bytes: 100 });
 		assert_eq!(stats.peers["q"], Traffic { requests: 1, blocks: 0, bytes: 0 });
+		assert_eq!(stats.attestors["a"], Traffic { requests: 1, blocks: 1, bytes: 100 });
+		assert_eq!(stats.attestors.len(), 1);
 	}
 
 	#[test]
-	fn prometheus_text_has_every_counter_by_feed_and_by_peer() {
+	fn peers_and_attestors_are_bounded_and_the_least_recently_seen_gives_way() {
 		let mut stats = Stats::default();
-		stats.count("ab", "127.0.0.1", 1, 7);
+		stats.count("f", "kept", Some("kept"), 1, 1);
+		for i in 0..10 * MAX_TRACKED {
+			let name = format!("x{i}");
+			stats.count("f", &name, Some(&name), 1, 1);
+			// A regular stays the most recently seen.
+			if i % (MAX_TRACKED / 2) == 0 {
+				stats.count("f", "kept", Some("kept"), 1, 1);
+			}
+		}
+		assert_eq!(stats.peers.len(), MAX_TRACKED);
+		assert_eq!(stats.attestors.len(), MAX_TRACKED);
+		assert_eq!(stats.seen.len(), 2 * MAX_TRACKED);
+		assert!(stats.peers.contains_key("kept") && stats.attestors.contains_key("kept"));
+		let last = format!("x{}", 10 * MAX_TRACKED - 1);
+		assert!(stats.peers.contains_key(&last));
+		assert!(!stats.peers.contains_key("x0"));
+		assert_eq!(stats.feeds["f"].requests, 1 + 10 * MAX_TRACKED as u64 + 20);
+	}
+
+	#[test]
+	fn prometheus_text_has_every_counter_by_feed_peer_and_attestor() {
+		let mut stats = Stats::default();
+		stats.count("ab", "127.0.0.1", Some("cd"), 1, 7);
 		let text = prometheus(&stats);
 		let header = "# HELP hoster_requests_total Block requests answered.\n# TYPE hoster_requests_total counter\n";
 		assert!(text.starts_with(header), "{text}");
 		for line in [
 			"hoster_requests_total{feed=\"ab\"} 1",
 			"hoster_requests_total{peer=\"127.0.0.1\"} 1",
+			"hoster_requests_total{attestor=\"cd\"} 1",
 			"hoster_uploaded_blocks_total{feed=\"ab\"} 1",
 			"hoster_uploaded_bytes_total{peer=\"127.0.0.1\"} 7",
+			"hoster_uploaded_bytes_total{attestor=\"cd\"} 7",
 		] {
 			assert!(text.lines().any(|l| l == line), "{line} in {text}");
 		}
