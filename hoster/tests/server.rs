@@ -450,3 +450,126 @@ async fn accounts_named_in_queries_do_not_grow_the_statistics() {
 	assert_eq!(stats.peers.len(), 1, "one peer address, whatever the queries say");
 	assert_eq!(stats.peers["127.0.0.1"].requests, many as u64);
 }
+
+/// How [`proxy`] spoils the block answers of the hoster behind it.
+#[derive(Clone, Copy)]
+enum Fault {
+	/// Each block's first request gets a 503.
+	FirstAttemptFails,
+	/// Every block answer is a byte longer than any valid one.
+	Huge,
+	/// Block answers never come.
+	Stall,
+}
+
+/// A server in front of the hoster at `upstream` that passes the feed state
+/// through and spoils block answers with `fault`; returns its base URL and
+/// the number of block requests per path it received.
+async fn proxy(
+	upstream: String,
+	fault: Fault,
+) -> (String, Arc<std::sync::Mutex<std::collections::HashMap<String, u32>>>) {
+	use axum::{extract::Request, response::IntoResponse};
+	let seen: Arc<std::sync::Mutex<std::collections::HashMap<String, u32>>> = Default::default();
+	let counts = seen.clone();
+	let app = axum::Router::new().fallback(move |request: Request| {
+		let upstream = upstream.clone();
+		let seen = seen.clone();
+		async move {
+			let path = request.uri().path().to_string();
+			let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+			if path.contains("/blocks/") {
+				let attempt = {
+					let mut seen = seen.lock().unwrap();
+					let n = seen.entry(path.clone()).or_default();
+					*n += 1;
+					*n
+				};
+				match fault {
+					Fault::FirstAttemptFails if attempt == 1 => {
+						return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy")
+							.into_response()
+					},
+					Fault::Huge => {
+						return vec![0u8; hoster::import::MAX_BLOCK_ANSWER_BYTES + 1]
+							.into_response()
+					},
+					Fault::Stall => {
+						tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+					},
+					_ => {},
+				}
+			}
+			let answer = reqwest::get(format!("{upstream}{path}{query}")).await.unwrap();
+			let status = axum::http::StatusCode::from_u16(answer.status().as_u16()).unwrap();
+			(status, answer.bytes().await.unwrap().to_vec()).into_response()
+		}
+	});
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let url = format!("http://{}", listener.local_addr().unwrap());
+	tokio::spawn(async move { axum::serve(listener, app).await });
+	(url, counts)
+}
+
+#[tokio::test]
+async fn import_tries_a_failed_block_again_and_fetches_in_parallel() {
+	use hoster::import::{import_with, ImportOptions};
+	let source = tempfile::tempdir().unwrap();
+	let key = make_feed(source.path(), KeyMode::Compat, 40);
+	let s = start(source.path()).await;
+	let (url, seen) = proxy(s.url.clone(), Fault::FirstAttemptFails).await;
+	let target = tempfile::tempdir().unwrap();
+	let store = Store::open(target.path()).unwrap();
+	let options =
+		ImportOptions { backoff: std::time::Duration::from_millis(5), ..Default::default() };
+	let mut reported = Vec::new();
+	let copied = import_with(&store, &url, &key, options, |done, _| reported.push(done))
+		.await
+		.unwrap();
+	assert_eq!(copied.length, 40);
+	// Every block failed once and was asked again; progress came in order.
+	let seen = seen.lock().unwrap();
+	assert_eq!(seen.len(), 40);
+	assert!(seen.values().all(|n| *n == 2), "{seen:?}");
+	assert_eq!(reported, (1..=40).collect::<Vec<u64>>());
+	let copy = store.feed(&key).unwrap().unwrap();
+	let original = Store::open(source.path()).unwrap().feed(&key).unwrap().unwrap();
+	for i in 0..40 {
+		assert_eq!(copy.block(i).unwrap(), original.block(i).unwrap());
+	}
+}
+
+#[tokio::test]
+async fn import_refuses_oversized_and_stalled_answers_and_keeps_nothing() {
+	use hoster::import::{import_with, ImportError, ImportOptions};
+	let source = tempfile::tempdir().unwrap();
+	let key = make_feed(source.path(), KeyMode::Compat, 5);
+	let s = start(source.path()).await;
+
+	let (url, _) = proxy(s.url.clone(), Fault::Huge).await;
+	let target = tempfile::tempdir().unwrap();
+	let store = Store::open(target.path()).unwrap();
+	let err = import_with(&store, &url, &key, ImportOptions::default(), |_, _| {})
+		.await
+		.unwrap_err();
+	assert!(matches!(err, ImportError::TooLarge { .. }), "{err:#}");
+	assert!(store.keys().unwrap().is_empty(), "nothing is kept");
+
+	let (url, seen) = proxy(s.url.clone(), Fault::Stall).await;
+	let options = ImportOptions {
+		timeout: std::time::Duration::from_millis(300),
+		retries: 1,
+		backoff: std::time::Duration::from_millis(10),
+		parallel: 2,
+	};
+	let started = std::time::Instant::now();
+	let err = import_with(&store, &url, &key, options, |_, _| {}).await.unwrap_err();
+	assert!(
+		matches!(err, ImportError::Unreachable { .. } | ImportError::Unreadable { .. }),
+		"{err:#}"
+	);
+	assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+	// Each stalled block was tried twice (one retry), no more.
+	assert!(seen.lock().unwrap().values().all(|n| *n <= 2));
+	assert!(store.keys().unwrap().is_empty(), "nothing is kept");
+}
