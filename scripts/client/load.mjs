@@ -47,31 +47,6 @@ const send = () => {
   }
 }
 
-const start = (await api.rpc.chain.getHeader()).number.toNumber() + 1
-const stopAt = Date.now() + seconds * 1000
-let last = start - 1
-await new Promise((resolve) => {
-  let unsubscribe = () => {}
-  api.rpc.chain.subscribeNewHeads((header) => {
-    const n = header.number.toNumber()
-    if (Date.now() >= stopAt) {
-      unsubscribe()
-      resolve()
-      return
-    }
-    if (n > last) {
-      last = n
-      send()
-    }
-  }).then((u) => { unsubscribe = u })
-})
-const end = (await api.rpc.chain.getHeader()).number.toNumber()
-// Let the last requests be drawn, rated and closed (the window is 10 blocks).
-const settleUntil = end + 14
-while ((await api.rpc.chain.getHeader()).number.toNumber() < settleUntil) {
-  await new Promise((resolve) => setTimeout(resolve, 1000))
-}
-
 const requestedPerBlock = []
 const ratingsPerBlock = []
 const times = []
@@ -86,7 +61,10 @@ let disagreements = 0
 let shown = 0
 const measured = new Map()
 const failures = new Map()
-for (let n = start; n <= settleUntil; n++) {
+// One block's events, read while the block's state is still kept (a dev node
+// prunes state older than 256 blocks, so a long run is read as it goes).
+let end = Infinity
+async function tally(n) {
   const state = await api.at(await api.rpc.chain.getBlockHash(n))
   const [events, now] = await Promise.all([state.query.system.events(), state.query.timestamp.now()])
   if (n <= end) times.push(now.toNumber())
@@ -128,6 +106,43 @@ for (let n = start; n <= settleUntil; n++) {
   ratingsPerBlock.push(ratings)
   if (process.env.LOAD_VERBOSE) console.log(`block ${n} requested ${requested} ratings ${ratings} closed ${closedHere} events ${events.length}`)
 }
+let tallied = 0
+let tallying = Promise.resolve()
+const tallyThrough = (n) => {
+  tallying = tallying.then(async () => {
+    while (tallied < n) await tally(++tallied)
+  })
+  return tallying
+}
+
+const start = (await api.rpc.chain.getHeader()).number.toNumber() + 1
+tallied = start - 1
+const stopAt = Date.now() + seconds * 1000
+let last = start - 1
+await new Promise((resolve) => {
+  let unsubscribe = () => {}
+  api.rpc.chain.subscribeNewHeads((header) => {
+    const n = header.number.toNumber()
+    if (Date.now() >= stopAt) {
+      unsubscribe()
+      resolve()
+      return
+    }
+    if (n > last) {
+      last = n
+      send()
+      tallyThrough(n - 1)
+    }
+  }).then((u) => { unsubscribe = u })
+})
+end = (await api.rpc.chain.getHeader()).number.toNumber()
+// Let the last requests be drawn, rated and closed (the window is 10 blocks).
+const settleUntil = end + 14
+while ((await api.rpc.chain.getHeader()).number.toNumber() < settleUntil) {
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+}
+await tallyThrough(settleUntil)
+
 const gaps = times.slice(1).map((t, i) => t - times[i])
 const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0)
 console.log(`blocks ${end - start + 1} from ${start} to ${end}`)
