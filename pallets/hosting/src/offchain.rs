@@ -453,6 +453,8 @@ fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
 			buffered = buffered.saturating_sub(before).saturating_add(f.body.len());
 		}
 
+		// Verifying settles only whole bodies: what is in flight stays so meanwhile.
+		let others_in_flight = fetches.iter().any(Fetch::is_in_flight);
 		let turn_ends = sp_io::offchain::timestamp().add(Duration::from_millis(BODY_TURN_MS));
 		let mut whole: Vec<usize> = (0..fetches.len()).filter(|&i| fetches[i].is_whole()).collect();
 		whole.sort_by_key(|&i| fetches[i].done);
@@ -461,7 +463,6 @@ fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
 			let fate = f.judge(&jobs[f.job]);
 			f.settle(fate);
 			progressed = true;
-			let others_in_flight = fetches.iter().any(|f| f.is_in_flight() && f.done.is_none());
 			if others_in_flight && sp_io::offchain::timestamp() >= turn_ends {
 				break;
 			}

@@ -67,10 +67,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	fn publish_feed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `76`
+		//  Measured:  `96`
 		//  Estimated: `3517`
-		// Minimum execution time: 79_148_000 picoseconds.
-		Weight::from_parts(85_339_000, 0)
+		// Minimum execution time: 80_910_000 picoseconds.
+		Weight::from_parts(88_325_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -79,16 +79,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	fn update_feed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `479`
+		//  Measured:  `499`
 		//  Estimated: `7441`
-		// Minimum execution time: 79_709_000 picoseconds.
-		Weight::from_parts(84_217_000, 0)
+		// Minimum execution time: 80_360_000 picoseconds.
+		Weight::from_parts(87_173_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::AllowLocalEndpoints` (r:1 w:0)
+	/// Proof: `Hosting::AllowLocalEndpoints` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:1 w:0)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hostings` (r:1 w:1)
@@ -110,18 +112,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 64]`.
 	fn register_hoster(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `795 + a * (44 ±0)`
+		//  Measured:  `815 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 73_287_000 picoseconds.
-		Weight::from_parts(84_715_180, 0)
+		// Minimum execution time: 80_841_000 picoseconds.
+		Weight::from_parts(95_200_680, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 26_576
-			.saturating_add(Weight::from_parts(497_793, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+			// Standard Error: 39_259
+			.saturating_add(Weight::from_parts(527_171, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::AllowLocalEndpoints` (r:1 w:0)
+	/// Proof: `Hosting::AllowLocalEndpoints` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:1 w:0)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
@@ -137,14 +141,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 64]`.
 	fn update_registration(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1067 + a * (44 ±0)`
+		//  Measured:  `1197 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 57_227_000 picoseconds.
-		Weight::from_parts(67_754_269, 0)
+		// Minimum execution time: 65_833_000 picoseconds.
+		Weight::from_parts(75_123_638, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 27_871
-			.saturating_add(Weight::from_parts(495_346, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+			// Standard Error: 64_979
+			.saturating_add(Weight::from_parts(668_585, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
@@ -160,13 +164,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `h` is `[1, 256]`.
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `629 + h * (62 ±0)`
-		//  Estimated: `6076 + h * (2543 ±11)`
-		// Minimum execution time: 67_997_000 picoseconds.
-		Weight::from_parts(18_974_684, 0)
+		//  Measured:  `731 + h * (62 ±0)`
+		//  Estimated: `6076 + h * (2543 ±0)`
+		// Minimum execution time: 69_049_000 picoseconds.
+		Weight::from_parts(22_714_206, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 69_447
-			.saturating_add(Weight::from_parts(20_666_051, 0).saturating_mul(h.into()))
+			// Standard Error: 120_558
+			.saturating_add(Weight::from_parts(20_795_331, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -183,10 +187,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	fn register_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4139`
+		//  Measured:  `4192`
 		//  Estimated: `5647`
-		// Minimum execution time: 190_064_000 picoseconds.
-		Weight::from_parts(204_081_000, 0)
+		// Minimum execution time: 189_354_000 picoseconds.
+		Weight::from_parts(199_693_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -197,10 +201,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn unregister_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3670`
+		//  Measured:  `3690`
 		//  Estimated: `5647`
-		// Minimum execution time: 58_269_000 picoseconds.
-		Weight::from_parts(71_313_000, 0)
+		// Minimum execution time: 68_087_000 picoseconds.
+		Weight::from_parts(73_196_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -213,10 +217,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::AttestorKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn withdraw_attestor_bond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `527`
+		//  Measured:  `547`
 		//  Estimated: `3644`
-		// Minimum execution time: 72_555_000 picoseconds.
-		Weight::from_parts(75_771_000, 0)
+		// Minimum execution time: 72_525_000 picoseconds.
+		Weight::from_parts(76_042_000, 0)
 			.saturating_add(Weight::from_parts(0, 3644))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -229,10 +233,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn resume_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3785`
+		//  Measured:  `3805`
 		//  Estimated: `5647`
-		// Minimum execution time: 116_167_000 picoseconds.
-		Weight::from_parts(133_329_000, 0)
+		// Minimum execution time: 118_651_000 picoseconds.
+		Weight::from_parts(129_792_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -249,10 +253,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn offer_hosting() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `592`
+		//  Measured:  `695`
 		//  Estimated: `7441`
-		// Minimum execution time: 47_608_000 picoseconds.
-		Weight::from_parts(52_188_000, 0)
+		// Minimum execution time: 47_909_000 picoseconds.
+		Weight::from_parts(51_756_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -267,10 +271,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	fn stop_hosting() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `657`
+		//  Measured:  `759`
 		//  Estimated: `6076`
-		// Minimum execution time: 50_685_000 picoseconds.
-		Weight::from_parts(54_151_000, 0)
+		// Minimum execution time: 51_697_000 picoseconds.
+		Weight::from_parts(55_363_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -296,11 +300,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1019 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 51_045_000 picoseconds.
-		Weight::from_parts(57_736_036, 0)
+		// Minimum execution time: 51_536_000 picoseconds.
+		Weight::from_parts(59_419_473, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 23_955
-			.saturating_add(Weight::from_parts(596_458, 0).saturating_mul(a.into()))
+			// Standard Error: 35_047
+			.saturating_add(Weight::from_parts(584_487, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -314,10 +318,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1353`
+		//  Measured:  `1456`
 		//  Estimated: `8952`
-		// Minimum execution time: 82_053_000 picoseconds.
-		Weight::from_parts(89_617_000, 0)
+		// Minimum execution time: 83_546_000 picoseconds.
+		Weight::from_parts(94_325_000, 0)
 			.saturating_add(Weight::from_parts(0, 8952))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -326,14 +330,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `923`
+		//  Measured:  `997`
 		//  Estimated: `3888`
-		// Minimum execution time: 217_045_000 picoseconds.
-		Weight::from_parts(223_216_000, 0)
+		// Minimum execution time: 215_572_000 picoseconds.
+		Weight::from_parts(223_948_000, 0)
 			.saturating_add(Weight::from_parts(0, 3888))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:128)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
@@ -351,15 +357,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[0, 64]`.
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `50 + c * (563 ±0) + n * (304 ±0)`
-		//  Estimated: `7758 + c * (3830 ±0) + n * (2898 ±0)`
-		// Minimum execution time: 817_054_000 picoseconds.
-		Weight::from_parts(2_789_096, 0)
+		//  Measured:  `70 + c * (646 ±0) + n * (304 ±0)`
+		//  Estimated: `7758 + c * (3830 ±7) + n * (2898 ±7)`
+		// Minimum execution time: 783_622_000 picoseconds.
+		Weight::from_parts(806_243_000, 0)
 			.saturating_add(Weight::from_parts(0, 7758))
-			// Standard Error: 423_834
-			.saturating_add(Weight::from_parts(14_221_325, 0).saturating_mul(n.into()))
-			// Standard Error: 423_834
-			.saturating_add(Weight::from_parts(48_294_247, 0).saturating_mul(c.into()))
+			// Standard Error: 845_054
+			.saturating_add(Weight::from_parts(6_320_970, 0).saturating_mul(n.into()))
+			// Standard Error: 845_054
+			.saturating_add(Weight::from_parts(43_363_164, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -371,22 +377,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:0)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	/// The range of component `s` is `[0, 64]`.
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `575 + n * (357 ±0) + s * (357 ±0)`
+		//  Measured:  `649 + n * (357 ±0) + s * (357 ±0)`
 		//  Estimated: `3644 + n * (2898 ±0) + s * (2898 ±0)`
-		// Minimum execution time: 6_353_150_000 picoseconds.
-		Weight::from_parts(175_808_576, 0)
+		// Minimum execution time: 6_341_909_000 picoseconds.
+		Weight::from_parts(6_446_985_000, 0)
 			.saturating_add(Weight::from_parts(0, 3644))
-			// Standard Error: 446_133
-			.saturating_add(Weight::from_parts(96_132_106, 0).saturating_mul(n.into()))
-			// Standard Error: 439_716
-			.saturating_add(Weight::from_parts(149_683_003, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+			// Standard Error: 5_688_993
+			.saturating_add(Weight::from_parts(52_385_429, 0).saturating_mul(n.into()))
+			// Standard Error: 5_700_477
+			.saturating_add(Weight::from_parts(88_343_903, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
@@ -424,15 +432,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[0, 16]`.
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3221 + e * (119 ±0) + p * (260 ±0)`
+		//  Measured:  `3240 + e * (119 ±0) + p * (343 ±0)`
 		//  Estimated: `11606 + e * (5797 ±1) + p * (2689 ±24)`
-		// Minimum execution time: 439_490_000 picoseconds.
-		Weight::from_parts(134_992_972, 0)
+		// Minimum execution time: 466_270_000 picoseconds.
+		Weight::from_parts(1_430_962_878, 0)
 			.saturating_add(Weight::from_parts(0, 11606))
-			// Standard Error: 288_730
-			.saturating_add(Weight::from_parts(61_721_477, 0).saturating_mul(e.into()))
-			// Standard Error: 4_466_826
-			.saturating_add(Weight::from_parts(17_546_764, 0).saturating_mul(p.into()))
+			// Standard Error: 5_392_976
+			.saturating_add(Weight::from_parts(84_098_254, 0).saturating_mul(e.into()))
+			// Standard Error: 83_432_334
+			.saturating_add(Weight::from_parts(46_708_317, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
@@ -447,35 +455,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(85_339_000, 0)
+		Weight::from_parts(88_325_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(84_217_000, 0)
+		Weight::from_parts(87_173_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(84_715_180, 0)
+		Weight::from_parts(95_200_680, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(497_793, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(Weight::from_parts(527_171, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(67_754_269, 0)
+		Weight::from_parts(75_123_638, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(495_346, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(Weight::from_parts(668_585, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(18_974_684, 0)
+		Weight::from_parts(22_714_206, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(20_666_051, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(20_795_331, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -483,64 +491,64 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(204_081_000, 0)
+		Weight::from_parts(199_693_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(71_313_000, 0)
+		Weight::from_parts(73_196_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(75_771_000, 0)
+		Weight::from_parts(76_042_000, 0)
 			.saturating_add(Weight::from_parts(0, 3644))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(133_329_000, 0)
+		Weight::from_parts(129_792_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(52_188_000, 0)
+		Weight::from_parts(51_756_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(54_151_000, 0)
+		Weight::from_parts(55_363_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(57_736_036, 0)
+		Weight::from_parts(59_419_473, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(596_458, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(584_487, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(89_617_000, 0)
+		Weight::from_parts(94_325_000, 0)
 			.saturating_add(Weight::from_parts(0, 8952))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(223_216_000, 0)
+		Weight::from_parts(223_948_000, 0)
 			.saturating_add(Weight::from_parts(0, 3888))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(2_789_096, 0)
+		Weight::from_parts(806_243_000, 0)
 			.saturating_add(Weight::from_parts(0, 7758))
-			.saturating_add(Weight::from_parts(14_221_325, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(48_294_247, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(6_320_970, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(43_363_164, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -551,21 +559,21 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
-		Weight::from_parts(175_808_576, 0)
+		Weight::from_parts(6_446_985_000, 0)
 			.saturating_add(Weight::from_parts(0, 3644))
-			.saturating_add(Weight::from_parts(96_132_106, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(149_683_003, 0).saturating_mul(s.into()))
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(Weight::from_parts(52_385_429, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(88_343_903, 0).saturating_mul(s.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(s.into()))
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
-		Weight::from_parts(134_992_972, 0)
+		Weight::from_parts(1_430_962_878, 0)
 			.saturating_add(Weight::from_parts(0, 11606))
-			.saturating_add(Weight::from_parts(61_721_477, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(17_546_764, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(84_098_254, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(46_708_317, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
