@@ -141,8 +141,6 @@ fn hosting_api_is_in_the_runtime_version() {
 #[test]
 fn committee_ratings_in_full_batches_keep_their_rate() {
 	const RATINGS_PER_SECOND: u64 = 4_000;
-	use pallet_hosting::weights::WeightInfo;
-	type W = pallet_hosting::weights::SubstrateWeight<Runtime>;
 	let full: u32 =
 		<<Runtime as pallet_hosting::Config>::MaxRatingsPerBatch as frame_support::traits::Get<
 			u32,
