@@ -147,15 +147,22 @@ caught_up() {
 	[ "$(facts "${rpc[bob]}" heads | field best)" -ge "$alice_best" ]
 }
 wait_for 30 2 caught_up || true
-# Too many misses in a row suspend an attestor; its operator resumes it.
-if [ "$(facts "${rpc[alice]}" attestor "$BOB" | field status)" = Suspended ]; then
-	node scripts/client/tx.mjs "ws://127.0.0.1:${rpc[alice]}" //Bob//stash hosting.resumeAttestor >/dev/null ||
-		fail "Bob's attestor could not resume"
-	say "Bob's attestor was suspended for its misses and resumed"
-fi
-line=$(request)
-echo "$line"
-assigned_to_bob "$line" || fail "the new request's committee does not include Bob: $line"
+# Too many misses in a row suspend an attestor; its operator resumes it. The last of the
+# requests drawn while Bob was away can close (and suspend him) after he is back, between a look
+# at his status and the next committee: so resume him whenever he is suspended, and ask again
+# while a committee is drawn without him.
+for attempt in 1 2 3; do
+	if [ "$(facts "${rpc[alice]}" attestor "$BOB" | field status)" = Suspended ]; then
+		node scripts/client/tx.mjs "ws://127.0.0.1:${rpc[alice]}" //Bob//stash hosting.resumeAttestor >/dev/null ||
+			fail "Bob's attestor could not resume"
+		say "Bob's attestor was suspended for its misses and resumed"
+	fi
+	line=$(request)
+	echo "$line"
+	assigned_to_bob "$line" && break
+	[ "$attempt" -lt 3 ] || fail "the new request's committee does not include Bob: $line"
+	say "request $(field request <<<"$line") was drawn without Bob (suspended meanwhile); asking again"
+done
 rated_by_bob=$(field request <<<"$line")
 rated_by_bob() { facts "${rpc[alice]}" events "$known" | grep -qE "^rated $rated_by_bob $BOB Normal "; }
 wait_for 20 2 rated_by_bob || fail "Bob did not rate request $rated_by_bob after restarting"
