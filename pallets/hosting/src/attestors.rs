@@ -60,6 +60,7 @@ impl<T: Config> Pallet<T> {
 				disagreed: 0,
 				window_start: now,
 				window_disagreements: 0,
+				window_answered: 0,
 				registered_at: now,
 				unbonded_at: None,
 			},
@@ -122,6 +123,7 @@ impl<T: Config> Pallet<T> {
 		attestor.bond = held.max(wanted);
 		attestor.consecutive_misses = 0;
 		attestor.window_disagreements = 0;
+		attestor.window_answered = 0;
 		attestor.window_start = frame_system::Pallet::<T>::block_number();
 		Attestors::<T>::insert(&who, attestor);
 		Self::deposit_event(Event::AttestorResumed { attestor: who });
@@ -136,6 +138,7 @@ impl<T: Config> Pallet<T> {
 	/// An attestor answered `count` requests in time: its answer rate rises and
 	/// its run of misses ends. One write, however many (a batch's ratings).
 	pub(crate) fn note_answered(who: &T::AccountId, count: u32) {
+		let now = frame_system::Pallet::<T>::block_number();
 		Attestors::<T>::mutate(who, |a| {
 			if let Some(a) = a {
 				for _ in 0..count {
@@ -143,8 +146,19 @@ impl<T: Config> Pallet<T> {
 				}
 				a.answered = a.answered.saturating_add(count);
 				a.consecutive_misses = 0;
+				Self::roll_window(a, now);
+				a.window_answered = a.window_answered.saturating_add(count);
 			}
 		});
+	}
+
+	/// Starts a new disagreement window when the current one has ended.
+	fn roll_window(attestor: &mut AttestorOf<T>, now: BlockNumberFor<T>) {
+		if now >= attestor.window_start.saturating_add(T::DisagreementWindow::get()) {
+			attestor.window_start = now;
+			attestor.window_disagreements = 0;
+			attestor.window_answered = 0;
+		}
 	}
 
 	/// An attestor let a request expire: its answer rate falls; after too
@@ -164,19 +178,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// An attestor's rating disagreed with its committee's verdict. Past
-	/// `MaxDisagreements` in one `DisagreementWindow` it is suspended and
-	/// `DisagreementSlash` of its bond goes to `Slashed`.
+	/// `MaxDisagreements` in one `DisagreementWindow` that are also more than
+	/// `MaxDisagreementShare` of its answers in the window
+	/// ([`too_many_disagreements`]), it is suspended and `DisagreementSlash`
+	/// of its bond goes to `Slashed`.
 	pub(crate) fn note_disagreed(who: &T::AccountId, now: BlockNumberFor<T>) {
 		let Some(mut attestor) = Attestors::<T>::get(who) else { return };
 		attestor.disagreed = attestor.disagreed.saturating_add(1);
-		if now >= attestor.window_start.saturating_add(T::DisagreementWindow::get()) {
-			attestor.window_start = now;
-			attestor.window_disagreements = 0;
-		}
+		Self::roll_window(&mut attestor, now);
 		attestor.window_disagreements = attestor.window_disagreements.saturating_add(1);
-		if attestor.window_disagreements >= T::MaxDisagreements::get() {
+		if too_many_disagreements(
+			attestor.window_disagreements,
+			attestor.window_answered,
+			T::MaxDisagreements::get(),
+			T::MaxDisagreementShare::get(),
+		) {
 			let count = attestor.window_disagreements;
 			attestor.window_disagreements = 0;
+			attestor.window_answered = 0;
 			attestor.window_start = now;
 			if attestor.status == AttestorStatus::Active {
 				Self::suspend_attestor(who, &mut attestor, AttestorFault::Disagreed(count));
@@ -225,5 +244,36 @@ impl<T: Config> Pallet<T> {
 			disagreed: a.disagreed,
 			unbonded_at: a.unbonded_at,
 		})
+	}
+}
+
+/// Whether `disagreements` in one window, among `answered` answers in it,
+/// suspend an attestor: at least `max` of them, and more than `share` of the
+/// answers. A liar disagrees on the ratings it lies in, so it crosses both; an
+/// honest attestor that answers thousands of requests a window has a few
+/// outliers, far below the share.
+pub fn too_many_disagreements(disagreements: u32, answered: u32, max: u32, share: Perbill) -> bool {
+	disagreements >= max && disagreements > share.mul_ceil(answered)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn disagreements_suspend_past_both_the_count_and_the_share() {
+		let five = Perbill::from_percent(5);
+		// Below the count: never, whatever the share.
+		assert!(!too_many_disagreements(9, 9, 10, five));
+		// A liar: its ratings disagree.
+		assert!(too_many_disagreements(10, 10, 10, five));
+		assert!(too_many_disagreements(10, 150, 10, five));
+		// An honest attestor with a few outliers among thousands of answers.
+		assert!(!too_many_disagreements(10, 6_000, 10, five));
+		assert!(!too_many_disagreements(30, 20_000, 10, five));
+		// The share is exclusive, rounded in the attestor's favour.
+		assert!(!too_many_disagreements(10, 200, 10, five));
+		assert!(too_many_disagreements(11, 200, 10, five));
+		assert!(!too_many_disagreements(10, 199, 10, five));
 	}
 }

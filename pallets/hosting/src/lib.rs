@@ -80,8 +80,10 @@ pub mod pallet {
 	/// The storage version: 2 since requests carry committees' votes and
 	/// attestors carry a key and a bond ([`crate::migrations::v2`]); 3 since
 	/// requests keep the hoster's contact key and the hoster's figures record
-	/// holds its per-region figures ([`crate::migrations::v3`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	/// holds its per-region figures ([`crate::migrations::v3`]); 4 since
+	/// attestors count their answers per disagreement window
+	/// ([`crate::migrations::v4`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	/// A balance of the pallet's currency.
 	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
@@ -139,9 +141,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type CommitteeQuorum: Get<u32>;
 		/// Disagreements with its committees in one window that suspend an
-		/// attestor and slash its bond.
+		/// attestor and slash its bond, when they are also more than
+		/// `MaxDisagreementShare` of the requests it answered in the window.
 		#[pallet::constant]
 		type MaxDisagreements: Get<u32>;
+		/// Share of its answers in one window an attestor may disagree on
+		/// without being suspended (past `MaxDisagreements`): an honest
+		/// attestor that rates thousands of requests a day has rare outliers
+		/// (measurement noise, a hoster that changed between two fetches);
+		/// a liar disagrees on the ratings it lies in.
+		#[pallet::constant]
+		type MaxDisagreementShare: Get<Perbill>;
 		/// Blocks of one disagreement window.
 		#[pallet::constant]
 		type DisagreementWindow: Get<BlockNumberFor<Self>>;

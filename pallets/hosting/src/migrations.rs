@@ -21,7 +21,9 @@
 /// one read and one write each.
 ///
 /// It writes requests and figures in their version-2 formats
-/// ([`super::v3::old`]); a chain at version 1 runs [`super::v3`] after it.
+/// ([`super::v3::old`]) and attestors in their version-3 format
+/// ([`super::v4::old`]); a chain at version 1 runs [`super::v3`] and
+/// [`super::v4`] after it.
 pub mod v2 {
 	use alloc::vec::Vec;
 	use codec::{Decode, Encode, MaxEncodedLen};
@@ -31,7 +33,7 @@ pub mod v2 {
 	use frame_system::pallet_prelude::BlockNumberFor;
 	use scale_info::TypeInfo;
 
-	use super::v3::old as v2_format;
+	use super::{v3::old as v2_format, v4::old as v3_format};
 	use crate::{
 		figures::{Beta, Figures},
 		pallet::*,
@@ -195,7 +197,7 @@ pub mod v2 {
 		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
 			let before = Counts::decode(&mut &state[..]).map_err(|_| "undecodable counts")?;
 			ensure!(
-				Attestors::<T>::iter().count() as u32 == before.attestors,
+				v3_format::Attestors::<T>::iter().count() as u32 == before.attestors,
 				"attestors were lost"
 			);
 			ensure!(
@@ -216,26 +218,28 @@ pub mod v2 {
 			let mut reads = 0u64;
 			let mut writes = 0u64;
 			let mut keys = Vec::new();
-			Attestors::<T>::translate::<old::Attestor<BlockNumberFor<T>>, _>(|who, a| {
-				reads += 1;
-				writes += 1;
-				keys.push((who.clone(), who.clone()));
-				Some(Attestor {
-					region: a.region,
-					status: a.status,
-					key: who,
-					bond: Default::default(),
-					reliability: a.reliability,
-					answered: a.answered,
-					missed: a.missed,
-					consecutive_misses: a.consecutive_misses,
-					disagreed: 0,
-					window_start: a.registered_at,
-					window_disagreements: 0,
-					registered_at: a.registered_at,
-					unbonded_at: None,
-				})
-			});
+			v3_format::Attestors::<T>::translate::<old::Attestor<BlockNumberFor<T>>, _>(
+				|who, a| {
+					reads += 1;
+					writes += 1;
+					keys.push((who.clone(), who.clone()));
+					Some(v3_format::Attestor {
+						region: a.region,
+						status: a.status,
+						key: who,
+						bond: Default::default(),
+						reliability: a.reliability,
+						answered: a.answered,
+						missed: a.missed,
+						consecutive_misses: a.consecutive_misses,
+						disagreed: 0,
+						window_start: a.registered_at,
+						window_disagreements: 0,
+						registered_at: a.registered_at,
+						unbonded_at: None,
+					})
+				},
+			);
 			for (key, who) in keys {
 				AttestorKeys::<T>::insert(key, who);
 				writes += 1;
@@ -432,8 +436,8 @@ pub mod v3 {
 				"regional figures remain"
 			);
 			ensure!(Pallet::<T>::on_chain_storage_version() == 3, "the version is not 3");
-			#[cfg(any(feature = "try-runtime", test))]
-			Pallet::<T>::do_try_state()?;
+			// The pallet's invariants are checked after the last migration
+			// ([`super::v4`]): attestors are still in their version-3 format here.
 			Ok(())
 		}
 	}
@@ -507,6 +511,151 @@ pub mod v3 {
 		2,
 		3,
 		InnerMigrateV2ToV3<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 3 → 4: attestors count their answers per disagreement window.
+///
+/// * `Attestors`: each record gains `window_answered`, the answers in its
+///   current disagreement window, which disagreements are now weighed against
+///   (`MaxDisagreementShare`). The window starts afresh at the upgrade (its
+///   disagreements are forgiven), so no attestor is judged on a window whose
+///   answers were never counted.
+///
+/// One block: attestors are bounded by `MaxAttestors` active ones and the
+/// leaving and suspended ones, one read and one write each.
+pub mod v4 {
+	use alloc::vec::Vec;
+	use codec::{Decode, Encode};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+
+	use crate::{pallet::*, types::*};
+
+	/// The version-3 formats, as the version-1 → 2 migration writes them.
+	// `storage_alias` generates an undocumented prefix type per alias.
+	#[allow(missing_docs)]
+	pub mod old {
+		use codec::{Decode, Encode, MaxEncodedLen};
+		use frame_support::{pallet_prelude::*, traits::fungible::Inspect};
+		use scale_info::TypeInfo;
+
+		use crate::{figures::Beta, pallet::*, types::*};
+
+		/// Version-3 `Attestor`: without `window_answered`.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		pub struct Attestor<AccountId, Balance, BlockNumber> {
+			/// Where it measures from.
+			pub region: Region,
+			/// Where it stands.
+			pub status: AttestorStatus,
+			/// The key its ratings are signed with.
+			pub key: AccountId,
+			/// What is held as its bond.
+			pub bond: Balance,
+			/// Decayed answer rate.
+			pub reliability: Beta,
+			/// Requests answered in time.
+			pub answered: u32,
+			/// Requests it let expire.
+			pub missed: u32,
+			/// Requests missed since its last answer.
+			pub consecutive_misses: u32,
+			/// Disagreements in all.
+			pub disagreed: u32,
+			/// First block of the current disagreement window.
+			pub window_start: BlockNumber,
+			/// Disagreements in the current window.
+			pub window_disagreements: u32,
+			/// When it registered.
+			pub registered_at: BlockNumber,
+			/// While `Leaving`: the first block its bond may be withdrawn in.
+			pub unbonded_at: Option<BlockNumber>,
+		}
+
+		/// A version-3 attestor record of the runtime `T`.
+		pub type AttestorOf<T> = Attestor<
+			<T as frame_system::Config>::AccountId,
+			<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance,
+			frame_system::pallet_prelude::BlockNumberFor<T>,
+		>;
+
+		/// Version-3 `Attestors`.
+		#[frame_support::storage_alias]
+		pub type Attestors<T: Config> = StorageMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			AttestorOf<T>,
+		>;
+	}
+
+	/// The migration's steps, unversioned; run it as [`MigrateV3ToV4`].
+	pub struct InnerMigrateV3ToV4<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> InnerMigrateV3ToV4<T> {
+		/// Counts the version-3 attestors (what `pre_upgrade` checks).
+		pub fn pre_upgrade_counts() -> Vec<u8> {
+			(old::Attestors::<T>::iter_keys().count() as u32).encode()
+		}
+
+		/// Every attestor was translated, none lost, and the invariants hold
+		/// (what `post_upgrade` checks).
+		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = u32::decode(&mut &state[..]).map_err(|_| "undecodable count")?;
+			ensure!(Attestors::<T>::iter().count() as u32 == before, "attestors were lost");
+			ensure!(Pallet::<T>::on_chain_storage_version() == 4, "the version is not 4");
+			#[cfg(any(feature = "try-runtime", test))]
+			Pallet::<T>::do_try_state()?;
+			Ok(())
+		}
+	}
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV3ToV4<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut translated = 0u64;
+			Attestors::<T>::translate::<old::AttestorOf<T>, _>(|_, a| {
+				translated += 1;
+				Some(Attestor {
+					region: a.region,
+					status: a.status,
+					key: a.key,
+					bond: a.bond,
+					reliability: a.reliability,
+					answered: a.answered,
+					missed: a.missed,
+					consecutive_misses: a.consecutive_misses,
+					disagreed: a.disagreed,
+					window_start: now,
+					window_disagreements: 0,
+					window_answered: 0,
+					registered_at: a.registered_at,
+					unbonded_at: a.unbonded_at,
+				})
+			});
+			T::DbWeight::get().reads_writes(translated, translated)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::pre_upgrade_counts())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::post_upgrade_checks(state)
+		}
+	}
+
+	/// Version 3 → 4, run only on a chain at version 3; sets version 4.
+	pub type MigrateV3ToV4<T> = VersionedMigration<
+		3,
+		4,
+		InnerMigrateV3ToV4<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

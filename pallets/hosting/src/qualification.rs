@@ -284,6 +284,7 @@ mod tests {
 			disagreed: 1,
 			window_start: 1u32,
 			window_disagreements: 1,
+			window_answered: 1,
 			registered_at: 1u32,
 			unbonded_at: None,
 		};

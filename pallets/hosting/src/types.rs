@@ -213,6 +213,9 @@ pub struct Attestor<AccountId, Balance, BlockNumber> {
 	pub window_start: BlockNumber,
 	/// Disagreements in the current window.
 	pub window_disagreements: u32,
+	/// Requests it answered in the current window: disagreements suspend it
+	/// only past a share of these.
+	pub window_answered: u32,
 	/// When it registered.
 	pub registered_at: BlockNumber,
 	/// While `Leaving`: the first block its bond may be withdrawn in.

@@ -272,3 +272,39 @@ fn a_tied_vote_waits_for_its_deadline_to_be_void_and_retried() {
 			}
 		});
 }
+
+#[test]
+fn a_busy_honest_attestor_is_not_suspended_for_rare_outliers() {
+	ExtBuilder::default().build_and_execute(|| {
+		let now = System::block_number();
+		// Alice answered 1,000 requests in this window; a few of her ratings were outliers.
+		Hosting::note_answered(&account("Alice"), 1_000);
+		for _ in 0..2 * MAX_DISAGREEMENTS {
+			Hosting::note_disagreed(&account("Alice"), now);
+		}
+		let alice = Attestors::<Test>::get(account("Alice")).unwrap();
+		assert_eq!(alice.status, AttestorStatus::Active);
+		assert_eq!(held("Alice"), BOND, "nothing slashed");
+		assert_eq!(
+			(alice.window_answered, alice.window_disagreements),
+			(1_000, 2 * MAX_DISAGREEMENTS)
+		);
+		// Past 5% of her answers in the window the same rule suspends and slashes her.
+		while Attestors::<Test>::get(account("Alice")).unwrap().status == AttestorStatus::Active {
+			Hosting::note_disagreed(&account("Alice"), now);
+		}
+		let alice = Attestors::<Test>::get(account("Alice")).unwrap();
+		assert_eq!(alice.disagreed, 51, "suspended at the 51st: more than 5% of 1,000");
+		assert!(held("Alice") < BOND);
+		// Bob answered as many in an earlier window: they do not cover this one.
+		Hosting::note_answered(&account("Bob"), 1_000);
+		System::set_block_number(now + 100);
+		for _ in 0..MAX_DISAGREEMENTS {
+			Hosting::note_disagreed(&account("Bob"), now + 100);
+		}
+		assert_eq!(
+			Attestors::<Test>::get(account("Bob")).unwrap().status,
+			AttestorStatus::Suspended
+		);
+	});
+}

@@ -1,4 +1,4 @@
-//! The storage migrations from versions 1 and 2: their pre- and post-upgrade
+//! The storage migrations from versions 1, 2 and 3: their pre- and post-upgrade
 //! checks (as `try-runtime` runs them) on states written as those versions
 //! wrote them: an attestor, an open request half answered, a hoster's figures
 //! (overall and per region).
@@ -9,6 +9,7 @@ use crate::{
 	migrations::{
 		v2::{old, InnerMigrateV1ToV2, MigrateV1ToV2},
 		v3::{old as v2_format, InnerMigrateV2ToV3, MigrateV2ToV3},
+		v4::{old as v3_format, InnerMigrateV3ToV4, MigrateV3ToV4},
 	},
 };
 use frame_support::{
@@ -91,6 +92,10 @@ fn version_one_records_are_translated_and_nothing_is_lost() {
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		assert_ok!(InnerMigrateV2ToV3::<Test>::post_upgrade_checks(state));
 		assert_eq!(Hosting::on_chain_storage_version(), 3);
+		let state = InnerMigrateV3ToV4::<Test>::pre_upgrade_counts();
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV3ToV4::<Test>::post_upgrade_checks(state));
+		assert_eq!(Hosting::on_chain_storage_version(), 4);
 
 		// Attestors keep their record; their account key becomes their signing key.
 		let alice = Attestors::<Test>::get(account("Alice")).unwrap();
@@ -132,14 +137,17 @@ fn the_migration_runs_once() {
 		version_one_state();
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		let attestor = Attestors::<Test>::get(account("Alice"));
+		assert!(attestor.is_some());
 		let figures = HosterFigures::<Test>::get(account("Dave"));
-		// Second runs at version 3 do nothing (they would fail to decode newer records).
+		// Second runs at version 4 do nothing (they would fail to decode newer records).
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		assert_eq!(Attestors::<Test>::get(account("Alice")), attestor);
 		assert_eq!(HosterFigures::<Test>::get(account("Dave")), figures);
-		assert_eq!(Hosting::on_chain_storage_version(), 3);
+		assert_eq!(Hosting::on_chain_storage_version(), 4);
 	});
 }
 
@@ -235,5 +243,75 @@ fn a_request_whose_hoster_left_before_the_upgrade_is_void_not_blamed() {
 		run_to_block(5);
 		assert!(BenchmarkRequests::<Test>::get(id).is_none());
 		assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
+	});
+}
+
+#[test]
+fn version_three_attestors_count_their_answers_from_a_fresh_window() {
+	ExtBuilder::default().build_and_execute(|| {
+		run_to_block(7);
+		// Rewrite Alice's record as version 3 had it: ten disagreements in an old window.
+		let now = Attestors::<Test>::get(account("Alice")).unwrap();
+		v3_format::Attestors::<Test>::insert(
+			account("Alice"),
+			v3_format::Attestor {
+				region: now.region.clone(),
+				status: now.status,
+				key: now.key.clone(),
+				bond: now.bond,
+				reliability: now.reliability,
+				answered: 40,
+				missed: 2,
+				consecutive_misses: 1,
+				disagreed: 12,
+				window_start: 3,
+				window_disagreements: 2,
+				registered_at: now.registered_at,
+				unbonded_at: None,
+			},
+		);
+		let others: Vec<_> = ["Bob", "Charlie"]
+			.into_iter()
+			.map(|n| Attestors::<Test>::get(account(n)).unwrap())
+			.collect();
+		for (name, record) in ["Bob", "Charlie"].into_iter().zip(&others) {
+			v3_format::Attestors::<Test>::insert(
+				account(name),
+				v3_format::Attestor {
+					region: record.region.clone(),
+					status: record.status,
+					key: record.key.clone(),
+					bond: record.bond,
+					reliability: record.reliability,
+					answered: record.answered,
+					missed: record.missed,
+					consecutive_misses: record.consecutive_misses,
+					disagreed: record.disagreed,
+					window_start: record.window_start,
+					window_disagreements: record.window_disagreements,
+					registered_at: record.registered_at,
+					unbonded_at: record.unbonded_at,
+				},
+			);
+		}
+		StorageVersion::new(3).put::<Hosting>();
+		let state = InnerMigrateV3ToV4::<Test>::pre_upgrade_counts();
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV3ToV4::<Test>::post_upgrade_checks(state));
+		let alice = Attestors::<Test>::get(account("Alice")).unwrap();
+		// Its history stays; its window starts afresh at the upgrade.
+		assert_eq!(
+			(alice.answered, alice.missed, alice.consecutive_misses, alice.disagreed),
+			(40, 2, 1, 12)
+		);
+		assert_eq!(
+			(alice.window_start, alice.window_disagreements, alice.window_answered),
+			(7, 0, 0)
+		);
+		assert_eq!(Attestors::<Test>::iter().count(), 3);
+		// A second run does nothing.
+		let before = Attestors::<Test>::get(account("Alice"));
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		assert_eq!(Attestors::<Test>::get(account("Alice")), before);
 	});
 }

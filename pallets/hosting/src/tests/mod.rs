@@ -111,6 +111,7 @@ parameter_types! {
 	pub const Forgetting: Perbill = Perbill::from_percent(90);
 	pub const Smoothing: Perbill = Perbill::from_percent(20);
 	pub const SlashShare: Perbill = Perbill::from_percent(10);
+	pub const DisagreementShare: Perbill = Perbill::from_percent(5);
 	/// Committee size: 3, as in the runtime; a test may make it even (ties).
 	pub storage CommitteeSize: u32 = 3;
 }
@@ -136,6 +137,7 @@ impl pallet_hosting::Config for Test {
 	type AttestorUnbondingPeriod = ConstU64<UNBONDING>;
 	type CommitteeQuorum = ConstU32<2>;
 	type MaxDisagreements = ConstU32<MAX_DISAGREEMENTS>;
+	type MaxDisagreementShare = DisagreementShare;
 	type DisagreementWindow = ConstU64<100>;
 	type DisagreementSlash = SlashShare;
 	type Slashed = ();
