@@ -69,8 +69,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `96`
 		//  Estimated: `3517`
-		// Minimum execution time: 80_910_000 picoseconds.
-		Weight::from_parts(88_325_000, 0)
+		// Minimum execution time: 81_001_000 picoseconds.
+		Weight::from_parts(92_914_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `499`
 		//  Estimated: `7441`
-		// Minimum execution time: 80_360_000 picoseconds.
-		Weight::from_parts(87_173_000, 0)
+		// Minimum execution time: 81_041_000 picoseconds.
+		Weight::from_parts(91_822_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -114,11 +114,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `815 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 80_841_000 picoseconds.
-		Weight::from_parts(95_200_680, 0)
+		// Minimum execution time: 79_669_000 picoseconds.
+		Weight::from_parts(99_274_810, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 39_259
-			.saturating_add(Weight::from_parts(527_171, 0).saturating_mul(a.into()))
+			// Standard Error: 61_156
+			.saturating_add(Weight::from_parts(530_726, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -143,11 +143,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1197 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 65_833_000 picoseconds.
-		Weight::from_parts(75_123_638, 0)
+		// Minimum execution time: 66_153_000 picoseconds.
+		Weight::from_parts(83_695_233, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 64_979
-			.saturating_add(Weight::from_parts(668_585, 0).saturating_mul(a.into()))
+			// Standard Error: 40_988
+			.saturating_add(Weight::from_parts(532_370, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -166,11 +166,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `731 + h * (62 ±0)`
 		//  Estimated: `6076 + h * (2543 ±0)`
-		// Minimum execution time: 69_049_000 picoseconds.
-		Weight::from_parts(22_714_206, 0)
+		// Minimum execution time: 77_114_000 picoseconds.
+		Weight::from_parts(134_516_985, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 120_558
-			.saturating_add(Weight::from_parts(20_795_331, 0).saturating_mul(h.into()))
+			// Standard Error: 822_152
+			.saturating_add(Weight::from_parts(22_139_217, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -178,7 +178,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::AttestorKeys` (r:1 w:1)
 	/// Proof: `Hosting::AttestorKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
@@ -187,56 +187,56 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	fn register_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4192`
+		//  Measured:  `4159`
 		//  Estimated: `5647`
-		// Minimum execution time: 189_354_000 picoseconds.
-		Weight::from_parts(199_693_000, 0)
+		// Minimum execution time: 199_041_000 picoseconds.
+		Weight::from_parts(218_858_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn unregister_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3690`
+		//  Measured:  `3694`
 		//  Estimated: `5647`
-		// Minimum execution time: 68_087_000 picoseconds.
-		Weight::from_parts(73_196_000, 0)
+		// Minimum execution time: 66_364_000 picoseconds.
+		Weight::from_parts(73_126_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::AttestorKeys` (r:0 w:1)
 	/// Proof: `Hosting::AttestorKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn withdraw_attestor_bond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `547`
-		//  Estimated: `3644`
-		// Minimum execution time: 72_525_000 picoseconds.
-		Weight::from_parts(76_042_000, 0)
-			.saturating_add(Weight::from_parts(0, 3644))
+		//  Measured:  `551`
+		//  Estimated: `3648`
+		// Minimum execution time: 73_617_000 picoseconds.
+		Weight::from_parts(79_378_000, 0)
+			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn resume_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3805`
+		//  Measured:  `3809`
 		//  Estimated: `5647`
-		// Minimum execution time: 118_651_000 picoseconds.
-		Weight::from_parts(129_792_000, 0)
+		// Minimum execution time: 129_402_000 picoseconds.
+		Weight::from_parts(145_642_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -255,8 +255,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `695`
 		//  Estimated: `7441`
-		// Minimum execution time: 47_909_000 picoseconds.
-		Weight::from_parts(51_756_000, 0)
+		// Minimum execution time: 51_557_000 picoseconds.
+		Weight::from_parts(73_908_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -273,8 +273,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `759`
 		//  Estimated: `6076`
-		// Minimum execution time: 51_697_000 picoseconds.
-		Weight::from_parts(55_363_000, 0)
+		// Minimum execution time: 54_150_000 picoseconds.
+		Weight::from_parts(74_158_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -300,51 +300,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1019 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 51_536_000 picoseconds.
-		Weight::from_parts(59_419_473, 0)
+		// Minimum execution time: 64_220_000 picoseconds.
+		Weight::from_parts(79_948_238, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 35_047
-			.saturating_add(Weight::from_parts(584_487, 0).saturating_mul(a.into()))
+			// Standard Error: 53_924
+			.saturating_add(Weight::from_parts(347_552, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:1)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:3 w:2)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:1 w:1)
 	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1456`
-		//  Estimated: `8952`
-		// Minimum execution time: 83_546_000 picoseconds.
-		Weight::from_parts(94_325_000, 0)
-			.saturating_add(Weight::from_parts(0, 8952))
+		//  Measured:  `1468`
+		//  Estimated: `8964`
+		// Minimum execution time: 89_838_000 picoseconds.
+		Weight::from_parts(108_353_000, 0)
+			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:0)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `997`
+		//  Measured:  `1001`
 		//  Estimated: `3888`
-		// Minimum execution time: 215_572_000 picoseconds.
-		Weight::from_parts(223_948_000, 0)
+		// Minimum execution time: 222_044_000 picoseconds.
+		Weight::from_parts(236_531_000, 0)
 			.saturating_add(Weight::from_parts(0, 3888))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:128)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:3 w:2)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:64 w:64)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:64 w:64)
@@ -357,15 +357,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[0, 64]`.
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `70 + c * (646 ±0) + n * (304 ±0)`
-		//  Estimated: `7758 + c * (3830 ±7) + n * (2898 ±7)`
-		// Minimum execution time: 783_622_000 picoseconds.
-		Weight::from_parts(806_243_000, 0)
-			.saturating_add(Weight::from_parts(0, 7758))
-			// Standard Error: 845_054
-			.saturating_add(Weight::from_parts(6_320_970, 0).saturating_mul(n.into()))
-			// Standard Error: 845_054
-			.saturating_add(Weight::from_parts(43_363_164, 0).saturating_mul(c.into()))
+		//  Measured:  `82 + c * (646 ±0) + n * (304 ±0)`
+		//  Estimated: `7768 + c * (3830 ±7) + n * (2898 ±7)`
+		// Minimum execution time: 818_286_000 picoseconds.
+		Weight::from_parts(76_634_662, 0)
+			.saturating_add(Weight::from_parts(0, 7768))
+			// Standard Error: 3_099_662
+			.saturating_add(Weight::from_parts(14_819_119, 0).saturating_mul(n.into()))
+			// Standard Error: 3_099_662
+			.saturating_add(Weight::from_parts(55_575_586, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -376,7 +376,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:0)
@@ -385,15 +385,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 64]`.
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `649 + n * (357 ±0) + s * (357 ±0)`
-		//  Estimated: `3644 + n * (2898 ±0) + s * (2898 ±0)`
-		// Minimum execution time: 6_341_909_000 picoseconds.
-		Weight::from_parts(6_446_985_000, 0)
-			.saturating_add(Weight::from_parts(0, 3644))
-			// Standard Error: 5_688_993
-			.saturating_add(Weight::from_parts(52_385_429, 0).saturating_mul(n.into()))
-			// Standard Error: 5_700_477
-			.saturating_add(Weight::from_parts(88_343_903, 0).saturating_mul(s.into()))
+		//  Measured:  `653 + n * (357 ±0) + s * (357 ±0)`
+		//  Estimated: `3648 + n * (2898 ±0) + s * (2898 ±0)`
+		// Minimum execution time: 6_397_694_000 picoseconds.
+		Weight::from_parts(6_749_790_000, 0)
+			.saturating_add(Weight::from_parts(0, 3648))
+			// Standard Error: 4_328_772
+			.saturating_add(Weight::from_parts(37_390_701, 0).saturating_mul(n.into()))
+			// Standard Error: 4_337_511
+			.saturating_add(Weight::from_parts(86_099_517, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
@@ -417,7 +417,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::RequestsByDeadline` (r:2 w:2)
 	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:4 w:4)
-	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(179), added: 2654, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
@@ -432,15 +432,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[0, 16]`.
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3240 + e * (119 ±0) + p * (343 ±0)`
-		//  Estimated: `11606 + e * (5797 ±1) + p * (2689 ±24)`
-		// Minimum execution time: 466_270_000 picoseconds.
-		Weight::from_parts(1_430_962_878, 0)
-			.saturating_add(Weight::from_parts(0, 11606))
-			// Standard Error: 5_392_976
-			.saturating_add(Weight::from_parts(84_098_254, 0).saturating_mul(e.into()))
-			// Standard Error: 83_432_334
-			.saturating_add(Weight::from_parts(46_708_317, 0).saturating_mul(p.into()))
+		//  Measured:  `3256 + e * (119 ±0) + p * (343 ±0)`
+		//  Estimated: `11622 + e * (5797 ±0) + p * (2689 ±19)`
+		// Minimum execution time: 457_062_000 picoseconds.
+		Weight::from_parts(457_784_000, 0)
+			.saturating_add(Weight::from_parts(0, 11622))
+			// Standard Error: 1_282_629
+			.saturating_add(Weight::from_parts(66_059_889, 0).saturating_mul(e.into()))
+			// Standard Error: 20_708_012
+			.saturating_add(Weight::from_parts(52_093_400, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
@@ -455,35 +455,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(88_325_000, 0)
+		Weight::from_parts(92_914_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(87_173_000, 0)
+		Weight::from_parts(91_822_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(95_200_680, 0)
+		Weight::from_parts(99_274_810, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(527_171, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(530_726, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(75_123_638, 0)
+		Weight::from_parts(83_695_233, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(668_585, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(532_370, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(22_714_206, 0)
+		Weight::from_parts(134_516_985, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(20_795_331, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(22_139_217, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -491,64 +491,64 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(199_693_000, 0)
+		Weight::from_parts(218_858_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(73_196_000, 0)
+		Weight::from_parts(73_126_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(76_042_000, 0)
-			.saturating_add(Weight::from_parts(0, 3644))
+		Weight::from_parts(79_378_000, 0)
+			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(129_792_000, 0)
+		Weight::from_parts(145_642_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(51_756_000, 0)
+		Weight::from_parts(73_908_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(55_363_000, 0)
+		Weight::from_parts(74_158_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(59_419_473, 0)
+		Weight::from_parts(79_948_238, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(584_487, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(347_552, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(94_325_000, 0)
-			.saturating_add(Weight::from_parts(0, 8952))
+		Weight::from_parts(108_353_000, 0)
+			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(223_948_000, 0)
+		Weight::from_parts(236_531_000, 0)
 			.saturating_add(Weight::from_parts(0, 3888))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(806_243_000, 0)
-			.saturating_add(Weight::from_parts(0, 7758))
-			.saturating_add(Weight::from_parts(6_320_970, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(43_363_164, 0).saturating_mul(c.into()))
+		Weight::from_parts(76_634_662, 0)
+			.saturating_add(Weight::from_parts(0, 7768))
+			.saturating_add(Weight::from_parts(14_819_119, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(55_575_586, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -559,10 +559,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
-		Weight::from_parts(6_446_985_000, 0)
-			.saturating_add(Weight::from_parts(0, 3644))
-			.saturating_add(Weight::from_parts(52_385_429, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(88_343_903, 0).saturating_mul(s.into()))
+		Weight::from_parts(6_749_790_000, 0)
+			.saturating_add(Weight::from_parts(0, 3648))
+			.saturating_add(Weight::from_parts(37_390_701, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(86_099_517, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
@@ -570,10 +570,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(s.into()))
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
-		Weight::from_parts(1_430_962_878, 0)
-			.saturating_add(Weight::from_parts(0, 11606))
-			.saturating_add(Weight::from_parts(84_098_254, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(46_708_317, 0).saturating_mul(p.into()))
+		Weight::from_parts(457_784_000, 0)
+			.saturating_add(Weight::from_parts(0, 11622))
+			.saturating_add(Weight::from_parts(66_059_889, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(52_093_400, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
