@@ -257,7 +257,7 @@ fn version_three_attestors_count_their_answers_from_a_fresh_window() {
 			v3_format::Attestor {
 				region: now.region.clone(),
 				status: now.status,
-				key: now.key.clone(),
+				key: now.key,
 				bond: now.bond,
 				reliability: now.reliability,
 				answered: 40,
@@ -280,7 +280,7 @@ fn version_three_attestors_count_their_answers_from_a_fresh_window() {
 				v3_format::Attestor {
 					region: record.region.clone(),
 					status: record.status,
-					key: record.key.clone(),
+					key: record.key,
 					bond: record.bond,
 					reliability: record.reliability,
 					answered: record.answered,
