@@ -164,7 +164,13 @@ for attempt in 1 2 3; do
 	say "request $(field request <<<"$line") was drawn without Bob (suspended meanwhile); asking again"
 done
 rated_by_bob=$(field request <<<"$line")
-rated_by_bob() { facts "${rpc[alice]}" events "$known" | grep -qE "^rated $rated_by_bob $BOB Normal "; }
+# Read whole before matching: `grep -q` stops at the first match and would break the
+# pipe under the events still being written (EPIPE, which pipefail counts as failure).
+rated_by_bob() {
+	local events
+	events=$(facts "${rpc[alice]}" events "$known")
+	grep -qE "^rated $rated_by_bob $BOB Normal " <<<"$events"
+}
 wait_for 20 2 rated_by_bob || fail "Bob did not rate request $rated_by_bob after restarting"
 say "Bob rated request $rated_by_bob after restarting"
 
