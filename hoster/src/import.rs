@@ -17,8 +17,8 @@ use codec::DecodeAll;
 use futures::{StreamExt, TryStreamExt};
 use hypercore_verify::{
 	verify_block,
-	wire::{block_url, feed_url},
-	Anchor, BlockError, PureRust, ServedBlock,
+	wire::{block_url, feed_url, CLIENT_HEADERS, MAX_BLOCK_ANSWER_BYTES},
+	Anchor, BlockError, BlockProof, PureRust,
 };
 
 use crate::store::{FeedState, JsonState, Store, StoreError};
@@ -74,7 +74,7 @@ pub enum ImportError {
 		/// The feed whose state came.
 		got: [u8; 32],
 	},
-	/// A block's answer is not a SCALE-encoded `ServedBlock`.
+	/// A block's answer is not a SCALE-encoded `BlockProof`.
 	#[error("block {0}: not a SCALE block")]
 	NotABlock(u64),
 	/// It sent another block than the one asked for.
@@ -125,10 +125,6 @@ impl Default for ImportOptions {
 
 /// Most bytes of a feed state's JSON.
 pub const MAX_STATE_BYTES: usize = 64 * 1024;
-/// Most bytes of a served block: the largest block, its path and the other
-/// roots (at most 64 nodes each, 40 bytes encoded), a contact proof, framing.
-pub const MAX_BLOCK_ANSWER_BYTES: usize =
-	hypercore_verify::MAX_BLOCK_SIZE as usize + 2 * 64 * 48 + 128;
 
 impl ImportError {
 	/// Whether trying the same request again may succeed.
@@ -206,16 +202,16 @@ async fn fetch_block(
 	index: u64,
 	options: &ImportOptions,
 ) -> Result<Vec<u8>, ImportError> {
-	let url = block_url(from, &state.key, index, state.length, None);
+	let url = block_url(from, &state.key, index, state.length);
 	let body = get(client, &url, MAX_BLOCK_ANSWER_BYTES, options).await?;
-	let served =
-		ServedBlock::decode_all(&mut &body[..]).map_err(|_| ImportError::NotABlock(index))?;
-	if served.proof.index != index {
-		return Err(ImportError::OtherBlock { asked: index, got: served.proof.index });
+	let proof =
+		BlockProof::decode_all(&mut &body[..]).map_err(|_| ImportError::NotABlock(index))?;
+	if proof.index != index {
+		return Err(ImportError::OtherBlock { asked: index, got: proof.index });
 	}
-	verify_block::<PureRust>(Anchor::Roots(&state.roots), state.length, &served.proof)
+	verify_block::<PureRust>(Anchor::Roots(&state.roots), state.length, &proof)
 		.map_err(|error| ImportError::Unverified { index, error })?;
-	Ok(served.proof.value.to_vec())
+	Ok(proof.value.to_vec())
 }
 
 /// Copies feed `key` from the hoster at `from` into `store` with the default
@@ -238,7 +234,20 @@ pub async fn import_with(
 	options: ImportOptions,
 	mut progress: impl FnMut(u64, u64),
 ) -> Result<FeedState, ImportError> {
+	// The headers of every hosting client, the attestor's among them: a block
+	// request of ours looks like an attestor's and the other way round.
+	let mut headers = reqwest::header::HeaderMap::new();
+	for (name, value) in CLIENT_HEADERS {
+		// Both are constants of valid header syntax.
+		if let (Ok(name), Ok(value)) = (
+			reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+			reqwest::header::HeaderValue::from_str(value),
+		) {
+			headers.insert(name, value);
+		}
+	}
 	let client = reqwest::Client::builder()
+		.default_headers(headers)
 		.timeout(options.timeout)
 		.connect_timeout(options.timeout)
 		.build()

@@ -14,7 +14,7 @@ use axum::{
 use codec::DecodeAll;
 use ed25519_dalek::SigningKey;
 use hoster::{server::Hoster, store::Store};
-use hypercore_verify::{contact::ServedBlock, KeyMode};
+use hypercore_verify::{BlockProof, KeyMode};
 use tower::ServiceExt;
 
 /// A feed of `n` blocks of 10 bytes each in `data`; returns its key.
@@ -80,14 +80,9 @@ async fn every_failure_answers_with_its_status_and_message() {
 			"length must be a whole number, got \"abc\"".into(),
 		),
 		(
-			format!("/feeds/{key}/blocks/0?request=1&nonce=00&attestor={h}"),
+			format!("/feeds/{key}/blocks/0?length=4&request=1&nonce={h}&attestor={h}"),
 			400,
-			"nonce must be 64 hex characters".into(),
-		),
-		(
-			format!("/feeds/{key}/blocks/0?request=1"),
-			400,
-			"request, nonce and attestor go together".into(),
+			"unknown query parameter \"request\"".into(),
 		),
 		(format!("/feeds/{unknown}/blocks/0"), 404, "unknown feed".into()),
 		(format!("/feeds/{unknown}"), 404, "unknown feed".into()),
@@ -119,11 +114,8 @@ async fn a_block_counts_for_its_feed_and_for_the_peer_that_asked() {
 	let (status, content_type, body) = get(&router, &format!("/feeds/{k}/blocks/2?length=3")).await;
 	assert_eq!(status, StatusCode::OK);
 	assert_eq!(content_type.as_deref(), Some("application/octet-stream"));
-	let served = ServedBlock::decode_all(&mut &body[..]).unwrap();
-	assert_eq!(
-		(served.proof.index, served.proof.value.to_vec(), served.contact_signature),
-		(2, vec![2u8; 10], None)
-	);
+	let proof = BlockProof::decode_all(&mut &body[..]).unwrap();
+	assert_eq!((proof.index, proof.value.to_vec()), (2, vec![2u8; 10]));
 	assert_eq!(
 		get(&router, &format!("/feeds/{k}/blocks/3")).await.0,
 		StatusCode::RANGE_NOT_SATISFIABLE

@@ -1,13 +1,14 @@
 //! The hoster's HTTP API on a free loopback port: blocks and proofs verify with
-//! hypercore-verify, proofs anchored at an older length verify after growth, the
-//! contact proof binds the challenge, bad input gets the right status, stats
+//! hypercore-verify, proofs anchored at an older length verify after growth,
+//! contact proofs are signed only for blocks served to the address asking at
+//! that length and bind the challenge, bad input gets the right status, stats
 //! count what was served (bounded, by what the hoster can trust), many
 //! concurrent clients are served, slow and greedy clients are cut off, and
 //! `feed import` refuses a hoster that serves a corrupted block.
 
 use std::{path::Path, sync::Arc};
 
-use codec::{Decode, DecodeAll};
+use codec::{DecodeAll, Encode};
 use ed25519_dalek::SigningKey;
 use hoster::{
 	import::import,
@@ -15,7 +16,8 @@ use hoster::{
 	store::{FeedState, JsonState, Store},
 };
 use hypercore_verify::{
-	contact::ServedBlock, hashes, verify_block, verify_contact_proof, Anchor, KeyMode, PureRust,
+	hashes, verify_block, verify_contact_proof, Anchor, BlockProof, ContactAnswer, ContactRequest,
+	KeyMode, PureRust, ReceivedBlock,
 };
 
 struct Running {
@@ -89,18 +91,14 @@ async fn blocks_and_proofs_verify_in_both_modes() {
 			let (status, body) =
 				get(&format!("{}/feeds/{}/blocks/{index}", s.url, hex::encode(key))).await;
 			assert_eq!(status, 200);
-			let served = ServedBlock::decode_all(&mut &body[..]).unwrap();
-			assert_eq!(served.contact_signature, None, "no challenge, no contact proof");
-			assert_eq!(served.proof.index, index);
-			assert_eq!(
-				served.proof.value.to_vec(),
-				vec![(index * 7) as u8; 100 + index as usize * 13]
-			);
-			verify_block::<PureRust>(Anchor::Roots(&feed.roots), 13, &served.proof).unwrap();
+			let proof = BlockProof::decode_all(&mut &body[..]).unwrap();
+			assert_eq!(proof.index, index);
+			assert_eq!(proof.value.to_vec(), vec![(index * 7) as u8; 100 + index as usize * 13]);
+			verify_block::<PureRust>(Anchor::Roots(&feed.roots), 13, &proof).unwrap();
 			verify_block::<PureRust>(
 				Anchor::TreeHash(&hashes::tree::<PureRust>(&feed.roots)),
 				13,
-				&served.proof,
+				&proof,
 			)
 			.unwrap();
 		}
@@ -123,55 +121,193 @@ async fn proofs_anchored_at_an_older_length_verify_after_the_feed_grew() {
 		let (status, body) =
 			get(&format!("{}/feeds/{}/blocks/{index}?length=5", s.url, hex::encode(key))).await;
 		assert_eq!(status, 200);
-		let proof = ServedBlock::decode_all(&mut &body[..]).unwrap().proof;
+		let proof = BlockProof::decode_all(&mut &body[..]).unwrap();
 		verify_block::<PureRust>(Anchor::Roots(&old.roots), 5, &proof).unwrap();
 		// And the same block at the new length verifies against the new roots.
 		let (_, body) = get(&format!("{}/feeds/{}/blocks/{index}", s.url, hex::encode(key))).await;
-		let proof = ServedBlock::decode_all(&mut &body[..]).unwrap().proof;
+		let proof = BlockProof::decode_all(&mut &body[..]).unwrap();
 		verify_block::<PureRust>(Anchor::Roots(&new.roots), 17, &proof).unwrap();
 	}
 }
 
+/// A client of the hoster from loopback address `from` (127.0.0.x): several
+/// addresses are several peers.
+fn client_from(from: [u8; 4]) -> reqwest::Client {
+	reqwest::Client::builder()
+		.local_address(std::net::IpAddr::from(from))
+		.build()
+		.unwrap()
+}
+
+/// Fetches block `index` at `length` as a client does; returns its leaf hash.
+async fn fetch(
+	client: &reqwest::Client,
+	s: &Running,
+	key: &[u8; 32],
+	index: u64,
+	length: u64,
+) -> [u8; 32] {
+	let url = hypercore_verify::wire::block_url(&s.url, key, index, length);
+	let response = client.get(url).send().await.unwrap();
+	assert_eq!(response.status(), 200);
+	let proof = BlockProof::decode_all(&mut &response.bytes().await.unwrap()[..]).unwrap();
+	hashes::leaf::<PureRust>(&proof.value)
+}
+
+/// `POST /contact` with `body`; returns the status and the body.
+async fn post_contact(client: &reqwest::Client, s: &Running, body: Vec<u8>) -> (u16, Vec<u8>) {
+	let url = hypercore_verify::wire::contact_url(&s.url);
+	let response = client.post(url).body(body).send().await.unwrap();
+	(response.status().as_u16(), response.bytes().await.unwrap().to_vec())
+}
+
+fn contact_request(key: [u8; 32], length: u64, blocks: &[(u64, [u8; 32])]) -> ContactRequest {
+	ContactRequest {
+		request: 77,
+		nonce: [3; 32],
+		attestor: [4; 32],
+		feed: key,
+		length,
+		blocks: blocks
+			.iter()
+			.map(|&(index, leaf_hash)| ReceivedBlock { index, leaf_hash })
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap(),
+	}
+}
+
 #[tokio::test]
-async fn the_contact_proof_binds_request_nonce_attestor_and_block() {
+async fn contact_proofs_bind_request_nonce_attestor_and_each_block_served() {
 	let dir = tempfile::tempdir().unwrap();
 	let key = make_feed(dir.path(), KeyMode::Compat, 9);
 	let s = start(dir.path()).await;
+	let client = client_from([127, 0, 0, 1]);
+	let (h2, h6) = (fetch(&client, &s, &key, 2, 9).await, fetch(&client, &s, &key, 6, 9).await);
+	let request = contact_request(key, 9, &[(6, h6), (2, h2)]);
+	let (status, body) = post_contact(&client, &s, request.encode()).await;
+	assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+	let answer = ContactAnswer::decode_all(&mut &body[..]).unwrap();
+	assert_eq!(answer.signatures.len(), 2, "one signature per block, in the order named");
+	let contact = SigningKey::from_bytes(&[9u8; 32]).verifying_key().to_bytes();
 	let (nonce, attestor) = ([3u8; 32], [4u8; 32]);
+	for ((index, hash), signature) in [(6, h6), (2, h2)].into_iter().zip(answer.signatures.iter()) {
+		assert!(verify_contact_proof::<PureRust>(
+			&contact, 77, &nonce, &attestor, index, &hash, signature
+		));
+		for (request, nonce, attestor, index, hash, key) in [
+			(78, nonce, attestor, index, hash, contact),
+			(77, [0; 32], attestor, index, hash, contact),
+			(77, nonce, [0; 32], index, hash, contact),
+			(77, nonce, attestor, index + 1, hash, contact),
+			(77, nonce, attestor, index, [0; 32], contact),
+			(77, nonce, attestor, index, hash, [1; 32]),
+		] {
+			assert!(!verify_contact_proof::<PureRust>(
+				&key, request, &nonce, &attestor, index, &hash, signature
+			));
+		}
+	}
+	// The attestor is counted once the hoster vouched, with the blocks and bytes it vouched for.
+	let stats = s.hoster.stats();
+	let vouched = &stats.attestors[&hex::encode(attestor)];
+	assert_eq!((vouched.requests, vouched.blocks, vouched.bytes), (1, 2, 126 + 178));
+}
+
+#[tokio::test]
+async fn contact_is_refused_for_blocks_not_served_to_that_address_at_that_length() {
+	let dir = tempfile::tempdir().unwrap();
+	let key = make_feed(dir.path(), KeyMode::Compat, 9);
+	let s = start(dir.path()).await;
+	let client = client_from([127, 0, 0, 1]);
+	let h2 = fetch(&client, &s, &key, 2, 9).await;
+	let h5 = fetch(&client_from([127, 0, 0, 2]), &s, &key, 5, 9).await;
+	let h3_at_8 = fetch(&client, &s, &key, 3, 8).await;
+	let too_many: Vec<(u64, [u8; 32])> = (0..33).map(|i| (i, [0; 32])).collect();
+	let mut trailing = contact_request(key, 9, &[(2, h2)]).encode();
+	trailing.push(0);
+	let cases: Vec<(&str, Vec<u8>, u16)> = vec![
+		("a block never fetched", contact_request(key, 9, &[(2, h2), (4, h2)]).encode(), 403),
+		("fetched by another address", contact_request(key, 9, &[(5, h5)]).encode(), 403),
+		("fetched at another length", contact_request(key, 9, &[(3, h3_at_8)]).encode(), 403),
+		("named at another length", contact_request(key, 8, &[(2, h2)]).encode(), 403),
+		("another leaf hash", contact_request(key, 9, &[(2, [7; 32])]).encode(), 403),
+		("an unknown feed", contact_request([1; 32], 9, &[(2, h2)]).encode(), 404),
+		("a block named twice", contact_request(key, 9, &[(2, h2), (2, h2)]).encode(), 400),
+		("not SCALE", b"{\"request\": 77}".to_vec(), 400),
+		("a byte too many", trailing, 400),
+		("nothing", Vec::new(), 400),
+		(
+			"33 blocks",
+			{
+				let mut body = contact_request(key, 9, &[]).encode();
+				body.truncate(body.len() - 1);
+				body.extend(too_many.encode());
+				body
+			},
+			413,
+		),
+		(
+			"a count of 33 blocks",
+			{
+				let mut body = contact_request(key, 9, &[]).encode();
+				body.truncate(body.len() - 1);
+				body.extend(too_many[..32].to_vec().encode());
+				body[112] = 33 << 2;
+				body
+			},
+			400,
+		),
+		(
+			"a body over the cap",
+			vec![0; hypercore_verify::contact::MAX_CONTACT_REQUEST_BYTES + 1],
+			413,
+		),
+	];
+	for (name, body, expected) in cases {
+		let (status, answer) = post_contact(&client, &s, body).await;
+		assert_eq!(status, expected, "{name}");
+		let json: serde_json::Value = serde_json::from_slice(&answer)
+			.unwrap_or_else(|_| panic!("{name}: a JSON error, got {answer:?}"));
+		assert!(json["error"].as_str().is_some_and(|e| !e.is_empty()), "{name}: {json}");
+	}
+	assert!(s.hoster.stats().attestors.is_empty(), "no refused request counts an attestor");
+	// The same address, the block it fetched, at its length: signed.
+	let (status, _) = post_contact(&client, &s, contact_request(key, 9, &[(2, h2)]).encode()).await;
+	assert_eq!(status, 200);
+	// A GET never asks for a contact proof: the old query is refused.
 	let url = format!(
-		"{}/feeds/{}/blocks/6?length=9&request=77&nonce={}&attestor={}",
+		"{}/feeds/{}/blocks/2?length=9&request=77&nonce={}&attestor={}",
 		s.url,
 		hex::encode(key),
-		hex::encode(nonce),
-		hex::encode(attestor)
+		hex::encode([3u8; 32]),
+		hex::encode([4u8; 32])
 	);
-	let (status, body) = get(&url).await;
-	assert_eq!(status, 200);
-	let served = ServedBlock::decode(&mut &body[..]).unwrap();
-	let signature = served.contact_signature.expect("a contact proof");
-	let hash = hashes::leaf::<PureRust>(&served.proof.value);
-	let contact = SigningKey::from_bytes(&[9u8; 32]).verifying_key().to_bytes();
-	assert!(verify_contact_proof::<PureRust>(
-		&contact, 77, &nonce, &attestor, 6, &hash, &signature
-	));
-	assert!(!verify_contact_proof::<PureRust>(
-		&contact, 78, &nonce, &attestor, 6, &hash, &signature
-	));
-	assert!(!verify_contact_proof::<PureRust>(
-		&contact, 77, &[0; 32], &attestor, 6, &hash, &signature
-	));
-	assert!(!verify_contact_proof::<PureRust>(
-		&contact, 77, &nonce, &[0; 32], 6, &hash, &signature
-	));
-	assert!(!verify_contact_proof::<PureRust>(
-		&contact, 77, &nonce, &attestor, 5, &hash, &signature
-	));
-	assert!(!verify_contact_proof::<PureRust>(
-		&contact, 77, &nonce, &attestor, 6, &[0; 32], &signature
-	));
-	assert!(!verify_contact_proof::<PureRust>(
-		&[1; 32], 77, &nonce, &attestor, 6, &hash, &signature
-	));
+	assert_eq!(client.get(url).send().await.unwrap().status(), 400);
+}
+
+#[tokio::test]
+async fn a_contact_request_whose_body_never_ends_is_answered_408() {
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+	let dir = tempfile::tempdir().unwrap();
+	make_feed(dir.path(), KeyMode::Compat, 2);
+	let s = start(dir.path()).await;
+	let mut stream = tokio::net::TcpStream::connect(s.url.trim_start_matches("http://"))
+		.await
+		.unwrap();
+	stream
+		.write_all(b"POST /contact HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n0123456789")
+		.await
+		.unwrap();
+	let mut answer = Vec::new();
+	let read = tokio::time::timeout(
+		hoster::server::CONTACT_BODY_TIMEOUT + std::time::Duration::from_secs(5),
+		stream.read_to_end(&mut answer),
+	)
+	.await;
+	assert!(read.is_ok(), "answered in time");
+	let answer = String::from_utf8_lossy(&answer);
+	assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }
 
 #[tokio::test]
@@ -197,8 +333,7 @@ async fn bad_input_gets_a_json_error_with_the_fitting_status() {
 		(format!("/feeds/{k}/blocks/0?length=1&length=2"), 400),
 		(format!("/feeds/{k}/blocks/0?colour=red"), 400),
 		(format!("/feeds/{k}/blocks/0?request=1"), 400),
-		(format!("/feeds/{k}/blocks/0?request=1&nonce={h}&attestor=xyz"), 400),
-		(format!("/feeds/{k}/blocks/0?request=one&nonce={h}&attestor={h}"), 400),
+		(format!("/feeds/{k}/blocks/0?request=1&nonce={h}&attestor={h}"), 400),
 		("/nothing/here".to_string(), 404),
 	];
 	for (path, expected) in cases {
@@ -218,17 +353,15 @@ async fn stats_count_what_was_served_per_feed_and_per_peer() {
 	let key = make_feed(dir.path(), KeyMode::Compat, 6);
 	let s = start(dir.path()).await;
 	let k = hex::encode(key);
-	let attestor = hex::encode([8u8; 32]);
+	let client = client_from([127, 0, 0, 1]);
 	let mut bytes = 0;
+	let mut blocks = Vec::new();
 	for index in [0u64, 3, 5] {
-		let url = format!(
-			"{}/feeds/{k}/blocks/{index}?request=1&nonce={}&attestor={attestor}",
-			s.url,
-			hex::encode([1u8; 32])
-		);
-		assert_eq!(get(&url).await.0, 200);
+		blocks.push((index, fetch(&client, &s, &key, index, 6).await));
 		bytes += 100 + index * 13;
 	}
+	let (status, _) = post_contact(&client, &s, contact_request(key, 6, &blocks).encode()).await;
+	assert_eq!(status, 200);
 	assert_eq!(get(&format!("{}/feeds/{k}/blocks/1", s.url)).await.0, 200);
 	assert_eq!(get(&format!("{}/feeds/{k}/blocks/9", s.url)).await.0, 416);
 	let (_, body) = get(&format!("{}/stats", s.url)).await;
@@ -236,9 +369,11 @@ async fn stats_count_what_was_served_per_feed_and_per_peer() {
 	assert_eq!(stats["feeds"][&k]["requests"], 5);
 	assert_eq!(stats["feeds"][&k]["blocks"], 4);
 	assert_eq!(stats["feeds"][&k]["bytes"], bytes + 113);
+	let attestor = hex::encode([4u8; 32]);
+	assert_eq!(stats["attestors"][&attestor]["requests"], 1);
 	assert_eq!(stats["attestors"][&attestor]["blocks"], 3);
 	assert_eq!(stats["attestors"][&attestor]["bytes"], bytes);
-	// Peers are counted by address, whatever account a query names.
+	// Peers are counted by address.
 	assert_eq!(stats["peers"]["127.0.0.1"]["requests"], 5);
 	assert_eq!(stats["peers"].as_object().unwrap().len(), 1);
 	assert_eq!(get(&format!("{}/metrics", s.url)).await.0, 404, "metrics are not public");
@@ -291,7 +426,7 @@ async fn many_concurrent_clients_are_served() {
 	}
 	for (i, t) in tasks.into_iter().enumerate() {
 		let body = t.await.unwrap();
-		let proof = ServedBlock::decode_all(&mut &body[..]).unwrap().proof;
+		let proof = BlockProof::decode_all(&mut &body[..]).unwrap();
 		assert_eq!(proof.index, i as u64 % 32);
 		verify_block::<PureRust>(Anchor::Roots(&roots), 32, &proof).unwrap();
 	}
@@ -427,28 +562,22 @@ async fn past_the_connection_limit_new_connections_are_closed_and_the_rest_serve
 }
 
 #[tokio::test]
-async fn accounts_named_in_queries_do_not_grow_the_statistics() {
+async fn accounts_named_in_contact_requests_do_not_grow_the_statistics() {
 	let dir = tempfile::tempdir().unwrap();
 	let key = make_feed(dir.path(), KeyMode::Compat, 2);
 	let s = start(dir.path()).await;
-	let k = hex::encode(key);
-	let nonce = hex::encode([1u8; 32]);
-	let client = reqwest::Client::new();
+	let client = client_from([127, 0, 0, 1]);
+	let leaf = fetch(&client, &s, &key, 1, 2).await;
 	let many = hoster::server::stats::MAX_TRACKED + 50;
 	for i in 0..many {
-		let mut attestor = [0u8; 32];
-		attestor[..8].copy_from_slice(&(i as u64).to_le_bytes());
-		let url = format!(
-			"{}/feeds/{k}/blocks/1?request={i}&nonce={nonce}&attestor={}",
-			s.url,
-			hex::encode(attestor)
-		);
-		assert_eq!(client.get(url).send().await.unwrap().status(), 200);
+		let mut request = contact_request(key, 2, &[(1, leaf)]);
+		request.attestor[..8].copy_from_slice(&(i as u64).to_le_bytes());
+		assert_eq!(post_contact(&client, &s, request.encode()).await.0, 200);
 	}
 	let stats = s.hoster.stats();
 	assert_eq!(stats.attestors.len(), hoster::server::stats::MAX_TRACKED);
-	assert_eq!(stats.peers.len(), 1, "one peer address, whatever the queries say");
-	assert_eq!(stats.peers["127.0.0.1"].requests, many as u64);
+	assert_eq!(stats.peers.len(), 1, "one peer address, whatever the requests say");
+	assert_eq!(stats.peers["127.0.0.1"].requests, 1, "contact requests are not block requests");
 }
 
 /// How [`proxy`] spoils the block answers of the hoster behind it.
@@ -491,7 +620,7 @@ async fn proxy(
 							.into_response()
 					},
 					Fault::Huge => {
-						return vec![0u8; hoster::import::MAX_BLOCK_ANSWER_BYTES + 1]
+						return vec![0u8; hypercore_verify::wire::MAX_BLOCK_ANSWER_BYTES + 1]
 							.into_response()
 					},
 					Fault::Stall => {

@@ -23,6 +23,27 @@ pub enum ApiError {
 	/// The block request's query breaks a rule (400).
 	#[error(transparent)]
 	BadQuery(#[from] QueryError),
+	/// A contact request's body is not one SCALE `ContactRequest`, or names a block twice (400).
+	#[error("bad contact request: {0}")]
+	BadContactRequest(&'static str),
+	/// A block a contact request names was not served to its address at that
+	/// length with that leaf hash, lately (403).
+	#[error("block {index} was not served to this address at length {length} with that leaf hash")]
+	NotServed {
+		/// The block.
+		index: u64,
+		/// The length named.
+		length: u64,
+	},
+	/// A request's body took longer than the server waits (408).
+	#[error("the request body took too long")]
+	BodyTimeout,
+	/// A request's body is larger than the route takes (413).
+	#[error("the request body is larger than {limit} bytes")]
+	BodyTooLarge {
+		/// The largest body taken.
+		limit: usize,
+	},
 	/// No such feed is stored here (404).
 	#[error("unknown feed")]
 	UnknownFeed,
@@ -63,9 +84,13 @@ impl ApiError {
 	/// The HTTP status it answers with.
 	pub fn status(&self) -> StatusCode {
 		match self {
-			ApiError::BadKey | ApiError::BadIndex | ApiError::BadQuery(_) => {
-				StatusCode::BAD_REQUEST
-			},
+			ApiError::BadKey
+			| ApiError::BadIndex
+			| ApiError::BadQuery(_)
+			| ApiError::BadContactRequest(_) => StatusCode::BAD_REQUEST,
+			ApiError::NotServed { .. } => StatusCode::FORBIDDEN,
+			ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
+			ApiError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
 			ApiError::UnknownFeed | ApiError::NoRoute => StatusCode::NOT_FOUND,
 			ApiError::LengthBeyondStored { .. } | ApiError::IndexNotBelowLength { .. } => {
 				StatusCode::RANGE_NOT_SATISFIABLE

@@ -2,7 +2,8 @@
 //!
 //! | route | answer |
 //! | --- | --- |
-//! | `GET /feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=` | SCALE `ServedBlock`: the block, its proof anchored at `length` (default: stored length), and with `request`/`nonce`/`attestor` the contact proof |
+//! | `GET /feeds/{key}/blocks/{index}?length=` | SCALE `BlockProof`: the block and its proof anchored at `length` (default: stored length); noted in the [`ServedLog`] |
+//! | `POST /contact` | SCALE `ContactAnswer`: one contact proof per block the SCALE `ContactRequest` names, each served to this address at that length ([`ServedLog`]) |
 //! | `GET /feeds/{key}` | the feed's signed state (JSON) |
 //! | `GET /feeds` | keys of the hosted feeds (JSON) |
 //! | `GET /hello` | the hosting extension's greeting: account, contact key, feeds, signed (JSON) |
@@ -12,18 +13,22 @@
 //! listener of its own ([`Hoster::metrics_router`], [`serve_metrics`];
 //! `hoster serve --metrics-listen`, loopback by default), not on the public one.
 //!
-//! The block route is the protocol of [`hypercore_verify::wire`], which defines
-//! the URL, the query's rules, the answer and the contact proof. Bad input gets
-//! an [`ApiError`]: a JSON error with a fitting status: malformed key, index or
-//! query 400, unknown feed 404, `index ≥ length` or `length` beyond the stored
-//! length 416. Keys are parsed as hex before anything touches the disk, so no
-//! request reads outside the data directory.
+//! The block and contact routes are the protocol of [`hypercore_verify::wire`],
+//! which defines the URL, the query's rules, the answers and the contact
+//! proof. A block request does no signature work: whoever asks gets the same
+//! answer. Bad input gets an [`ApiError`]: a JSON error with a fitting status:
+//! malformed key, index, query or contact request 400, a contact request for
+//! blocks not served to its address 403, unknown feed 404, a contact request
+//! body too slow 408 or too large 413, `index ≥ length` or `length` beyond the
+//! stored length 416. Keys are parsed as hex before anything touches the disk,
+//! so no request reads outside the data directory.
 //!
 //! Requests never list the data directory: the feeds are loaded when the server
 //! starts and reloaded by a timer every [`REFRESH_EVERY`] (new feeds, and feeds
 //! that grew), on a blocking thread.
 
 mod error;
+pub mod served;
 pub mod stats;
 
 use std::{
@@ -35,20 +40,24 @@ use std::{
 };
 
 use axum::{
+	body::Body,
 	body::HttpBody,
 	extract::{ConnectInfo, Path, RawQuery, Request, State},
 	http::header,
 	middleware::{self, Next},
 	response::{IntoResponse, Response},
-	routing::get,
+	routing::{get, post},
 	Json, Router,
 };
-use codec::Encode;
+use codec::{DecodeAll, Encode};
 use ed25519_dalek::{Signer, SigningKey};
-use hypercore_verify::{contact_message, wire::parse_block_query, ServedBlock};
+use hypercore_verify::{
+	contact::MAX_CONTACT_REQUEST_BYTES, wire::parse_block_query, ContactAnswer, ContactRequest,
+};
 use serde_json::json;
 
 pub use error::ApiError;
+pub use served::ServedLog;
 pub use stats::{prometheus, Stats, Traffic};
 
 use crate::store::{hex32, Feed, Store, StoreError};
@@ -77,6 +86,7 @@ pub struct Hoster {
 	contact: SigningKey,
 	account: Option<[u8; 32]>,
 	stats: Mutex<Stats>,
+	served: Mutex<ServedLog>,
 }
 
 impl Hoster {
@@ -92,6 +102,7 @@ impl Hoster {
 			contact,
 			account,
 			stats: Mutex::new(Stats::default()),
+			served: Mutex::new(ServedLog::default()),
 		});
 		hoster.refresh()?;
 		Ok(hoster)
@@ -139,11 +150,11 @@ impl Hoster {
 		keys
 	}
 
-	fn count(&self, feed: &str, ip: &str, attestor: Option<&str>, blocks: u64, bytes: u64) {
+	fn count(&self, feed: &str, ip: &str, blocks: u64, bytes: u64) {
 		self.stats
 			.lock()
 			.unwrap_or_else(PoisonError::into_inner)
-			.count(feed, ip, attestor, blocks, bytes);
+			.count(feed, ip, blocks, bytes);
 	}
 
 	/// A snapshot of the statistics.
@@ -158,6 +169,7 @@ impl Hoster {
 			.route("/feeds", get(list_feeds))
 			.route("/feeds/{key}", get(feed_state))
 			.route("/feeds/{key}/blocks/{index}", get(block))
+			.route("/contact", post(contact))
 			.route("/hello", get(hello))
 			.route("/stats", get(stats))
 			.fallback(|| async { ApiError::NoRoute })
@@ -208,7 +220,9 @@ fn parse_key(key: &str) -> Result<[u8; 32], ApiError> {
 	hex32(key).map_err(|_| ApiError::BadKey)
 }
 
-/// `GET /feeds/{key}/blocks/{index}`: a [`ServedBlock`], with a contact proof when the query names a challenge.
+/// `GET /feeds/{key}/blocks/{index}`: a SCALE [`BlockProof`](hypercore_verify::BlockProof)
+/// anchored at `?length=` (default: the stored length), the same for every
+/// client; noted in the [`ServedLog`] so that a contact request can vouch for it.
 async fn block(
 	State(hoster): State<Arc<Hoster>>,
 	Path((key, index)): Path<(String, String)>,
@@ -224,28 +238,73 @@ async fn block(
 	let stored = feed.state().length;
 	let length = query.length.unwrap_or(stored);
 	let proof = feed.proof(index, length).map_err(|e| {
-		hoster.count(&key_hex, &ip, None, 0, 0);
+		hoster.count(&key_hex, &ip, 0, 0);
 		ApiError::serving(e, index, length, stored)
 	})?;
-	// The leaf hash is stored in the tree: the contact proof costs no re-hash of the block.
-	let contact_signature = match query.challenge {
-		Some(c) => {
-			let leaf = feed
-				.node(2 * index)
-				.ok_or_else(|| ApiError::Storage("leaf node missing".into()))?;
-			let message = contact_message(c.request, &c.nonce, &c.attestor, index, &leaf.hash);
-			Some(hoster.contact.sign(&message).to_bytes())
-		},
-		None => None,
-	};
-	// The attestor a query names counts only once a contact proof vouches for the exchange.
-	let attestor = query
-		.challenge
-		.filter(|_| contact_signature.is_some())
-		.map(|c| hex::encode(c.attestor));
-	hoster.count(&key_hex, &ip, attestor.as_deref(), 1, proof.value.len() as u64);
-	let body = ServedBlock { proof, contact_signature }.encode();
-	Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response())
+	hoster.count(&key_hex, &ip, 1, proof.value.len() as u64);
+	hoster.served.lock().unwrap_or_else(PoisonError::into_inner).note(
+		remote.ip(),
+		&key,
+		length,
+		index,
+		std::time::Instant::now(),
+	);
+	Ok(([(header::CONTENT_TYPE, "application/octet-stream")], proof.encode()).into_response())
+}
+
+/// Longest a client may take to send a contact request's body.
+pub const CONTACT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `POST /contact`: for a SCALE [`ContactRequest`], a SCALE [`ContactAnswer`]
+/// with one contact proof per block named, each block served to this peer's
+/// address at the length named ([`ServedLog`]) with the leaf hash named. All
+/// or nothing: one block that does not qualify refuses the request (403).
+async fn contact(
+	State(hoster): State<Arc<Hoster>>,
+	ConnectInfo(remote): ConnectInfo<SocketAddr>,
+	body: Body,
+) -> Result<Response, ApiError> {
+	let bytes = tokio::time::timeout(
+		CONTACT_BODY_TIMEOUT,
+		axum::body::to_bytes(body, MAX_CONTACT_REQUEST_BYTES),
+	)
+	.await
+	.map_err(|_| ApiError::BodyTimeout)?
+	.map_err(|_| ApiError::BodyTooLarge { limit: MAX_CONTACT_REQUEST_BYTES })?;
+	let request = ContactRequest::decode_all(&mut &bytes[..])
+		.map_err(|_| ApiError::BadContactRequest("the body is not one SCALE ContactRequest"))?;
+	let mut seen = std::collections::BTreeSet::new();
+	if !request.blocks.iter().all(|b| seen.insert(b.index)) {
+		return Err(ApiError::BadContactRequest("a block is named twice"));
+	}
+	let feed = hoster.feed(&request.feed).ok_or(ApiError::UnknownFeed)?;
+	let now = std::time::Instant::now();
+	let mut bytes_vouched = 0;
+	{
+		let served = hoster.served.lock().unwrap_or_else(PoisonError::into_inner);
+		for block in request.blocks.iter() {
+			let leaf = served
+				.was_served(remote.ip(), &request.feed, request.length, block.index, now)
+				.then(|| block.index.checked_mul(2).and_then(|at| feed.node(at)))
+				.flatten()
+				.filter(|leaf| leaf.hash == block.leaf_hash)
+				.ok_or(ApiError::NotServed { index: block.index, length: request.length })?;
+			bytes_vouched += leaf.size;
+		}
+	}
+	let signatures = request
+		.blocks
+		.iter()
+		.map(|block| hoster.contact.sign(&request.message(block)).to_bytes())
+		.collect::<Vec<_>>();
+	hoster.stats.lock().unwrap_or_else(PoisonError::into_inner).vouch(
+		&hex::encode(request.attestor),
+		signatures.len() as u64,
+		bytes_vouched,
+	);
+	// As many signatures as blocks, which are at most MAX_CONTACT_BLOCKS.
+	let answer = ContactAnswer { signatures: signatures.try_into().unwrap_or_default() };
+	Ok(([(header::CONTENT_TYPE, "application/octet-stream")], answer.encode()).into_response())
 }
 
 /// `GET /feeds/{key}`: the feed's signed state, once it has blocks.

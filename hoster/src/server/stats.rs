@@ -3,8 +3,8 @@
 //!
 //! Only what the hoster can trust keys them, and every map is bounded:
 //! peers by the TCP peer's IP address, attestors by the account a contact
-//! proof was signed for (a query may name any account; it counts only once
-//! the hoster vouched for the exchange with its signature). Each of the two
+//! proof was signed for (a contact request may name any account; it counts
+//! only once the hoster vouched with its signature for blocks it served). Each of the two
 //! keeps the [`MAX_TRACKED`] most recently seen; the least recently seen
 //! gives way. Feeds are the hoster's own.
 
@@ -41,8 +41,8 @@ pub struct Stats {
 	pub feeds: BTreeMap<String, Traffic>,
 	/// By the peer's IP address: the [`MAX_TRACKED`] most recently seen.
 	pub peers: BTreeMap<String, Traffic>,
-	/// By attestor account (hex), for requests answered with a contact proof:
-	/// the [`MAX_TRACKED`] most recently seen.
+	/// By attestor account (hex): contact requests signed, and the blocks and
+	/// bytes they vouched for; the [`MAX_TRACKED`] most recently seen.
 	pub attestors: BTreeMap<String, Traffic>,
 	/// When each peer and attestor was last counted, in counts.
 	#[serde(skip)]
@@ -53,16 +53,19 @@ pub struct Stats {
 }
 
 impl Stats {
-	/// Counts one answered request for `feed` from the peer at `ip` that
-	/// uploaded `blocks` blocks of `bytes` bytes; `attestor` when a contact
-	/// proof was signed for it.
-	pub fn count(&mut self, feed: &str, ip: &str, attestor: Option<&str>, blocks: u64, bytes: u64) {
+	/// Counts one answered block request for `feed` from the peer at `ip`
+	/// that uploaded `blocks` blocks of `bytes` bytes.
+	pub fn count(&mut self, feed: &str, ip: &str, blocks: u64, bytes: u64) {
 		self.clock += 1;
 		self.feeds.entry(feed.to_string()).or_default().add(blocks, bytes);
 		self.bump(false, ip, blocks, bytes);
-		if let Some(attestor) = attestor {
-			self.bump(true, attestor, blocks, bytes);
-		}
+	}
+
+	/// Counts one contact request signed for `attestor`, vouching for `blocks`
+	/// blocks of `bytes` bytes it was served.
+	pub fn vouch(&mut self, attestor: &str, blocks: u64, bytes: u64) {
+		self.clock += 1;
+		self.bump(true, attestor, blocks, bytes);
 	}
 
 	/// Adds to the traffic of a peer (`attestor == false`) or an attestor,
@@ -92,7 +95,7 @@ pub fn prometheus(stats: &Stats) -> String {
 	for (metric, help, pick) in [
 		(
 			"hoster_requests_total",
-			"Block requests answered.",
+			"Requests answered: block requests by feed and peer, contact requests signed by attestor.",
 			(|t: &Traffic| t.requests) as fn(&Traffic) -> u64,
 		),
 		("hoster_uploaded_blocks_total", "Blocks uploaded.", |t: &Traffic| t.blocks),
@@ -117,8 +120,9 @@ mod tests {
 	#[test]
 	fn a_request_counts_for_its_feed_its_peer_and_a_vouched_attestor() {
 		let mut stats = Stats::default();
-		stats.count("f", "p", Some("a"), 1, 100);
-		stats.count("f", "q", None, 0, 0);
+		stats.count("f", "p", 1, 100);
+		stats.vouch("a", 1, 100);
+		stats.count("f", "q", 0, 0);
 		assert_eq!(stats.feeds["f"], Traffic { requests: 2, blocks: 1, bytes: 100 });
 		assert_eq!(stats.peers["p"], Traffic { requests: 1, blocks: 1, bytes: 100 });
 		assert_eq!(stats.peers["q"], Traffic { requests: 1, blocks: 0, bytes: 0 });
@@ -129,13 +133,16 @@ mod tests {
 	#[test]
 	fn peers_and_attestors_are_bounded_and_the_least_recently_seen_gives_way() {
 		let mut stats = Stats::default();
-		stats.count("f", "kept", Some("kept"), 1, 1);
+		let both = |stats: &mut Stats, name: &str| {
+			stats.count("f", name, 1, 1);
+			stats.vouch(name, 1, 1);
+		};
+		both(&mut stats, "kept");
 		for i in 0..10 * MAX_TRACKED {
-			let name = format!("x{i}");
-			stats.count("f", &name, Some(&name), 1, 1);
+			both(&mut stats, &format!("x{i}"));
 			// A regular stays the most recently seen.
 			if i % (MAX_TRACKED / 2) == 0 {
-				stats.count("f", "kept", Some("kept"), 1, 1);
+				both(&mut stats, "kept");
 			}
 		}
 		assert_eq!(stats.peers.len(), MAX_TRACKED);
@@ -151,9 +158,10 @@ mod tests {
 	#[test]
 	fn prometheus_text_has_every_counter_by_feed_peer_and_attestor() {
 		let mut stats = Stats::default();
-		stats.count("ab", "127.0.0.1", Some("cd"), 1, 7);
+		stats.count("ab", "127.0.0.1", 1, 7);
+		stats.vouch("cd", 1, 7);
 		let text = prometheus(&stats);
-		let header = "# HELP hoster_requests_total Block requests answered.\n# TYPE hoster_requests_total counter\n";
+		let header = "# HELP hoster_requests_total Requests answered: block requests by feed and peer, contact requests signed by attestor.\n# TYPE hoster_requests_total counter\n";
 		assert!(text.starts_with(header), "{text}");
 		for line in [
 			"hoster_requests_total{feed=\"ab\"} 1",

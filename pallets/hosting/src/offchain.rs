@@ -16,10 +16,12 @@
 //!    block share it): that chunk seed, hashed with a request's id, draws the
 //!    chunks this attestor asks for in it ([`crate::requests::chunks_of`]),
 //!    which the hoster cannot know before it is asked.
-//! 2. **Fetch.** Every chunk of every claimed request is requested at once
-//!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=&request=&nonce=&attestor=`,
-//!    the protocol of [`hypercore_verify::wire`]). **Each benchmark runs on its
-//!    own clock**: its deadline is `HttpDeadlineMs` (5 s) after its first
+//! 2. **Fetch, like any client.** Every chunk of every claimed request is
+//!    requested at once with the request any client of a hoster makes
+//!    (`GET {endpoint}/feeds/{key}/blocks/{index}?length=`, the headers of
+//!    [`hypercore_verify::wire::CLIENT_HEADERS`], the protocol of
+//!    [`hypercore_verify::wire`]): nothing in it names the benchmark or the
+//!    attestor. **Each benchmark runs on its own clock**: its deadline is `HttpDeadlineMs` (5 s) after its first
 //!    request, and at its deadline whatever of it is not whole times out,
 //!    whatever the others are doing. The worker goes round everything without
 //!    waiting: the headers that came, then what has arrived of every body being
@@ -45,10 +47,17 @@
 //!    read for as long as the keystore and the pool take.
 //! 4. **Verify** each chunk with `hypercore-verify` against the feed's tree hash
 //!    at the request's length (recorded in the request from the registered,
-//!    signed roots), and the hoster's contact proof with the contact key of its
-//!    registration form.
+//!    signed roots). Once a benchmark's chunks are settled and some verified,
+//!    **ask for the proof of contact**: one `POST {endpoint}/contact` naming the
+//!    request, nonce, attestor and the verified blocks with their leaf hashes
+//!    ([`hypercore_verify::ContactRequest`]), sent at once, with a deadline of
+//!    its own ([`CONTACT_WINDOW_MS`]). The hoster signs each block it served to
+//!    this node's address; the worker checks the signature that goes on chain
+//!    (the first block's) with the contact key the request snapshotted. The
+//!    exchange is not timed: the figures come from the block fetches alone.
 //! 5. **Rate** (Normal, Timeout, or Error: Unreachable, Http, Encoding,
-//!    Integrity, ContactProof; a Normal rating carries the contact proof and
+//!    Integrity, ContactProof when the contact request failed in any way;
+//!    a Normal rating carries the contact proof and
 //!    Merkle path of one verified chunk, and every rating its chunk seed), sign
 //!    with the attestor key and submit as an authorized unsigned transaction:
 //!    `performance_benchmark_response` when a key has one rating in this run,
@@ -73,16 +82,17 @@
 //! `debug` for each chunk's fate and skipped requests.
 
 use alloc::{string::String, vec, vec::Vec};
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeAll, Encode};
 use frame_support::{traits::Get, BoundedVec};
 use frame_system::{
 	offchain::{AppCrypto, CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
 };
 use hypercore_verify::{
+	contact::MAX_CONTACT_ANSWER_BYTES,
 	decode_served_block, verify_contact_proof,
-	wire::{block_url, Challenge},
-	Anchor, SpIo,
+	wire::{block_url, contact_url, CLIENT_HEADERS, MAX_BLOCK_ANSWER_BYTES},
+	Anchor, ContactAnswer, ContactRequest, ReceivedBlock, SpIo,
 };
 use sp_core::offchain::{Duration, HttpRequestStatus, Timestamp};
 use sp_runtime::{
@@ -92,7 +102,7 @@ use sp_runtime::{
 };
 
 use crate::{
-	measure::{rate, ChunkFate},
+	measure::{rate, to_vouch_for, ChunkFate, Vouched},
 	pallet::*,
 	requests::{chunks_of, RequestOf},
 	types::*,
@@ -100,8 +110,11 @@ use crate::{
 };
 
 /// Largest response body read for one chunk: a block of the largest size a proof
-/// carries, its path, the other roots and the contact proof.
-pub const MAX_BODY_BYTES: usize = hypercore_verify::MAX_BLOCK_SIZE as usize + 2 * 64 * 48 + 128;
+/// carries, its path and the other roots.
+pub const MAX_BODY_BYTES: usize = MAX_BLOCK_ANSWER_BYTES;
+/// How long a contact request may take, in milliseconds, from when it is sent
+/// (once its benchmark's chunks are settled) to the end of its answer.
+pub const CONTACT_WINDOW_MS: u64 = 2_000;
 /// Most body bytes the worker holds at once across a run's fetches (bodies
 /// being read and whole ones awaiting verification): hosters that stall
 /// mid-body cannot make the worker's memory grow with the number of chunks.
@@ -230,16 +243,53 @@ struct HosterContact {
 	contact_key: [u8; 32],
 }
 
-/// One chunk fetch: in flight until its headers and whole body came (or it
-/// failed, or its benchmark's deadline passed), then settled with a fate.
+/// What a fetch asks for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Wanted {
+	/// A chunk: the block of this number.
+	Block(u64),
+	/// The proof of contact for the job's verified chunks, of which the first
+	/// goes on chain.
+	Contact {
+		/// The first block named.
+		first: Vouched,
+		/// Blocks named.
+		named: usize,
+	},
+}
+
+/// What became of a fetch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Fate {
+	/// A chunk's.
+	Chunk(ChunkFate),
+	/// A contact request's: the signature over the first block named, or it failed.
+	Contact(Option<[u8; 64]>),
+}
+
+/// Where a job stands with its proof of contact.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ContactStep {
+	/// Its chunks are still in flight.
+	Waiting,
+	/// Its contact request is fetch number .0.
+	Asked(usize),
+	/// None is needed (nothing valid, or a chunk served wrong), or it could not be sent.
+	Done,
+}
+
+/// One fetch (a chunk, or a contact request): in flight until its headers and
+/// whole body came (or it failed, or its deadline passed), then settled with a
+/// fate.
 struct Fetch {
 	/// Index of its job.
 	job: usize,
-	/// The block asked for.
-	index: u64,
+	/// What it asks for.
+	wanted: Wanted,
 	/// When it was sent.
 	sent: Timestamp,
-	/// Its benchmark's deadline: `HttpDeadlineMs` after the benchmark's first request.
+	/// A chunk's: its benchmark's deadline, `HttpDeadlineMs` after the
+	/// benchmark's first request; a contact request's: [`CONTACT_WINDOW_MS`] after it was sent.
 	deadline: Timestamp,
 	/// The host's handle; `None` when it could not be sent.
 	id: Option<sp_core::offchain::HttpRequestId>,
@@ -252,7 +302,7 @@ struct Fetch {
 	/// When the body's last byte was read.
 	done: Option<Timestamp>,
 	/// What became of it.
-	fate: Option<ChunkFate>,
+	fate: Option<Fate>,
 }
 
 /// Runs the attestor for this block.
@@ -267,13 +317,22 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		.iter()
 		.enumerate()
 		.map(|(n, job)| {
-			let fates: Vec<ChunkFate> =
-				fetches.iter().filter(|f| f.job == n).filter_map(|f| f.fate.clone()).collect();
+			let mine = || fetches.iter().filter(move |f| f.job == n);
+			let fates: Vec<ChunkFate> = mine()
+				.filter_map(|f| match &f.fate {
+					Some(Fate::Chunk(fate)) => Some(fate.clone()),
+					_ => None,
+				})
+				.collect();
+			let contact_signature = mine().find_map(|f| match f.fate {
+				Some(Fate::Contact(signature)) => signature,
+				_ => None,
+			});
 			let outcome = if job.hoster.is_none() || job.feed_key.is_none() {
 				// The hoster or the feed left the chain: there is nothing to fetch as asked.
 				RatingOutcome::Error(MeasurementFailure::Unreachable)
 			} else {
-				rate(&fates)
+				rate(&fates, contact_signature)
 			};
 			(job, outcome)
 		})
@@ -387,7 +446,9 @@ pub fn claim<T: Config>(
 }
 
 /// Sends every chunk request of every job, then reads every answer as it
-/// comes, each benchmark on its own clock (see the module docs, step 2).
+/// comes, each benchmark on its own clock, and asks each hoster for its proof
+/// of contact as soon as the benchmark's chunks are settled (see the module
+/// docs, steps 2 and 4).
 fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
 	let window = Duration::from_millis(T::HttpDeadlineMs::get());
 	let mut fetches = Vec::new();
@@ -397,38 +458,34 @@ fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
 		// This benchmark's own deadline: `HttpDeadlineMs` after its first request.
 		let deadline = sp_io::offchain::timestamp().add(window);
 		for &index in job.chunks.iter() {
-			let challenge = Challenge {
-				request: job.id,
-				nonce: job.request.nonce,
-				attestor: account_bytes(&job.attestor),
-			};
-			let url = block_url(&endpoint, feed_key, index, job.request.length, Some(&challenge));
+			let url = block_url(&endpoint, feed_key, index, job.request.length);
 			let sent = sp_io::offchain::timestamp();
-			let id = sp_io::offchain::http_request_start("GET", &url, &[]).ok().filter(|id| {
-				// An empty body finishes the request: it is sent now.
-				sp_io::offchain::http_request_write_body(*id, &[], Some(deadline)).is_ok()
-			});
+			let id = send("GET", &url, &[], deadline);
 			log::debug!(target: LOG_TARGET, "request {}: GET {url}", job.id);
-			fetches.push(Fetch::new(n, index, sent, deadline, id));
+			fetches.push(Fetch::new(n, Wanted::Block(index), sent, deadline, id));
 		}
 	}
+	let mut contact: Vec<ContactStep> = vec![ContactStep::Waiting; jobs.len()];
 
 	// Rounds of looking at everything without waiting: the headers that came,
 	// what arrived of every body being read (round-robin, each into its own
 	// buffer, the clock read as its last byte comes), then the whole bodies
 	// verified (for at most `BODY_TURN_MS` while others are in flight: their
-	// clocks are read after the turn). Only a round that moved nothing
+	// clocks are read after the turn), then the contact requests of the
+	// benchmarks whose chunks are all settled. Only a round that moved nothing
 	// sleeps, at most `POLL_MS`, on what most likely comes next. A benchmark
 	// past its own deadline is settled with what it has; none waits for another.
 	loop {
 		let now = sp_io::offchain::timestamp();
 		for f in fetches.iter_mut().filter(|f| f.is_in_flight() && now >= f.deadline) {
-			f.settle(ChunkFate::TimedOut);
+			f.time_out();
 		}
-		if fetches.iter().all(|f| f.fate.is_some()) {
+		let mut progressed = ask_for_contact::<T>(jobs, &mut fetches, &mut contact);
+		if fetches.iter().all(|f| f.fate.is_some())
+			&& contact.iter().all(|step| *step != ContactStep::Waiting)
+		{
 			break;
 		}
-		let mut progressed = false;
 
 		let awaited: Vec<usize> =
 			(0..fetches.len()).filter(|&i| fetches[i].awaits_headers()).collect();
@@ -474,10 +531,96 @@ fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
 	}
 	for f in &fetches {
 		if let Some(fate) = &f.fate {
-			log::debug!(target: LOG_TARGET, "request {}: chunk {} → {fate}", jobs[f.job].id, f.index);
+			log::debug!(target: LOG_TARGET, "request {}: {:?} → {fate:?}", jobs[f.job].id, f.wanted);
 		}
 	}
 	fetches
+}
+
+/// Starts an HTTP request with the headers every hosting client sends and
+/// `body` (empty for a GET), sent by `deadline`; `None` when it could not be sent.
+fn send(
+	method: &str,
+	url: &str,
+	body: &[u8],
+	deadline: Timestamp,
+) -> Option<sp_core::offchain::HttpRequestId> {
+	let id = sp_io::offchain::http_request_start(method, url, &[]).ok()?;
+	for (name, value) in CLIENT_HEADERS {
+		sp_io::offchain::http_request_add_header(id, name, value).ok()?;
+	}
+	if !body.is_empty() {
+		sp_io::offchain::http_request_add_header(id, "Content-Type", "application/octet-stream")
+			.ok()?;
+		sp_io::offchain::http_request_write_body(id, body, Some(deadline)).ok()?;
+	}
+	// An empty write finishes the request: it is sent now.
+	sp_io::offchain::http_request_write_body(id, &[], Some(deadline)).ok()?;
+	Some(id)
+}
+
+/// Sends the contact request of every job whose chunks have all settled and
+/// whose rating depends on it ([`to_vouch_for`]); marks the others done.
+/// Returns whether any job moved on.
+fn ask_for_contact<T: Config>(
+	jobs: &[Job<T>],
+	fetches: &mut Vec<Fetch>,
+	contact: &mut [ContactStep],
+) -> bool {
+	let mut chunks_in_flight = vec![false; jobs.len()];
+	for f in fetches.iter().filter(|f| f.fate.is_none()) {
+		chunks_in_flight[f.job] = true;
+	}
+	let mut moved = false;
+	for (n, job) in jobs.iter().enumerate() {
+		if contact[n] != ContactStep::Waiting || chunks_in_flight[n] {
+			continue;
+		}
+		moved = true;
+		contact[n] = ContactStep::Done;
+		let fates: Vec<ChunkFate> = fetches
+			.iter()
+			.filter(|f| f.job == n)
+			.filter_map(|f| match &f.fate {
+				Some(Fate::Chunk(fate)) => Some(fate.clone()),
+				_ => None,
+			})
+			.collect();
+		let named = to_vouch_for(&fates);
+		let (Some(&first), Some(hoster), Some(feed)) =
+			(named.first(), job.hoster.as_ref(), job.feed_key)
+		else {
+			continue;
+		};
+		let request = ContactRequest {
+			request: job.id,
+			nonce: job.request.nonce,
+			attestor: account_bytes(&job.attestor),
+			feed,
+			length: job.request.length,
+			// At most one per chunk, and a benchmark has at most MAX_CONTACT_BLOCKS chunks.
+			blocks: BoundedVec::truncate_from(
+				named
+					.iter()
+					.map(|&(index, leaf_hash)| ReceivedBlock { index, leaf_hash })
+					.collect(),
+			),
+		};
+		let url = contact_url(&String::from_utf8_lossy(&hoster.endpoint));
+		let sent = sp_io::offchain::timestamp();
+		let deadline = sent.add(Duration::from_millis(CONTACT_WINDOW_MS));
+		let id = send("POST", &url, &request.encode(), deadline);
+		log::debug!(target: LOG_TARGET, "request {}: POST {url} for {} block(s)", job.id, named.len());
+		contact[n] = ContactStep::Asked(fetches.len());
+		fetches.push(Fetch::new(
+			n,
+			Wanted::Contact { first, named: named.len() },
+			sent,
+			deadline,
+			id,
+		));
+	}
+	moved
 }
 
 /// Sleeps, at most `POLL_MS` and not past the nearest deadline, on what most
@@ -513,15 +656,14 @@ fn sleep_on_next(fetches: &mut [Fetch]) {
 impl Fetch {
 	fn new(
 		job: usize,
-		index: u64,
+		wanted: Wanted,
 		sent: Timestamp,
 		deadline: Timestamp,
 		id: Option<sp_core::offchain::HttpRequestId>,
 	) -> Self {
-		let fate = id.is_none().then_some(ChunkFate::Failed(MeasurementFailure::Unreachable));
-		Self {
+		let mut fetch = Self {
 			job,
-			index,
+			wanted,
 			sent,
 			deadline,
 			id,
@@ -529,8 +671,12 @@ impl Fetch {
 			body: Vec::new(),
 			filled: 0,
 			done: None,
-			fate,
+			fate: None,
+		};
+		if id.is_none() {
+			fetch.fail(MeasurementFailure::Unreachable);
 		}
+		fetch
 	}
 
 	/// Neither settled nor whole: it still depends on the network.
@@ -554,10 +700,34 @@ impl Fetch {
 	}
 
 	/// Ends this fetch with `fate`, giving its buffer back.
-	fn settle(&mut self, fate: ChunkFate) {
+	fn settle(&mut self, fate: Fate) {
 		self.fate = Some(fate);
 		self.body = Vec::new();
 		self.filled = 0;
+	}
+
+	/// Ends this fetch as failed: a chunk with `failure`, a contact request without a proof.
+	fn fail(&mut self, failure: MeasurementFailure) {
+		self.settle(match self.wanted {
+			Wanted::Block(_) => Fate::Chunk(ChunkFate::Failed(failure)),
+			Wanted::Contact { .. } => Fate::Contact(None),
+		});
+	}
+
+	/// Ends this fetch at its deadline.
+	fn time_out(&mut self) {
+		self.settle(match self.wanted {
+			Wanted::Block(_) => Fate::Chunk(ChunkFate::TimedOut),
+			Wanted::Contact { .. } => Fate::Contact(None),
+		});
+	}
+
+	/// Most body bytes this fetch reads.
+	fn max_body(&self) -> usize {
+		match self.wanted {
+			Wanted::Block(_) => MAX_BODY_BYTES,
+			Wanted::Contact { .. } => MAX_CONTACT_ANSWER_BYTES,
+		}
 	}
 
 	/// Takes in the status of its headers looked at `at`; whether anything changed.
@@ -566,10 +736,10 @@ impl Fetch {
 			HttpRequestStatus::Finished(200) => self.first_byte = Some(at),
 			HttpRequestStatus::Finished(code) => {
 				self.first_byte = Some(at);
-				self.settle(ChunkFate::Failed(MeasurementFailure::Http(code)));
+				self.fail(MeasurementFailure::Http(code));
 			},
 			HttpRequestStatus::IoError | HttpRequestStatus::Invalid => {
-				self.settle(ChunkFate::Failed(MeasurementFailure::Unreachable))
+				self.fail(MeasurementFailure::Unreachable)
 			},
 			HttpRequestStatus::DeadlineReached => return false,
 		}
@@ -583,11 +753,12 @@ impl Fetch {
 	fn read(&mut self, wait_until: Timestamp) -> bool {
 		let Some(id) = self.id else { return false };
 		let before = self.filled;
+		let cap = self.max_body();
 		let failure = loop {
-			if self.filled > MAX_BODY_BYTES {
+			if self.filled > cap {
 				break MeasurementFailure::Encoding;
 			}
-			let end = (self.filled + Self::READ_SLICE).min(MAX_BODY_BYTES + 1);
+			let end = (self.filled + Self::READ_SLICE).min(cap + 1);
 			if self.body.len() < end {
 				self.body.resize(end, 0);
 			}
@@ -605,7 +776,7 @@ impl Fetch {
 				Err(_) => break MeasurementFailure::Unreachable,
 			}
 		};
-		self.settle(ChunkFate::Failed(failure));
+		self.fail(failure);
 		true
 	}
 
@@ -615,33 +786,43 @@ impl Fetch {
 	/// 80 KiB buffer cost about 500 KB of copying per 64 KiB chunk.
 	const READ_SLICE: usize = 16 * 1024;
 
-	/// The fate of a whole body: verified, or why not.
-	fn judge<T: Config>(&mut self, job: &Job<T>) -> ChunkFate {
-		let (Some(first_byte), Some(done)) = (self.first_byte, self.done) else {
-			return ChunkFate::TimedOut;
-		};
-		let bytes = self.filled as u64;
-		judge_chunk::<T>(job, self.index, &mut self.body[..self.filled]).map_or_else(
-			ChunkFate::Failed,
-			|(contact_proof, inclusion)| ChunkFate::Valid {
-				first_byte_ms: first_byte.diff(&self.sent).millis(),
-				done_ms: done.diff(&self.sent).millis(),
-				bytes,
-				contact_proof,
-				inclusion,
+	/// The fate of a whole body: a chunk verified or why not, a contact
+	/// request's signature or none.
+	fn judge<T: Config>(&mut self, job: &Job<T>) -> Fate {
+		let body = &mut self.body[..self.filled];
+		match self.wanted {
+			Wanted::Block(index) => {
+				let (Some(first_byte), Some(done)) = (self.first_byte, self.done) else {
+					return Fate::Chunk(ChunkFate::TimedOut);
+				};
+				let bytes = self.filled as u64;
+				Fate::Chunk(judge_chunk::<T>(job, index, body).map_or_else(
+					ChunkFate::Failed,
+					|(block_hash, inclusion)| ChunkFate::Valid {
+						index,
+						first_byte_ms: first_byte.diff(&self.sent).millis(),
+						done_ms: done.diff(&self.sent).millis(),
+						bytes,
+						block_hash,
+						inclusion,
+					},
+				))
 			},
-		)
+			Wanted::Contact { first, named } => {
+				Fate::Contact(judge_contact(job, first, named, body))
+			},
+		}
 	}
 }
 
-/// Decodes and verifies one served chunk; returns its contact proof and
-/// Merkle path. The body is hashed in place (see [`hypercore_verify::served`]),
-/// so it is scratch afterwards.
+/// Decodes and verifies one served chunk; returns its leaf hash and Merkle
+/// path. The body is hashed in place (see [`hypercore_verify::served`]), so it
+/// is scratch afterwards.
 fn judge_chunk<T: Config>(
 	job: &Job<T>,
 	index: u64,
 	body: &mut [u8],
-) -> Result<(ContactProof, BlockInclusion), MeasurementFailure> {
+) -> Result<([u8; 32], BlockInclusion), MeasurementFailure> {
 	let served = decode_served_block::<SpIo>(body).map_err(|_| MeasurementFailure::Encoding)?;
 	if served.index != index {
 		return Err(MeasurementFailure::Integrity);
@@ -651,9 +832,24 @@ fn judge_chunk<T: Config>(
 	let block_hash = served
 		.verify::<SpIo>(anchor, job.request.length)
 		.map_err(|_| MeasurementFailure::Integrity)?;
-	let hoster = job.hoster.as_ref().ok_or(MeasurementFailure::Unreachable)?;
-	let signature = served.contact_signature.ok_or(MeasurementFailure::ContactProof)?;
-	let valid = verify_contact_proof::<SpIo>(
+	let inclusion = BlockInclusion { size: served.size, nodes: served.nodes, roots: served.roots };
+	Ok((block_hash, inclusion))
+}
+
+/// The signature over the first block a contact request named, from the
+/// hoster's whole answer: exactly one SCALE `ContactAnswer` with one signature
+/// per block named, the first valid for the contact key the request
+/// snapshotted. `None` for anything else.
+fn judge_contact<T: Config>(
+	job: &Job<T>,
+	(index, block_hash): Vouched,
+	named: usize,
+	body: &[u8],
+) -> Option<[u8; 64]> {
+	let answer = ContactAnswer::decode_all(&mut &body[..]).ok()?;
+	let signature = *answer.signatures.first().filter(|_| answer.signatures.len() == named)?;
+	let hoster = job.hoster.as_ref()?;
+	verify_contact_proof::<SpIo>(
 		&hoster.contact_key,
 		job.id,
 		&job.request.nonce,
@@ -661,12 +857,8 @@ fn judge_chunk<T: Config>(
 		index,
 		&block_hash,
 		&signature,
-	);
-	if !valid {
-		return Err(MeasurementFailure::ContactProof);
-	}
-	let inclusion = BlockInclusion { size: served.size, nodes: served.nodes, roots: served.roots };
-	Ok((ContactProof { block_index: index, block_hash, signature }, inclusion))
+	)
+	.then_some(signature)
 }
 
 /// Signs the ratings with their attestor keys and submits them as authorized

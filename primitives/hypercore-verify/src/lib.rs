@@ -13,7 +13,7 @@
 //! * [`verify_feed`]: a feed's signature over its roots/length/fork, in both key
 //!   modes ([`KeyMode::Compat`], [`KeyMode::Manifest`]).
 //! * [`verify_block`]: a block proof against registered roots or a tree hash.
-//! * [`contact`]: the hoster's proof of contact for one served block.
+//! * [`contact`]: the hoster's proof of contact for the blocks it served an attestor.
 //! * [`served`]: a served block decoded and hashed in place, for the attestor.
 //! * [`tree`]: building proofs from stored nodes; [`tree::MemoryTree`].
 //! * [`wire`]: the hoster ↔ attestor protocol: block request URLs and their
@@ -41,7 +41,10 @@ pub mod types;
 pub mod wire;
 
 pub use block::{verify_block, verify_leaf, Anchor, BlockError};
-pub use contact::{contact_message, verify_contact_proof, ServedBlock};
+pub use contact::{
+	contact_message, verify_contact_proof, ContactAnswer, ContactRequest, ReceivedBlock,
+	MAX_CONTACT_BLOCKS,
+};
 pub use crypto::{Crypto, Hash};
 pub use feed::{verify_feed, FeedError, SignedTree, VerifiedFeed};
 pub use manifest::UnsupportedManifest;

@@ -1,8 +1,9 @@
-//! Decoding a served block where it was received, without copying its bytes
-//! ([`decode_served_block`]).
+//! Decoding a served block (the SCALE-encoded [`BlockProof`](crate::BlockProof)
+//! a hoster answers a block request with) where it was received, without
+//! copying its bytes ([`decode_served_block`]).
 //!
 //! An attestor verifies hundreds of blocks of up to 64 KiB in one off-chain run.
-//! Decoding each into a [`ServedBlock`](crate::ServedBlock) copies the block, and hashing it through
+//! Decoding each into a [`BlockProof`](crate::BlockProof) copies the block, and hashing it through
 //! a host function that takes one buffer copies it again to put the 9-byte leaf
 //! header in front. In a runtime built for the wasm MVP every copy is a byte
 //! loop, so this decoder reads the block in place and hashes it in place instead:
@@ -21,7 +22,7 @@ use crate::{
 /// Bytes of the leaf header hashed before a block: type byte and `u64le` length.
 const LEAF_HEADER_LEN: usize = 9;
 
-/// A [`ServedBlock`](crate::ServedBlock) decoded for verification: the block's bytes are replaced by
+/// A served [`BlockProof`](crate::BlockProof) decoded for verification: the block's bytes are replaced by
 /// their leaf hash and size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HashedServedBlock {
@@ -35,13 +36,11 @@ pub struct HashedServedBlock {
 	pub nodes: PathNodes,
 	/// The other full roots of the tree at the proof's length.
 	pub roots: Roots,
-	/// The contact proof, when the request named a challenge.
-	pub contact_signature: Option<[u8; 64]>,
 }
 
 impl HashedServedBlock {
 	/// Verifies the block against `anchor` at `length`, as [`crate::verify_block`]
-	/// does for the decoded [`ServedBlock`](crate::ServedBlock); returns the leaf hash.
+	/// does for the decoded [`BlockProof`](crate::BlockProof); returns the leaf hash.
 	pub fn verify<C: Crypto>(&self, anchor: Anchor<'_>, length: u64) -> Result<Hash, BlockError> {
 		verify_leaf::<C>(
 			anchor,
@@ -54,8 +53,8 @@ impl HashedServedBlock {
 	}
 }
 
-/// Decodes the SCALE encoding of a [`ServedBlock`](crate::ServedBlock) that fills `body` exactly
-/// (as `ServedBlock::decode_all` would accept it) and hashes its block in place.
+/// Decodes the SCALE encoding of a [`BlockProof`](crate::BlockProof) that fills `body` exactly
+/// (as `BlockProof::decode_all` would accept it) and hashes its block in place.
 ///
 /// `body` is scratch space: on success the 9 bytes before the block are
 /// overwritten. On error it is left as it was.
@@ -74,9 +73,8 @@ pub fn decode_served_block<C: Crypto>(body: &mut [u8]) -> Result<HashedServedBlo
 	let mut rest = &body[end..];
 	let nodes = PathNodes::decode(&mut rest)?;
 	let roots = Roots::decode(&mut rest)?;
-	let contact_signature = Option::<[u8; 64]>::decode(&mut rest)?;
 	if !rest.is_empty() {
-		return Err("served block: bytes after the contact proof".into());
+		return Err("served block: bytes after the roots".into());
 	}
 	// `start` >= 8 (index) + 1 (shortest compact length) = LEAF_HEADER_LEN.
 	let header = start
@@ -85,5 +83,5 @@ pub fn decode_served_block<C: Crypto>(body: &mut [u8]) -> Result<HashedServedBlo
 	body[header] = 0;
 	body[header + 1..start].copy_from_slice(&u64::from(len).to_le_bytes());
 	let leaf_hash = C::blake2b_256(&[&body[header..end]]);
-	Ok(HashedServedBlock { index, size: len.into(), leaf_hash, nodes, roots, contact_signature })
+	Ok(HashedServedBlock { index, size: len.into(), leaf_hash, nodes, roots })
 }

@@ -1,7 +1,9 @@
 //! The protocol between hosters and attestors, defined once: the block request
-//! URL ([`block_url`], [`parse_block_query`]), what a hoster answers and signs,
-//! and what an attestor checks and puts on chain. The hoster, the attestor's
-//! off-chain worker and the chain all take their side of it from this crate.
+//! ([`block_url`], [`parse_block_query`], [`CLIENT_HEADERS`]), the contact
+//! request that follows it ([`contact_url`], [`ContactRequest`](crate::contact::ContactRequest)),
+//! what a hoster answers and signs, and what an attestor checks and puts on
+//! chain. The hoster, the attestor's off-chain worker and the chain all take
+//! their side of it from this crate.
 //!
 //! ## 1. The chain asks
 //!
@@ -14,7 +16,7 @@
 //! | `request` | the request id (`u64`), part of every contact proof |
 //! | `hoster` | the account measured |
 //! | `feed`, `feed_key` | the published feed's id and its 32-byte Hypercore key |
-//! | `endpoint` | the hoster's base URL from its registration form (`http://` or `https://`) |
+//! | `endpoint` | the hoster's origin from its registration form (`http(s)://host[:port]`) |
 //! | `length` | the feed length every proof is anchored at: the registered length when the request was made |
 //! | `chunks_per_attestor` | how many blocks each attestor fetches; which ones, each attestor draws below `length` from its own signature over the nonce and the request id (`pallet_hosting::chunks_of`), so the hoster cannot know them before it is asked |
 //! | `nonce` | 32 random bytes, shared by the requests assigned in one block, that every contact proof must sign |
@@ -23,53 +25,41 @@
 //! | `kind` | `Registration`, `Periodic` or `OnDemand` |
 //!
 //! The request kept in storage also records the feed's tree hash at `length`
-//! (the hash of its roots, which the feed's signature covers): the attestor
-//! verifies against that, so a feed updated later does not change what counts
+//! (the hash of its roots, which the feed's signature covers) and the hoster's
+//! contact key when its committee was drawn: the attestor verifies against
+//! those, so a feed updated or a key changed later does not change what counts
 //! as the right answer.
 //!
-//! ## 2. The attestor fetches
+//! ## 2. The attestor fetches, like any client
 //!
 //! For each chunk `index`, one HTTP `GET` of
 //!
 //! ```text
-//! {endpoint}/feeds/{key}/blocks/{index}?length={length}&request={request}&nonce={nonce}&attestor={attestor}
+//! {endpoint}/feeds/{key}/blocks/{index}?length={length}
 //! ```
 //!
-//! built by [`block_url`]: trailing `/`s of the endpoint are dropped, `key`,
-//! `nonce` and `attestor` (the attestor's 32-byte account id) are 64 lowercase
-//! hex characters, the numbers are decimal. All chunks of all requests a node
-//! measures are sent at once and awaited under one deadline.
+//! built by [`block_url`] (trailing `/`s of the endpoint dropped, `key` in 64
+//! lowercase hex characters, numbers in decimal) with the headers of
+//! [`CLIENT_HEADERS`]. This is byte for byte the request a hoster copying a
+//! feed makes (`hoster feed import`): **nothing in it names a benchmark or an
+//! attestor**, so a hoster cannot serve attestors from a fast path and everyone
+//! else slowly. What it can still see is where a request comes from (the
+//! source address) and the shape of the traffic (a few blocks at once from one
+//! address, then a contact request); an attestor whose address is known can be
+//! singled out by that address alone.
 //!
-//! The query, read by [`parse_block_query`], names nothing but `length`,
-//! `request`, `nonce` and `attestor`, each at most once, every value
-//! well-formed; `request`, `nonce` and `attestor` (the [`Challenge`]) come all
-//! together or not at all. Without `length` the hoster anchors the proof at the
-//! length it stores; without a challenge it sends no contact proof (that is
-//! how hosters copy feeds from each other: `?length=` only).
+//! The query, read by [`parse_block_query`], names nothing but `length`, at
+//! most once, a whole number. Without it the hoster anchors the proof at the
+//! length it stores.
 //!
 //! ## 3. The hoster answers
 //!
 //! `200 OK`, `Content-Type: application/octet-stream`, the body exactly one
-//! SCALE-encoded [`ServedBlock`](crate::ServedBlock):
-//!
-//! * `proof`: a [`BlockProof`](crate::BlockProof): the block's index, its bytes,
-//!   the sibling nodes up to its root and the other full roots, all of the tree
-//!   at the requested `length`, which may be below the length the hoster stores
-//!   now (a feed only grows; older trees stay provable);
-//! * `contact_signature`: with a challenge, the hoster's proof of contact;
-//!   without one, `None`.
-//!
-//! The proof of contact is the Ed25519 signature, by the contact key of the
-//! hoster's registration form, of [`contact_message`](crate::contact_message):
-//!
-//! ```text
-//! "hosting/contact-proof/v1" ‖ u64le(request) ‖ nonce ‖ attestor ‖ u64le(index) ‖ leaf hash
-//! ```
-//!
-//! (136 bytes; the leaf hash is [`hashes::leaf`](crate::hashes::leaf) of the
-//! block's bytes). It binds this block to this request, nonce and attestor, so a
-//! proxy fetching from elsewhere or a replay of an earlier answer cannot
-//! produce it.
+//! SCALE-encoded [`BlockProof`](crate::BlockProof): the block's index, its
+//! bytes, the sibling nodes up to its root and the other full roots, all of the
+//! tree at the requested `length`, which may be below the length the hoster
+//! stores now (a feed only grows; older trees stay provable). No signature:
+//! serving a block costs a read and a proof, nothing more.
 //!
 //! Errors carry a JSON body `{"error": "<message>", "status": <code>}`:
 //!
@@ -80,76 +70,110 @@
 //! | 416 | `length` is beyond the stored length, or `index` is not below `length` |
 //! | 500 | the hoster's storage failed |
 //!
-//! ## 4. The attestor verifies
+//! ## 4. The attestor verifies, then asks for the proof of contact
 //!
 //! Each chunk's body is decoded in place ([`decode_served_block`](crate::decode_served_block):
-//! exactly one `ServedBlock`, no trailing bytes, at most a 4 MiB block) and
-//! must then hold:
+//! exactly one `BlockProof`, no trailing bytes, at most a 4 MiB block) and
+//! must hold the block asked for (`index` equal to the chunk's number) with a
+//! proof that verifies against the tree hash recorded in the request at its
+//! `length` ([`Anchor::TreeHash`](crate::Anchor::TreeHash)).
 //!
-//! 1. the block asked for (`index` equal to the chunk's number);
-//! 2. a proof that verifies against the tree hash recorded in the request at its
-//!    `length` ([`Anchor::TreeHash`](crate::Anchor::TreeHash));
-//! 3. a contact signature that verifies with the hoster's contact key over the
-//!    message above, with the request's id and nonce, the attestor's account and
-//!    the leaf hash the proof verified.
+//! Once all its chunks of a benchmark are settled, and some verified, the
+//! attestor asks for the proof of contact with one request:
+//!
+//! ```text
+//! POST {endpoint}/contact      (contact_url)
+//! Content-Type: application/octet-stream
+//! body: SCALE ContactRequest { request, nonce, attestor, feed, length, blocks: [(index, leaf hash)] }
+//! ```
+//!
+//! naming the benchmark (request id, nonce, its 32-byte account), the feed and
+//! length it fetched at, and each verified block with its leaf hash
+//! ([`hashes::leaf`](crate::hashes::leaf) of its bytes), at most
+//! [`MAX_CONTACT_BLOCKS`](crate::contact::MAX_CONTACT_BLOCKS), each once.
+//! The hoster **signs only what it served**: each block named must have been
+//! answered with `200` to the same source address at that length, not long
+//! before, and must have that leaf hash in its tree. It answers `200` with a
+//! SCALE [`ContactAnswer`](crate::contact::ContactAnswer), one Ed25519
+//! signature per block in the order named, by the contact key of its
+//! registration form, over [`contact_message`](crate::contact_message):
+//!
+//! ```text
+//! "hosting/contact-proof/v1" ‖ u64le(request) ‖ nonce ‖ attestor ‖ u64le(index) ‖ leaf hash
+//! ```
+//!
+//! (136 bytes). It binds this block to this request, nonce and attestor, so a
+//! proxy fetching from elsewhere or a replay of an earlier answer cannot
+//! produce it. Refusals are JSON errors as above: 400 for a body that is not
+//! exactly one `ContactRequest` (or names a block twice), 404 for an unknown
+//! feed, 413 for a body over [`MAX_CONTACT_REQUEST_BYTES`](crate::contact::MAX_CONTACT_REQUEST_BYTES),
+//! 403 when a block named was not served to this address at that length with
+//! that leaf hash.
+//!
+//! The contact request is not part of the measurement: latency and bandwidth
+//! come from the block fetches alone. It has a deadline of its own.
 //!
 //! A chunk is valid, served wrong (a non-200 status: `Http(status)`; an
-//! undecodable body: `Encoding`; a failed proof or wrong block: `Integrity`; a
-//! missing or bad contact signature: `ContactProof`), unreachable (no
-//! connection), or timed out. Times are taken with the node's off-chain clock
-//! from the moment each request was sent.
+//! undecodable body: `Encoding`; a failed proof or wrong block: `Integrity`),
+//! unreachable (no connection), or timed out. A benchmark with valid chunks
+//! whose contact request fails (any status but 200, an answer that is not one
+//! signature per block named, a signature that does not verify, no answer in
+//! time) is a `ContactProof` failure. Times are taken with the node's off-chain
+//! clock from the moment each request was sent.
 //!
 //! ## 5. What ends up on chain
 //!
 //! One rating per request and attestor, `RatingOutcome`:
 //!
-//! * `Normal { latency_ms, bandwidth_bytes_per_sec, bytes, chunks_verified, contact_proof }`
-//!   when any chunk was valid and none was served wrong by integrity, contact
-//!   proof or encoding: the earliest time to response headers among the valid
-//!   chunks, their body bytes over the window from those first headers to the
-//!   end of the last body, the bytes, how many chunks were valid, and the
-//!   contact proof (block index, leaf hash, signature) of one of them;
+//! * `Normal { latency_ms, bandwidth_bytes_per_sec, bytes, chunks_verified, contact_proof, inclusion }`
+//!   when any chunk was valid, none was served wrong by integrity or encoding,
+//!   and the contact request was answered: the earliest time to response
+//!   headers among the valid chunks, their body bytes over the window from those
+//!   first headers to the end of the last body, the bytes, how many chunks were
+//!   valid, and the contact proof (block index, leaf hash, signature) and Merkle
+//!   path of one of them;
 //! * `Error(MeasurementFailure)` for a chunk served wrong (`Integrity` before
-//!   `ContactProof` before `Encoding`, whatever the other chunks did), or, with
-//!   no valid chunk, an `Http(status)` if one came, else `Unreachable`;
+//!   `Encoding`, whatever the other chunks did), a failed contact request
+//!   (`ContactProof`), or, with no valid chunk, an `Http(status)` if one came,
+//!   else `Unreachable`;
 //! * `Timeout` when nothing valid came before the deadline.
 //!
 //! The attestor signs the rating with its sr25519 key (key type `host`) and
 //! submits it as an authorized unsigned transaction. Before the rating enters
 //! the pool the chain checks the attestor is assigned, has not answered, the
 //! deadline has not passed, and, for a Normal rating, that the contact proof
-//! names one of the request's chunks and verifies with the contact key the
-//! hoster had when the request's committee was drawn. The rating is announced
-//! by `BenchmarkRated` and kept with its request; when the committee has
-//! rated (or at the deadline) the request closes once and its verdict updates
-//! the hoster's figures (`HosterFigures`: availability = chunks verified /
-//! chunks asked, reliability = whether the promise was met, smoothed latency
-//! and bandwidth, the same per attestor region, and the last verdict), and
-//! may activate or suspend the hoster.
+//! names one of the request's chunks, that its Merkle path puts that leaf hash
+//! in the request's tree, and that it verifies with the contact key the hoster
+//! had when the request's committee was drawn. The rating is announced by
+//! `BenchmarkRated` and kept with its request; when the committee has rated
+//! (or at the deadline) the request closes once and its verdict updates the
+//! hoster's figures (`HosterFigures`: availability = chunks verified / chunks
+//! asked, reliability = whether the promise was met, smoothed latency and
+//! bandwidth, the same per attestor region, and the last verdict), and may
+//! activate or suspend the hoster.
 
 use alloc::{string::String, vec::Vec};
 use core::fmt::{self, Write};
 
 use crate::feed::DEFAULT_SIGNER_NAMESPACE;
 
-/// A benchmark challenge named in a block request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Challenge {
-	/// The benchmark request's id.
-	pub request: u64,
-	/// The request's random nonce.
-	pub nonce: [u8; 32],
-	/// The 32-byte account id of the attestor asking.
-	pub attestor: [u8; 32],
-}
+/// The headers every client of a hoster sends with a block request: the
+/// attestor's off-chain worker and `hoster feed import` alike, so the two
+/// cannot be told apart by them.
+pub const CLIENT_HEADERS: [(&str, &str); 2] =
+	[("Accept", "application/octet-stream"), ("User-Agent", "hypercore-hosting/1")];
+
+/// Most bytes of a block request's answer: a [`BlockProof`](crate::BlockProof)
+/// of the largest block ([`MAX_BLOCK_SIZE`](crate::MAX_BLOCK_SIZE)) with the
+/// longest path and the most roots. A client reads no more.
+pub const MAX_BLOCK_ANSWER_BYTES: usize =
+	8 + 5 + crate::MAX_BLOCK_SIZE as usize + 2 * (1 + 64 * 48);
 
 /// The query of a block request.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct BlockQuery {
 	/// The length the proof is anchored at; `None`: the length the hoster stores.
 	pub length: Option<u64>,
-	/// The challenge a contact proof answers; `None`: no contact proof.
-	pub challenge: Option<Challenge>,
 }
 
 /// Why a block request's query was refused (each a `400 Bad Request`).
@@ -157,21 +181,17 @@ pub struct BlockQuery {
 pub enum QueryError {
 	/// A part with no `=`.
 	Malformed(String),
-	/// A name other than `length`, `request`, `nonce`, `attestor`.
+	/// A name other than `length`.
 	UnknownName(String),
 	/// A name given more than once.
 	Repeated(&'static str),
-	/// `length` or `request` is not a whole number that fits a `u64`.
+	/// `length` is not a whole number that fits a `u64`.
 	NotANumber {
 		/// The parameter.
 		name: &'static str,
 		/// Its value.
 		value: String,
 	},
-	/// `nonce` or `attestor` is not 64 hex characters.
-	NotHex(&'static str),
-	/// Some but not all of `request`, `nonce` and `attestor`.
-	PartialChallenge,
 }
 
 impl fmt::Display for QueryError {
@@ -183,16 +203,11 @@ impl fmt::Display for QueryError {
 			QueryError::NotANumber { name, value } => {
 				write!(f, "{name} must be a whole number, got {value:?}")
 			},
-			QueryError::NotHex(name) => write!(f, "{name} must be 64 hex characters"),
-			QueryError::PartialChallenge => f.write_str("request, nonce and attestor go together"),
 		}
 	}
 }
 
 impl core::error::Error for QueryError {}
-
-/// The names a block request's query may hold, in the order [`block_url`] writes them.
-const QUERY_NAMES: [&str; 4] = ["length", "request", "nonce", "attestor"];
 
 /// `{endpoint}/feeds/{key}`: the feed's signed state (JSON), as hosters copying a feed read it.
 pub fn feed_url(endpoint: &str, key: &[u8; 32]) -> String {
@@ -202,64 +217,44 @@ pub fn feed_url(endpoint: &str, key: &[u8; 32]) -> String {
 	url
 }
 
-/// `{endpoint}/feeds/{key}/blocks/{index}?length={length}`, followed with a
-/// challenge by `&request={id}&nonce={hex}&attestor={hex}`; trailing `/`s of
-/// `endpoint` are dropped, bytes are lowercase hex.
-pub fn block_url(
-	endpoint: &str,
-	key: &[u8; 32],
-	index: u64,
-	length: u64,
-	challenge: Option<&Challenge>,
-) -> String {
+/// `{endpoint}/feeds/{key}/blocks/{index}?length={length}`; trailing `/`s of
+/// `endpoint` are dropped, the key is lowercase hex.
+pub fn block_url(endpoint: &str, key: &[u8; 32], index: u64, length: u64) -> String {
 	let mut url = feed_url(endpoint, key);
 	// Writing into a `String` cannot fail.
 	let _ = write!(url, "/blocks/{index}?length={length}");
-	if let Some(c) = challenge {
-		let _ = write!(url, "&request={}&nonce=", c.request);
-		push_hex(&mut url, &c.nonce);
-		url.push_str("&attestor=");
-		push_hex(&mut url, &c.attestor);
-	}
+	url
+}
+
+/// `{endpoint}/contact`: where an attestor asks for proofs of contact (section 4).
+pub fn contact_url(endpoint: &str) -> String {
+	let mut url = String::from(endpoint.trim_end_matches('/'));
+	url.push_str("/contact");
 	url
 }
 
 /// Parses the query of a block request (the part after `?`, possibly empty):
-/// every name one of `length`, `request`, `nonce`, `attestor` and given at most
-/// once, every value well-formed, the challenge all or nothing. Empty parts
-/// (`a=1&&b=2`) are skipped. The first rule broken, in that order, is the error.
+/// `length` at most once, a whole number; no other name. Empty parts
+/// (`a=1&&b=2`) are skipped. The first rule broken is the error.
 pub fn parse_block_query(query: &str) -> Result<BlockQuery, QueryError> {
-	let mut values: [Option<&str>; 4] = [None; 4];
+	let mut length = None;
 	for part in query.split('&').filter(|p| !p.is_empty()) {
 		let (name, value) =
 			part.split_once('=').ok_or_else(|| QueryError::Malformed(part.into()))?;
-		let slot = QUERY_NAMES
-			.iter()
-			.position(|n| *n == name)
-			.ok_or_else(|| QueryError::UnknownName(name.into()))?;
-		if values[slot].replace(value).is_some() {
-			return Err(QueryError::Repeated(QUERY_NAMES[slot]));
+		if name != "length" {
+			return Err(QueryError::UnknownName(name.into()));
+		}
+		if length.replace(value).is_some() {
+			return Err(QueryError::Repeated("length"));
 		}
 	}
-	let [length, request, nonce, attestor] = values;
-	let number = |name: &'static str, value: Option<&str>| {
-		value
-			.map(|v| v.parse::<u64>().map_err(|_| QueryError::NotANumber { name, value: v.into() }))
-			.transpose()
-	};
-	let bytes = |name: &'static str, value: Option<&str>| {
-		value.map(|v| decode_hex32(v).ok_or(QueryError::NotHex(name))).transpose()
-	};
-	let length = number("length", length)?;
-	let challenge =
-		match (number("request", request)?, bytes("nonce", nonce)?, bytes("attestor", attestor)?) {
-			(Some(request), Some(nonce), Some(attestor)) => {
-				Some(Challenge { request, nonce, attestor })
-			},
-			(None, None, None) => None,
-			_ => return Err(QueryError::PartialChallenge),
-		};
-	Ok(BlockQuery { length, challenge })
+	let length = length
+		.map(|v| {
+			v.parse::<u64>()
+				.map_err(|_| QueryError::NotANumber { name: "length", value: v.into() })
+		})
+		.transpose()?;
+	Ok(BlockQuery { length })
 }
 
 /// The default manifest of a feed with one Ed25519 signer, as `new Hypercore()`
@@ -317,60 +312,47 @@ mod tests {
 	use alloc::{format, string::ToString};
 
 	const KEY: [u8; 32] = [0xab; 32];
-	const CHALLENGE: Challenge = Challenge { request: 77, nonce: [0x03; 32], attestor: [0xf4; 32] };
 
 	fn query_of(url: &str) -> &str {
 		url.split_once('?').map_or("", |(_, q)| q)
 	}
 
 	#[test]
-	fn a_block_url_is_byte_for_byte_what_attestors_and_hosters_request() {
-		let url = block_url("http://127.0.0.1:8900/", &KEY, 6, 9, Some(&CHALLENGE));
-		let expected = format!(
-			"http://127.0.0.1:8900/feeds/{}/blocks/6?length=9&request=77&nonce={}&attestor={}",
-			"ab".repeat(32),
-			"03".repeat(32),
-			"f4".repeat(32)
-		);
-		assert_eq!(url, expected);
+	fn a_block_url_is_byte_for_byte_what_every_client_requests() {
 		assert_eq!(
-			block_url("https://h.example//", &KEY, 0, 1, None),
+			block_url("http://127.0.0.1:8900/", &KEY, 6, 9),
+			format!("http://127.0.0.1:8900/feeds/{}/blocks/6?length=9", "ab".repeat(32))
+		);
+		assert_eq!(
+			block_url("https://h.example//", &KEY, 0, 1),
 			format!("https://h.example/feeds/{}/blocks/0?length=1", "ab".repeat(32))
 		);
 		assert_eq!(
 			feed_url("http://h:1/", &[0; 32]),
 			format!("http://h:1/feeds/{}", "00".repeat(32))
 		);
+		assert_eq!(contact_url("http://h:1//"), "http://h:1/contact");
 	}
 
 	#[test]
 	fn a_block_url_parses_back_to_what_it_was_built_from() {
-		let largest = Challenge { request: u64::MAX, ..CHALLENGE };
-		for (length, challenge) in [(9, Some(CHALLENGE)), (0, None), (u64::MAX, Some(largest))] {
-			let url = block_url("http://h", &KEY, 3, length, challenge.as_ref());
-			assert_eq!(
-				parse_block_query(query_of(&url)),
-				Ok(BlockQuery { length: Some(length), challenge })
-			);
+		for length in [9, 0, u64::MAX] {
+			let url = block_url("http://h", &KEY, 3, length);
+			assert_eq!(parse_block_query(query_of(&url)), Ok(BlockQuery { length: Some(length) }));
 		}
 	}
 
 	#[test]
-	fn a_query_may_be_empty_name_parameters_in_any_order_and_use_uppercase_hex() {
+	fn a_query_may_be_empty() {
 		assert_eq!(parse_block_query(""), Ok(BlockQuery::default()));
 		assert_eq!(parse_block_query("&&"), Ok(BlockQuery::default()));
-		let q = format!("attestor={}&nonce={}&request=77", "F4".repeat(32), "03".repeat(32));
-		assert_eq!(
-			parse_block_query(&q),
-			Ok(BlockQuery { length: None, challenge: Some(CHALLENGE) })
-		);
+		assert_eq!(parse_block_query("&length=4&"), Ok(BlockQuery { length: Some(4) }));
 	}
 
 	#[test]
 	fn every_broken_rule_is_refused_with_its_message() {
 		let h = "01".repeat(32);
-		const PARTIAL: &str = "request, nonce and attestor go together";
-		let cases: [(String, QueryError, &str); 10] = [
+		let cases: Vec<(String, QueryError, &str)> = alloc::vec![
 			(
 				"length".into(),
 				QueryError::Malformed("length".into()),
@@ -380,6 +362,11 @@ mod tests {
 				"colour=red".into(),
 				QueryError::UnknownName("colour".into()),
 				"unknown query parameter \"colour\"",
+			),
+			(
+				format!("length=1&request=1&nonce={h}&attestor={h}"),
+				QueryError::UnknownName("request".into()),
+				"unknown query parameter \"request\"",
 			),
 			(
 				"length=1&length=2".into(),
@@ -396,23 +383,6 @@ mod tests {
 				QueryError::NotANumber { name: "length", value: "-1".into() },
 				"length must be a whole number, got \"-1\"",
 			),
-			(
-				format!("request=one&nonce={h}&attestor={h}"),
-				QueryError::NotANumber { name: "request", value: "one".into() },
-				"request must be a whole number, got \"one\"",
-			),
-			(
-				format!("request=1&nonce={h}&attestor=xyz"),
-				QueryError::NotHex("attestor"),
-				"attestor must be 64 hex characters",
-			),
-			(
-				format!("request=1&nonce={h}0&attestor={h}"),
-				QueryError::NotHex("nonce"),
-				"nonce must be 64 hex characters",
-			),
-			("request=1".into(), QueryError::PartialChallenge, PARTIAL),
-			(format!("nonce={h}&attestor={h}"), QueryError::PartialChallenge, PARTIAL),
 		];
 		for (query, error, message) in cases {
 			let got = parse_block_query(&query);
@@ -424,6 +394,24 @@ mod tests {
 			parse_block_query("length=18446744073709551616"),
 			Err(QueryError::NotANumber { .. })
 		));
+	}
+
+	#[test]
+	fn the_largest_block_answer_fits_the_cap() {
+		use codec::Encode;
+		let node = crate::Node { index: u64::MAX, size: u64::MAX, hash: [1; 32] };
+		let nodes: crate::PathNodes =
+			bounded_collections::BoundedVec::truncate_from(alloc::vec![node; 64]);
+		let proof = crate::BlockProof {
+			index: u64::MAX,
+			value: bounded_collections::BoundedVec::truncate_from(alloc::vec![
+				0;
+				crate::MAX_BLOCK_SIZE as usize
+			]),
+			nodes: nodes.clone(),
+			roots: nodes,
+		};
+		assert_eq!(proof.encode().len(), MAX_BLOCK_ANSWER_BYTES);
 	}
 
 	#[test]

@@ -1,10 +1,10 @@
-//! [`decode_served_block`] accepts exactly what `ServedBlock::decode_all`
+//! [`decode_served_block`] accepts exactly what `BlockProof::decode_all`
 //! accepts, and what it returns verifies exactly as [`verify_block`] does.
 
 use codec::{DecodeAll, Encode};
 use hypercore_verify::{
-	decode_served_block, hashes, tree::MemoryTree, verify_block, Anchor, BlockError, Crypto,
-	HashedServedBlock, PureRust, ServedBlock, MAX_BLOCK_SIZE,
+	decode_served_block, hashes, tree::MemoryTree, verify_block, Anchor, BlockError, BlockProof,
+	Crypto, HashedServedBlock, PureRust, MAX_BLOCK_SIZE,
 };
 
 /// A feed of 13 blocks of growing size, the last one 64 KiB.
@@ -25,19 +25,15 @@ fn value(i: u64) -> Vec<u8> {
 	}
 }
 
-/// Served blocks of every shape: each index, with and without the other roots
-/// and the contact proof.
-fn served_blocks() -> Vec<ServedBlock> {
+/// Served blocks of every shape: each index, with and without the other roots.
+fn served_blocks() -> Vec<BlockProof> {
 	let tree = tree();
 	let mut out = Vec::new();
 	for i in 0..13u64 {
 		let with_roots = tree.proof(i, 13, value(i)).unwrap();
 		let mut bare = with_roots.clone();
 		bare.roots = Default::default();
-		for proof in [with_roots, bare] {
-			out.push(ServedBlock { proof: proof.clone(), contact_signature: None });
-			out.push(ServedBlock { proof, contact_signature: Some([i as u8; 64]) });
-		}
+		out.extend([with_roots, bare]);
 	}
 	out
 }
@@ -52,13 +48,12 @@ fn check_same_as_owned_decoding<C: Crypto>() {
 	for served in served_blocks() {
 		let mut body = served.encode();
 		let hashed = decode_served_block::<C>(&mut body).unwrap();
-		let proof = &served.proof;
+		let proof = &served;
 		assert_eq!(hashed.index, proof.index);
 		assert_eq!(hashed.size, proof.value.len() as u64);
 		assert_eq!(hashed.leaf_hash, hashes::leaf::<PureRust>(&proof.value));
 		assert_eq!(hashed.nodes, proof.nodes);
 		assert_eq!(hashed.roots, proof.roots);
-		assert_eq!(hashed.contact_signature, served.contact_signature);
 		for anchor in [Anchor::Roots(&roots), Anchor::TreeHash(&tree_hash)] {
 			assert_eq!(
 				hashed.verify::<C>(anchor, 13),
@@ -84,12 +79,12 @@ fn decodes_and_hashes_every_shape_like_the_owned_decoder_with_host_functions() {
 #[test]
 fn a_tampered_block_fails_as_it_does_decoded() {
 	let roots = tree().roots(13).unwrap();
-	let mut served = served_blocks().remove(48); // block 12, 64 KiB, with roots, no contact proof
-	assert_eq!(served.proof.index, 12);
-	let last = served.proof.value.len() - 1;
-	served.proof.value[last] ^= 1;
+	let mut served = served_blocks().remove(24); // block 12, 64 KiB, with roots
+	assert_eq!(served.index, 12);
+	let last = served.value.len() - 1;
+	served.value[last] ^= 1;
 	let hashed = decode(&served.encode()).unwrap();
-	let expected = verify_block::<PureRust>(Anchor::Roots(&roots), 13, &served.proof);
+	let expected = verify_block::<PureRust>(Anchor::Roots(&roots), 13, &served);
 	assert!(matches!(expected, Err(BlockError::RootMismatch { .. })), "{expected:?}");
 	assert_eq!(hashed.verify::<PureRust>(Anchor::Roots(&roots), 13), expected);
 }
@@ -105,7 +100,7 @@ fn every_truncation_and_any_trailing_byte_is_an_error_that_leaves_the_body_alone
 		}
 		let mut longer = bytes.clone();
 		longer.push(0);
-		assert!(ServedBlock::decode_all(&mut &longer[..]).is_err());
+		assert!(BlockProof::decode_all(&mut &longer[..]).is_err());
 		assert!(decode(&longer).is_err());
 	}
 }
@@ -133,7 +128,7 @@ fn arbitrary_bytes_are_accepted_exactly_when_the_owned_decoder_accepts_them() {
 	};
 	let small: Vec<Vec<u8>> = served_blocks()
 		.iter()
-		.filter(|s| s.proof.value.len() < 100)
+		.filter(|s| s.value.len() < 100)
 		.map(Encode::encode)
 		.collect();
 	let mut accepted = 0;
@@ -147,12 +142,11 @@ fn arbitrary_bytes_are_accepted_exactly_when_the_owned_decoder_accepts_them() {
 			v[at] = next() as u8;
 			v
 		};
-		let owned = ServedBlock::decode_all(&mut &bytes[..]);
+		let owned = BlockProof::decode_all(&mut &bytes[..]);
 		let hashed = decode(&bytes);
 		assert_eq!(owned.is_ok(), hashed.is_ok(), "round {round}: {bytes:?}");
 		if let (Ok(owned), Ok(hashed)) = (owned, hashed) {
-			assert_eq!(hashed.leaf_hash, hashes::leaf::<PureRust>(&owned.proof.value));
-			assert_eq!(hashed.contact_signature, owned.contact_signature);
+			assert_eq!(hashed.leaf_hash, hashes::leaf::<PureRust>(&owned.value));
 			accepted += 1;
 		}
 	}

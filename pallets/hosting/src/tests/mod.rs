@@ -349,9 +349,15 @@ pub(crate) fn contact(name: &str) -> ed25519::Pair {
 	ed25519::Pair::from_string(&format!("//{name}//contact"), None).unwrap()
 }
 
+/// Where `hoster` serves: each its own port, Dave on 8900.
+pub(crate) fn endpoint_of(hoster: &str) -> String {
+	let n = NAMES.iter().position(|n| *n == hoster).unwrap_or(NAMES.len());
+	format!("http://127.0.0.1:{}", 8897 + n)
+}
+
 pub(crate) fn form(hoster: &str) -> HosterForm {
 	HosterForm {
-		endpoint: b"http://127.0.0.1:8900".to_vec().try_into().unwrap(),
+		endpoint: endpoint_of(hoster).into_bytes().try_into().unwrap(),
 		region: b"eu".to_vec().try_into().unwrap(),
 		promised: Promise {
 			availability: Perbill::from_percent(75),

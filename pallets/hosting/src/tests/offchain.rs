@@ -9,7 +9,9 @@ use frame_support::{
 	assert_ok,
 	traits::{Get, Hooks},
 };
-use hypercore_verify::{contact_message, hashes, PureRust, ServedBlock};
+use hypercore_verify::{
+	hashes, wire::CLIENT_HEADERS, BlockProof, ContactAnswer, ContactRequest, PureRust,
+};
 use sp_core::{
 	offchain::{
 		testing::{PoolState, TestTransactionPoolExt},
@@ -97,37 +99,88 @@ fn batch_sizes(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<usize> {
 		.collect()
 }
 
-/// What the hoster serves for `index` of request `id` to `attestor`, signed by `signer`'s contact key.
-fn served(feed: &TestFeed, id: RequestId, attestor: &str, index: u64, signer: &str) -> ServedBlock {
+/// What the hoster serves for block `index` of request `id`'s feed, at its length.
+fn served(feed: &TestFeed, id: RequestId, index: u64) -> BlockProof {
 	let r = request(id);
-	let proof = feed.tree.proof(index, r.length, feed.blocks[index as usize].clone()).unwrap();
-	let hash = hashes::leaf::<PureRust>(&feed.blocks[index as usize]);
-	let message = contact_message(id, &r.nonce, &account_bytes(&account(attestor)), index, &hash);
-	ServedBlock { proof, contact_signature: Some(contact(signer).sign(&message).0) }
+	feed.tree.proof(index, r.length, feed.blocks[index as usize].clone()).unwrap()
+}
+
+/// The name of the hoster request `id` measures.
+fn hoster_of(id: RequestId) -> &'static str {
+	name_of(&request(id).hoster)
 }
 
 /// The URL the worker must request for chunk `index` of request `id`, spelled
 /// out here as the hoster API documents it (`hypercore_verify::wire`), so a
-/// worker that builds any other URL finds no scripted answer.
-fn url(feed: &TestFeed, id: RequestId, attestor: &str, index: u64) -> String {
-	let r = request(id);
+/// worker that builds any other URL finds no scripted answer: the hoster's
+/// endpoint, the feed, the block and the length, and nothing else.
+fn url(feed: &TestFeed, id: RequestId, index: u64) -> String {
 	let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
 	format!(
-		"http://127.0.0.1:8900/feeds/{}/blocks/{index}?length={}&request={id}&nonce={}&attestor={}",
+		"{}/feeds/{}/blocks/{index}?length={}",
+		endpoint_of(hoster_of(id)),
 		hex(&feed.key),
-		r.length,
-		hex(&r.nonce),
-		hex(&account_bytes(&account(attestor)))
+		request(id).length
 	)
 }
 
-/// Scripts every block of request `id`'s feed for Alice with `reply(index)`:
-/// the chunks she asks for are drawn from her own signature, which the test
-/// learns only from her rating ([`drawn`]).
+/// Where `hoster` takes contact requests.
+fn contact_url(hoster: &str) -> String {
+	format!("{}/contact", endpoint_of(hoster))
+}
+
+/// A hoster answering contact requests after `first_byte_ms`: `sign` makes
+/// the answer from the request (it may refuse, with a status).
+fn answering(
+	first_byte_ms: u64,
+	sign: impl Fn(&ContactRequest) -> Result<ContactAnswer, u16> + Send + Sync + 'static,
+) -> Reply {
+	Reply::Answer(Answerer(Arc::new(move |body: &[u8]| {
+		match ContactRequest::decode(&mut &body[..]).map_err(|_| 400).and_then(|r| sign(&r)) {
+			Ok(answer) => {
+				Reply::Serve { status: 200, body: answer.encode(), first_byte_ms, body_ms: 0 }
+			},
+			Err(status) => Reply::Serve { status, body: b"{}".to_vec(), first_byte_ms, body_ms: 0 },
+		}
+	})))
+}
+
+/// `signer`'s contact signature over each block the request names.
+fn signed_by(signer: &'static str, request: &ContactRequest) -> ContactAnswer {
+	let signatures: Vec<[u8; 64]> = request
+		.blocks
+		.iter()
+		.map(|b| contact(signer).sign(&request.message(b)).0)
+		.collect();
+	ContactAnswer { signatures: signatures.try_into().unwrap() }
+}
+
+/// `hoster` signing contact requests as the protocol says: only for blocks of
+/// `feed` with their true leaf hashes (else 403), with its own contact key.
+fn honest_contact(hoster: &'static str, feed: &TestFeed) -> Reply {
+	let leaves: Vec<[u8; 32]> = feed.blocks.iter().map(|b| hashes::leaf::<PureRust>(b)).collect();
+	let key = feed.key;
+	answering(1, move |request| {
+		let true_leaf = |b: &hypercore_verify::ReceivedBlock| {
+			leaves.get(b.index as usize) == Some(&b.leaf_hash)
+		};
+		if request.feed != key || !request.blocks.iter().all(true_leaf) {
+			return Err(403);
+		}
+		Ok(signed_by(hoster, request))
+	})
+}
+
+/// Scripts every block of request `id`'s feed for Alice with `reply(index)`
+/// (the chunks she asks for are drawn from her own signature, which the test
+/// learns only from her rating, [`drawn`]), and the hoster's contact requests
+/// with [`honest_contact`].
 fn script(net: &Scripted, feed: &TestFeed, id: RequestId, reply: impl Fn(u64) -> Reply) {
 	for index in 0..request(id).length {
-		net.route(url(feed, id, "Alice", index), reply(index));
+		net.route(url(feed, id, index), reply(index));
 	}
+	let hoster = hoster_of(id);
+	net.route(contact_url(hoster), honest_contact(hoster, feed));
 }
 
 /// The chunks a submitted rating's seed draws (what its attestor asked for).
@@ -137,12 +190,7 @@ fn drawn(rating: &Rating<AccountId, Signature>) -> Chunks {
 }
 
 fn ok(feed: &TestFeed, id: RequestId, index: u64, first_byte_ms: u64, body_ms: u64) -> Reply {
-	Reply::Serve {
-		status: 200,
-		body: served(feed, id, "Alice", index, "Dave").encode(),
-		first_byte_ms,
-		body_ms,
-	}
+	Reply::Serve { status: 200, body: served(feed, id, index).encode(), first_byte_ms, body_ms }
 }
 
 /// Registers Dave (hosting a feed) with only Alice and Bob attesting; both get the request.
@@ -193,10 +241,8 @@ fn normal_rating_with_exact_figures_that_the_chain_accepts() {
 		assert_eq!(chunks_verified, chunks.len() as u32);
 		assert_eq!(latency_ms, 20, "time to first byte, polled every {POLL_MS} ms");
 		// All chunks in flight together: bodies from 20 ms to 22 ms.
-		let expected_bytes: u64 = chunks
-			.iter()
-			.map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64)
-			.sum();
+		let expected_bytes: u64 =
+			chunks.iter().map(|&i| served(&feed, id, i).encode().len() as u64).sum();
 		assert_eq!(bytes, expected_bytes);
 		assert_eq!(bandwidth_bytes_per_sec, expected_bytes * 1000 / 2);
 		assert!(chunks.contains(&contact_proof.block_index));
@@ -219,6 +265,32 @@ fn normal_rating_with_exact_figures_that_the_chain_accepts() {
 			.collect();
 		asked.sort();
 		assert_eq!(asked, chunks.to_vec());
+		// Each fetch is what any client sends: the block URL and the client headers, no body.
+		let started = n.net.started();
+		for get in started.iter().filter(|r| r.method == "GET") {
+			let client: Vec<(String, String)> =
+				CLIENT_HEADERS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+			assert_eq!(get.headers, client, "{}", get.url);
+			assert!(get.body.is_empty());
+		}
+		// Then one contact request, naming the challenge and every block received.
+		let posts: Vec<_> = started.iter().filter(|r| r.method == "POST").collect();
+		assert_eq!(posts.len(), 1);
+		assert_eq!(posts[0].url, "http://127.0.0.1:8900/contact");
+		let asked = ContactRequest::decode(&mut &posts[0].body[..]).unwrap();
+		let r = request(id);
+		assert_eq!(
+			(asked.request, asked.nonce, asked.attestor, asked.feed, asked.length),
+			(id, r.nonce, account_bytes(&account("Alice")), feed.key, r.length)
+		);
+		let named: Vec<(u64, [u8; 32])> =
+			asked.blocks.iter().map(|b| (b.index, b.leaf_hash)).collect();
+		let received: Vec<(u64, [u8; 32])> = chunks
+			.iter()
+			.map(|&i| (i, hashes::leaf::<PureRust>(&feed.blocks[i as usize])))
+			.collect();
+		assert_eq!(named, received);
+		assert_eq!((contact_proof.block_index, contact_proof.block_hash), received[0]);
 		// The rating the worker signed goes through the chain's checks; with Bob's, Dave is Active.
 		assert_eq!(rating.attestor, account("Alice"));
 		assert_eq!(submit(rating, signature), Ok(()));
@@ -273,7 +345,7 @@ fn each_error_kind_is_reported() {
 		(
 			"one byte short",
 			Box::new(|f, id, i| {
-				let mut body = served(f, id, "Alice", i, "Dave").encode();
+				let mut body = served(f, id, i).encode();
 				body.pop();
 				Reply::Serve { status: 200, body, first_byte_ms: 3, body_ms: 1 }
 			}),
@@ -282,7 +354,7 @@ fn each_error_kind_is_reported() {
 		(
 			"one byte too many",
 			Box::new(|f, id, i| {
-				let mut body = served(f, id, "Alice", i, "Dave").encode();
+				let mut body = served(f, id, i).encode();
 				body.push(0);
 				Reply::Serve { status: 200, body, first_byte_ms: 3, body_ms: 1 }
 			}),
@@ -291,10 +363,10 @@ fn each_error_kind_is_reported() {
 		(
 			"flipped byte in the block",
 			Box::new(|f, id, i| {
-				let mut s = served(f, id, "Alice", i, "Dave");
-				let mut value = s.proof.value.to_vec();
+				let mut s = served(f, id, i);
+				let mut value = s.value.to_vec();
 				value[0] ^= 1;
-				s.proof.value = value.try_into().unwrap();
+				s.value = value.try_into().unwrap();
 				Reply::Serve { status: 200, body: s.encode(), first_byte_ms: 3, body_ms: 1 }
 			}),
 			RatingOutcome::Error(MeasurementFailure::Integrity),
@@ -303,39 +375,10 @@ fn each_error_kind_is_reported() {
 			"the wrong block",
 			Box::new(|f, id, i| {
 				let other = (i + 1) % f.length();
-				let s = served(f, id, "Alice", other, "Dave");
+				let s = served(f, id, other);
 				Reply::Serve { status: 200, body: s.encode(), first_byte_ms: 3, body_ms: 1 }
 			}),
 			RatingOutcome::Error(MeasurementFailure::Integrity),
-		),
-		(
-			"contact proof from the wrong key",
-			Box::new(|f, id, i| Reply::Serve {
-				status: 200,
-				body: served(f, id, "Alice", i, "Mallory").encode(),
-				first_byte_ms: 3,
-				body_ms: 1,
-			}),
-			RatingOutcome::Error(MeasurementFailure::ContactProof),
-		),
-		(
-			"contact proof for another attestor",
-			Box::new(|f, id, i| Reply::Serve {
-				status: 200,
-				body: served(f, id, "Bob", i, "Dave").encode(),
-				first_byte_ms: 3,
-				body_ms: 1,
-			}),
-			RatingOutcome::Error(MeasurementFailure::ContactProof),
-		),
-		(
-			"no contact proof",
-			Box::new(|f, id, i| {
-				let s =
-					ServedBlock { contact_signature: None, ..served(f, id, "Alice", i, "Dave") };
-				Reply::Serve { status: 200, body: s.encode(), first_byte_ms: 3, body_ms: 1 }
-			}),
-			RatingOutcome::Error(MeasurementFailure::ContactProof),
 		),
 		(
 			"a body over the cap",
@@ -356,6 +399,86 @@ fn each_error_kind_is_reported() {
 		// Every error rating is one the chain accepts (signed, assigned, in time).
 		let (rating, signature) = submitted(&n.pool).remove(0);
 		n.ext.execute_with(|| assert_eq!(submit(rating, signature), Ok(()), "{name}"));
+		// A rating that is an error whatever the hoster signs asks for no contact proof.
+		assert!(n.net.started().iter().all(|r| r.method == "GET"), "{name}");
+	}
+}
+
+#[test]
+fn every_failed_contact_request_is_a_contact_proof_error_with_the_figures_unchanged() {
+	let wrong_count = |r: &ContactRequest| {
+		let mut answer = signed_by("Dave", r);
+		answer.signatures.pop();
+		Ok(answer)
+	};
+	let for_bob = |r: &ContactRequest| {
+		let mut r = r.clone();
+		r.attestor = account_bytes(&account("Bob"));
+		Ok(signed_by("Dave", &r))
+	};
+	let other_block = |r: &ContactRequest| {
+		let mut r = r.clone();
+		r.blocks[0].index += 1;
+		Ok(signed_by("Dave", &r))
+	};
+	let cases: Vec<(&str, Reply)> = vec![
+		("signed with another key", answering(1, |r| Ok(signed_by("Mallory", r)))),
+		("signed for another attestor", answering(1, for_bob)),
+		("signed for another block", answering(1, other_block)),
+		("one signature short", answering(1, wrong_count)),
+		("refused", answering(1, |_| Err(403))),
+		("a server error", answering(1, |_| Err(500))),
+		("garbage", Reply::Serve { status: 200, body: vec![9; 100], first_byte_ms: 1, body_ms: 0 }),
+		(
+			"an answer over the cap",
+			Reply::Serve {
+				status: 200,
+				body: vec![0; hypercore_verify::contact::MAX_CONTACT_ANSWER_BYTES + 1],
+				first_byte_ms: 1,
+				body_ms: 0,
+			},
+		),
+		("no answer", Reply::Silent),
+		("no server", Reply::Unreachable),
+	];
+	for (name, contact_reply) in cases {
+		let mut n = two_attestors();
+		let (feed, id) = setup(&mut n);
+		n.ext.execute_with(|| {
+			script(&n.net, &feed, id, |i| ok(&feed, id, i, 20, 2));
+			n.net.route(contact_url("Dave"), contact_reply);
+		});
+		assert_eq!(
+			run_once(&mut n),
+			RatingOutcome::Error(MeasurementFailure::ContactProof),
+			"{name}"
+		);
+		// No answer: the contact request gave up CONTACT_WINDOW_MS after it was sent.
+		if name == "no answer" {
+			assert_eq!(n.net.elapsed(), 22 + CONTACT_WINDOW_MS, "{name}");
+		}
+		let (rating, signature) = submitted(&n.pool).remove(0);
+		n.ext.execute_with(|| assert_eq!(submit(rating, signature), Ok(()), "{name}"));
+	}
+}
+
+#[test]
+fn the_contact_request_does_not_change_the_measured_figures() {
+	for contact_ms in [1, 1_500] {
+		let mut n = two_attestors();
+		let (feed, id) = setup(&mut n);
+		n.ext.execute_with(|| {
+			script(&n.net, &feed, id, |i| ok(&feed, id, i, 20, 2));
+			n.net
+				.route(contact_url("Dave"), answering(contact_ms, |r| Ok(signed_by("Dave", r))));
+		});
+		let RatingOutcome::Normal { latency_ms, bandwidth_bytes_per_sec, bytes, .. } =
+			run_once(&mut n)
+		else {
+			panic!("{contact_ms} ms: expected Normal")
+		};
+		assert_eq!(latency_ms, 20, "{contact_ms} ms");
+		assert_eq!(bandwidth_bytes_per_sec, bytes * 1000 / 2, "{contact_ms} ms");
 	}
 }
 
@@ -377,10 +500,8 @@ fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
 	n.ext.execute_with(|| {
 		let chunks = drawn(&submitted(&n.pool)[0].0);
 		assert_eq!(chunks_verified, chunks.len() as u32);
-		let expected: u64 = chunks
-			.iter()
-			.map(|&i| served(&feed, id, "Alice", i, "Dave").encode().len() as u64)
-			.sum();
+		let expected: u64 =
+			chunks.iter().map(|&i| served(&feed, id, i).encode().len() as u64).sum();
 		assert!(expected > chunks.len() as u64 * 200 * 1024);
 		assert_eq!(bytes, expected);
 	});
@@ -534,10 +655,14 @@ fn the_requests_of_a_run_are_in_flight_together() {
 	let state = n.net.0.lock().unwrap();
 	// Every chunk of every request was sent before the first wait, and the
 	// waits for headers covered them all.
-	assert_eq!(state.requests.len(), total);
+	let gets = state.requests.iter().filter(|r| r.method == "GET").count();
+	assert_eq!(gets, total);
 	assert_eq!(state.waits[0].2, total);
 	assert!(state.waits.iter().any(|w| w.0 == total));
-	let deadlines: std::collections::BTreeSet<_> = state.send_deadlines.iter().collect();
+	// Then one contact request per benchmark.
+	assert_eq!(state.requests.len(), total + ids.len());
+	assert!(state.requests[total..].iter().all(|r| r.method == "POST"));
+	let deadlines: std::collections::BTreeSet<_> = state.send_deadlines[..total].iter().collect();
 	// Each benchmark's deadline is 5 s after its first request; all were sent at once.
 	assert_eq!(deadlines.len(), 1, "the benchmarks' deadlines");
 	assert_eq!(deadlines.into_iter().next().unwrap().unwrap(), START_MS + 5000);
@@ -560,23 +685,19 @@ fn the_requests_of_a_run_are_in_flight_together() {
 #[test]
 fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 	let mut n = two_attestors();
-	let (feed, fast, slow) = n.ext.execute_with(|| {
-		let (feed, feed_id, fast) = registered("Dave");
-		assert_ok!(Hosting::request_performance_benchmark(
-			RuntimeOrigin::signed(account("Eve")),
-			account("Dave"),
-			feed_id
-		));
-		let slow = NextRequestId::<Test>::get() - 1;
+	let (fast_feed, fast, slow_feed, slow) = n.ext.execute_with(|| {
+		let (fast_feed, slow_feed) = (TestFeed::new(7, 9), TestFeed::new(8, 9));
+		let (_, fast) = register_on(&fast_feed, "Dave");
+		let (_, slow) = register_on(&slow_feed, "Ferdie");
 		next_block();
 		assert!(assigned(fast).contains(&"Alice") && assigned(slow).contains(&"Alice"));
-		(feed, fast, slow)
+		(fast_feed, fast, slow_feed, slow)
 	});
 	n.ext.execute_with(|| {
 		// Off the 2 ms poll grid, so a figure taken at a poll instead of when
 		// things happened would show.
-		script(&n.net, &feed, fast, |i| ok(&feed, fast, i, 7, 5));
-		script(&n.net, &feed, slow, |i| ok(&feed, slow, i, 300, 4));
+		script(&n.net, &fast_feed, fast, |i| ok(&fast_feed, fast, i, 7, 5));
+		script(&n.net, &slow_feed, slow, |i| ok(&slow_feed, slow, i, 300, 4));
 		Hosting::offchain_worker(System::block_number());
 	});
 	let ratings: HashMap<RequestId, RatingOutcome> =
@@ -614,7 +735,7 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 		(
 			"headers, half a body, then nothing",
 			Box::new(|f, id, i| {
-				let body = served(f, id, "Alice", i, "Ferdie").encode();
+				let body = served(f, id, i).encode();
 				Reply::Stall {
 					status: 200,
 					partial: body[..body.len() / 2].to_vec(),
@@ -627,7 +748,7 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 			"a body trickled over a minute",
 			Box::new(|f, id, i| Reply::Serve {
 				status: 200,
-				body: served(f, id, "Alice", i, "Ferdie").encode(),
+				body: served(f, id, i).encode(),
 				first_byte_ms: 3,
 				body_ms: 60_000,
 			}),

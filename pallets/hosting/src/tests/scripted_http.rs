@@ -1,7 +1,8 @@
 //! A scripted off-chain externality for the attestor's tests: HTTP, the
 //! clock and persistent storage. Its canned responses say when headers
 //! arrive, how long the body takes, which status comes back, or that the host
-//! is unreachable or never answers. Its clock only moves when the worker
+//! is unreachable or never answers; a POST's response can be made from its
+//! body ([`Reply::Answer`]). Its clock only moves when the worker
 //! waits, as the real one would have, so measured latency and bandwidth are
 //! exact and timeouts are reached by advancing the clock past the deadline.
 
@@ -30,14 +31,43 @@ pub(super) enum Reply {
 	Unreachable,
 	/// Nothing ever comes back.
 	Silent,
+	/// The reply is made from the request's body once it is sent.
+	Answer(Answerer),
+}
+
+/// A function from a request's body to its reply.
+pub(super) type Answer = dyn Fn(&[u8]) -> Reply + Send + Sync;
+
+/// Makes a reply from a request's body.
+#[derive(Clone)]
+pub(super) struct Answerer(pub(super) Arc<Answer>);
+
+impl std::fmt::Debug for Answerer {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str("Answerer")
+	}
+}
+
+/// One request the worker started.
+#[derive(Clone, Debug)]
+pub(super) struct Started {
+	pub(super) method: String,
+	pub(super) url: String,
+	pub(super) headers: Vec<(String, String)>,
+	pub(super) body: Vec<u8>,
+	/// When it was sent (its body finished).
+	pub(super) sent: u64,
+	pub(super) reply: Reply,
+	/// Body bytes read so far.
+	pub(super) read: usize,
 }
 
 #[derive(Default)]
 pub(super) struct State {
 	pub(super) now: u64,
 	pub(super) routes: HashMap<String, Reply>,
-	/// Requests started: (url, sent at, reply, bytes read).
-	pub(super) requests: Vec<(String, u64, Reply, usize)>,
+	/// Requests started.
+	pub(super) requests: Vec<Started>,
 	/// Each `http_response_wait`: the number of requests passed, its deadline,
 	/// and how many requests had been started by then.
 	pub(super) waits: Vec<(usize, Option<u64>, usize)>,
@@ -61,8 +91,17 @@ impl Scripted {
 	pub(super) fn route(&self, url: String, reply: Reply) {
 		self.0.lock().unwrap().routes.insert(url, reply);
 	}
+	/// The URLs of the GETs started, in order.
 	pub(super) fn requested(&self) -> Vec<String> {
-		self.0.lock().unwrap().requests.iter().map(|r| r.0.clone()).collect()
+		self.started()
+			.into_iter()
+			.filter(|r| r.method == "GET")
+			.map(|r| r.url)
+			.collect()
+	}
+	/// Every request started, in order.
+	pub(super) fn started(&self) -> Vec<Started> {
+		self.0.lock().unwrap().requests.clone()
 	}
 	pub(super) fn elapsed(&self) -> u64 {
 		self.0.lock().unwrap().now - START_MS
@@ -73,7 +112,7 @@ impl Scripted {
 				Some(sent + first_byte_ms)
 			},
 			Reply::Unreachable => Some(sent),
-			Reply::Silent => None,
+			Reply::Silent | Reply::Answer(_) => None,
 		}
 	}
 }
@@ -101,24 +140,51 @@ impl Externalities for Scripted {
 		uri: &str,
 		_meta: &[u8],
 	) -> Result<HttpRequestId, ()> {
-		assert_eq!(method, "GET");
+		assert!(method == "GET" || method == "POST", "{method}");
 		let mut s = self.0.lock().unwrap();
 		// A URL nobody scripted has no server behind it.
 		let reply = s.routes.get(uri).cloned().unwrap_or(Reply::Unreachable);
 		let now = s.now;
-		s.requests.push((uri.to_string(), now, reply, 0));
+		s.requests.push(Started {
+			method: method.into(),
+			url: uri.into(),
+			headers: Vec::new(),
+			body: Vec::new(),
+			sent: now,
+			reply,
+			read: 0,
+		});
 		Ok(HttpRequestId((s.requests.len() - 1) as u16))
 	}
-	fn http_request_add_header(&mut self, _: HttpRequestId, _: &str, _: &str) -> Result<(), ()> {
+	fn http_request_add_header(
+		&mut self,
+		id: HttpRequestId,
+		name: &str,
+		value: &str,
+	) -> Result<(), ()> {
+		let mut s = self.0.lock().unwrap();
+		s.requests[id.0 as usize].headers.push((name.into(), value.into()));
 		Ok(())
 	}
+	/// Collects the body; an empty write sends the request, and an
+	/// [`Reply::Answer`] is made then.
 	fn http_request_write_body(
 		&mut self,
-		_: HttpRequestId,
-		_: &[u8],
+		id: HttpRequestId,
+		chunk: &[u8],
 		deadline: Option<Timestamp>,
 	) -> Result<(), HttpError> {
-		self.0.lock().unwrap().send_deadlines.push(deadline.map(|d| d.unix_millis()));
+		let mut s = self.0.lock().unwrap();
+		let now = s.now;
+		let request = &mut s.requests[id.0 as usize];
+		request.body.extend_from_slice(chunk);
+		if chunk.is_empty() {
+			request.sent = now;
+			if let Reply::Answer(answer) = request.reply.clone() {
+				request.reply = (answer.0)(&request.body);
+			}
+			s.send_deadlines.push(deadline.map(|d| d.unix_millis()));
+		}
 		Ok(())
 	}
 	/// Returns when every request is answered or at the deadline, like the node's.
@@ -132,7 +198,9 @@ impl Externalities for Scripted {
 		s.waits.push((ids.len(), deadline.map(|d| d.unix_millis()), started));
 		let ready: Vec<Option<u64>> = ids
 			.iter()
-			.map(|id| Self::ready_at(&s.requests[id.0 as usize].2, s.requests[id.0 as usize].1))
+			.map(|id| {
+				Self::ready_at(&s.requests[id.0 as usize].reply, s.requests[id.0 as usize].sent)
+			})
 			.collect();
 		let all_ready = ready.iter().try_fold(0u64, |m, r| r.map(|r| m.max(r)));
 		let until = match (all_ready, deadline.map(|d| d.unix_millis())) {
@@ -144,7 +212,7 @@ impl Externalities for Scripted {
 		s.now = s.now.max(until);
 		ids.iter()
 			.zip(ready)
-			.map(|(id, ready)| match (&s.requests[id.0 as usize].2, ready) {
+			.map(|(id, ready)| match (&s.requests[id.0 as usize].reply, ready) {
 				(Reply::Unreachable, _) => HttpRequestStatus::IoError,
 				(Reply::Serve { status, .. } | Reply::Stall { status, .. }, Some(r))
 					if r <= s.now =>
@@ -165,14 +233,14 @@ impl Externalities for Scripted {
 		deadline: Option<Timestamp>,
 	) -> Result<usize, HttpError> {
 		let mut s = self.0.lock().unwrap();
-		let (_, sent, reply, read) = s.requests[id.0 as usize].clone();
+		let Started { sent, reply, read, .. } = s.requests[id.0 as usize].clone();
 		let (body, first_byte_ms, body_ms) = match reply {
 			Reply::Serve { body, first_byte_ms, body_ms, .. } => (body, first_byte_ms, body_ms),
 			Reply::Stall { partial, first_byte_ms, .. } => {
 				if read < partial.len() && s.now >= sent + first_byte_ms {
 					let n = buffer.len().min(partial.len() - read);
 					buffer[..n].copy_from_slice(&partial[read..read + n]);
-					s.requests[id.0 as usize].3 += n;
+					s.requests[id.0 as usize].read += n;
 					return Ok(n);
 				}
 				let until = deadline.expect("waiting forever on a stalled body").unix_millis();
@@ -191,7 +259,7 @@ impl Externalities for Scripted {
 		}
 		let n = buffer.len().min(body.len() - read);
 		buffer[..n].copy_from_slice(&body[read..read + n]);
-		s.requests[id.0 as usize].3 += n;
+		s.requests[id.0 as usize].read += n;
 		Ok(n)
 	}
 	fn set_authorized_nodes(&mut self, _: Vec<OpaquePeerId>, _: bool) {}
