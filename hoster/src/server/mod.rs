@@ -194,6 +194,9 @@ pub const ACCESS_LOG: &str = "hoster::access";
 /// query left out: it is bounded by the parser, not by the log), status, body
 /// bytes, duration in microseconds and the peer's address.
 async fn access_log(request: Request, next: Next) -> Response {
+	if !tracing::enabled!(target: ACCESS_LOG, tracing::Level::INFO) {
+		return next.run(request).await;
+	}
 	let method = request.method().clone();
 	let path = request.uri().path().to_owned();
 	let peer = request
@@ -237,11 +240,11 @@ async fn block(
 	let ip = remote.ip().to_string();
 	let stored = feed.state().length;
 	let length = query.length.unwrap_or(stored);
-	let proof = feed.proof(index, length).map_err(|e| {
+	let (body, size) = feed.encoded_proof(index, length).map_err(|e| {
 		hoster.count(&key_hex, &ip, 0, 0);
 		ApiError::serving(e, index, length, stored)
 	})?;
-	hoster.count(&key_hex, &ip, 1, proof.value.len() as u64);
+	hoster.count(&key_hex, &ip, 1, size);
 	hoster.served.lock().unwrap_or_else(PoisonError::into_inner).note(
 		remote.ip(),
 		&key,
@@ -249,7 +252,7 @@ async fn block(
 		index,
 		std::time::Instant::now(),
 	);
-	Ok(([(header::CONTENT_TYPE, "application/octet-stream")], proof.encode()).into_response())
+	Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response())
 }
 
 /// Longest a client may take to send a contact request's body.

@@ -166,6 +166,45 @@ impl Feed {
 		})
 	}
 
+	/// Block `index` with its proof anchored at `length`, SCALE-encoded as
+	/// [`BlockProof`] (what a block request is answered with), built in one
+	/// buffer: the block is read straight into its place, never copied.
+	/// Returns the encoding and the block's size.
+	pub fn encoded_proof(&self, index: u64, length: u64) -> Result<(Vec<u8>, u64), ServeError> {
+		use codec::{Compact, Encode};
+		if length > self.state.length {
+			return Err(ServeError::LengthOutOfRange);
+		}
+		if index >= length {
+			return Err(ServeError::IndexOutOfRange);
+		}
+		let storage = |e: io::Error| ServeError::Storage(e.to_string());
+		// The path and roots, from a proof without the block's bytes.
+		let path =
+			block_proof(index, length, Vec::new(), |i| self.node(i)).map_err(|e| match e {
+				ProofBuildError::OutOfRange => ServeError::IndexOutOfRange,
+				other => ServeError::Storage(format!("{other:?}")),
+			})?;
+		let start = if index == 0 { 0 } else { self.end_of(index - 1).map_err(storage)? };
+		let len = self
+			.end_of(index)
+			.map_err(storage)?
+			.checked_sub(start)
+			.filter(|len| *len <= u64::from(hypercore_verify::MAX_BLOCK_SIZE))
+			.ok_or_else(|| ServeError::Storage("offsets go backwards or too far".into()))?;
+		let mut out = Vec::with_capacity(
+			8 + 5 + len as usize + path.nodes.encoded_size() + path.roots.encoded_size(),
+		);
+		index.encode_to(&mut out);
+		Compact(len as u32).encode_to(&mut out);
+		let at = out.len();
+		out.resize(at + len as usize, 0);
+		self.data.read_exact_at(&mut out[at..], start).map_err(storage)?;
+		path.nodes.encode_to(&mut out);
+		path.roots.encode_to(&mut out);
+		Ok((out, len))
+	}
+
 	/// Appends blocks and signs the new state (writable feeds).
 	pub fn append<I: IntoIterator<Item = Vec<u8>>>(
 		&mut self,
@@ -247,5 +286,34 @@ impl Feed {
 		fs::write(&tmp, serde_json::to_vec_pretty(&self.state.to_json())?)?;
 		fs::rename(&tmp, self.dir.join("header.json"))?;
 		Ok(())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use codec::Encode;
+
+	use super::*;
+
+	#[test]
+	fn an_encoded_proof_is_byte_for_byte_the_encoded_block_proof() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = super::super::Store::open(dir.path()).unwrap();
+		let mut feed = store.create(KeyMode::Manifest).unwrap();
+		let blocks: Vec<Vec<u8>> = (0..11).map(|i| vec![i as u8; 1 + i * 97]).collect();
+		feed.append(blocks.clone(), |_| {}).unwrap();
+		for length in 1..=11 {
+			for index in 0..length {
+				let (body, size) = feed.encoded_proof(index, length).unwrap();
+				assert_eq!(
+					body,
+					feed.proof(index, length).unwrap().encode(),
+					"{index} at {length}"
+				);
+				assert_eq!(size, blocks[index as usize].len() as u64);
+			}
+			assert!(matches!(feed.encoded_proof(length, length), Err(ServeError::IndexOutOfRange)));
+		}
+		assert!(matches!(feed.encoded_proof(0, 12), Err(ServeError::LengthOutOfRange)));
 	}
 }
