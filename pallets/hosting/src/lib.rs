@@ -82,8 +82,9 @@ pub mod pallet {
 	/// requests keep the hoster's contact key and the hoster's figures record
 	/// holds its per-region figures ([`crate::migrations::v3`]); 4 since
 	/// attestors count their answers per disagreement window
-	/// ([`crate::migrations::v4`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
+	/// ([`crate::migrations::v4`]); 5 since requests keep the hoster's
+	/// endpoint ([`crate::migrations::v5`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
 
 	/// A balance of the pallet's currency.
 	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<

@@ -424,7 +424,7 @@ pub mod v3 {
 		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
 			let before = Counts::decode(&mut &state[..]).map_err(|_| "undecodable counts")?;
 			ensure!(
-				BenchmarkRequests::<T>::iter().count() as u32 == before.requests,
+				super::v5::old::BenchmarkRequests::<T>::iter().count() as u32 == before.requests,
 				"requests were lost"
 			);
 			ensure!(
@@ -437,7 +437,7 @@ pub mod v3 {
 			);
 			ensure!(Pallet::<T>::on_chain_storage_version() == 3, "the version is not 3");
 			// The pallet's invariants are checked after the last migration
-			// ([`super::v4`]): attestors are still in their version-3 format here.
+			// ([`super::v5`]): requests are still in their version-4 format here.
 			Ok(())
 		}
 	}
@@ -446,7 +446,7 @@ pub mod v3 {
 		fn on_runtime_upgrade() -> Weight {
 			let mut reads = 0u64;
 			let mut writes = 0u64;
-			BenchmarkRequests::<T>::translate::<
+			super::v5::old::BenchmarkRequests::<T>::translate::<
 				old::BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>,
 				_,
 			>(|_, r| {
@@ -454,7 +454,7 @@ pub mod v3 {
 				writes += 1;
 				let contact_key =
 					Hosters::<T>::get(&r.hoster).map(|h| h.form.contact_key).unwrap_or([0; 32]);
-				Some(BenchmarkRequest {
+				Some(super::v5::old::BenchmarkRequest {
 					hoster: r.hoster,
 					feed: r.feed,
 					length: r.length,
@@ -608,8 +608,8 @@ pub mod v4 {
 			let before = u32::decode(&mut &state[..]).map_err(|_| "undecodable count")?;
 			ensure!(Attestors::<T>::iter().count() as u32 == before, "attestors were lost");
 			ensure!(Pallet::<T>::on_chain_storage_version() == 4, "the version is not 4");
-			#[cfg(any(feature = "try-runtime", test))]
-			Pallet::<T>::do_try_state()?;
+			// The pallet's invariants are checked after the last migration
+			// ([`super::v5`]): requests are still in their version-4 format here.
 			Ok(())
 		}
 	}
@@ -656,6 +656,156 @@ pub mod v4 {
 		3,
 		4,
 		InnerMigrateV3ToV4<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 4 → 5: a request names the endpoint it is measured at.
+///
+/// * `BenchmarkRequests`: each open request gains `endpoint`, the hoster's
+///   endpoint when its committee was drawn, as it already had the contact
+///   key. An assigned request takes its hoster's endpoint now (the worker
+///   fetched from it until the upgrade); one not yet assigned, or whose hoster
+///   left, stays empty (assignment fills it; a request of a hoster that left
+///   is never fetched).
+///
+/// One block: open requests are bounded by `MaxRequestsPerBlock ×
+/// (ResponseWindow + 1)`, two reads and one write each.
+pub mod v5 {
+	use alloc::vec::Vec;
+	use codec::{Decode, Encode};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+
+	use crate::{pallet::*, types::*};
+
+	/// The version-4 request format, as the version-2 → 3 migration writes it.
+	// `storage_alias` generates an undocumented prefix type per alias.
+	#[allow(missing_docs)]
+	pub mod old {
+		use codec::{Decode, Encode, MaxEncodedLen};
+		use frame_support::pallet_prelude::*;
+		use frame_system::pallet_prelude::BlockNumberFor;
+		use scale_info::TypeInfo;
+
+		use crate::{pallet::*, types::*};
+
+		/// A version-4 request: without `endpoint`.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		#[scale_info(skip_type_params(MaxAttestors))]
+		pub struct BenchmarkRequest<AccountId, BlockNumber, MaxAttestors: Get<u32>> {
+			/// The hoster.
+			pub hoster: AccountId,
+			/// The feed.
+			pub feed: FeedId,
+			/// Anchor length.
+			pub length: u64,
+			/// Tree hash at `length`.
+			pub tree_hash: [u8; 32],
+			/// Challenge.
+			pub nonce: [u8; 32],
+			/// Contact key when assigned.
+			pub contact_key: [u8; 32],
+			/// The committee.
+			pub attestors: BoundedVec<AccountId, MaxAttestors>,
+			/// The ratings received.
+			pub votes: BoundedVec<Vote<AccountId>, MaxAttestors>,
+			/// Created in.
+			pub created: BlockNumber,
+			/// Deadline.
+			pub deadline: BlockNumber,
+			/// Kind.
+			pub kind: BenchmarkKind,
+			/// Retry count.
+			pub retry: u8,
+		}
+
+		/// Version-4 `BenchmarkRequests`.
+		#[frame_support::storage_alias]
+		pub type BenchmarkRequests<T: Config> = StorageMap<
+			Pallet<T>,
+			Twox64Concat,
+			RequestId,
+			BenchmarkRequest<
+				<T as frame_system::Config>::AccountId,
+				BlockNumberFor<T>,
+				<T as Config>::AttestorsPerRequest,
+			>,
+		>;
+	}
+
+	/// The migration's steps, unversioned; run it as [`MigrateV4ToV5`].
+	pub struct InnerMigrateV4ToV5<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> InnerMigrateV4ToV5<T> {
+		/// Counts the version-4 requests (what `pre_upgrade` checks).
+		pub fn pre_upgrade_counts() -> Vec<u8> {
+			(old::BenchmarkRequests::<T>::iter_keys().count() as u32).encode()
+		}
+
+		/// Every request was translated, none lost, and the invariants hold
+		/// (what `post_upgrade` checks).
+		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = u32::decode(&mut &state[..]).map_err(|_| "undecodable count")?;
+			ensure!(BenchmarkRequests::<T>::iter().count() as u32 == before, "requests were lost");
+			ensure!(Pallet::<T>::on_chain_storage_version() == 5, "the version is not 5");
+			#[cfg(any(feature = "try-runtime", test))]
+			Pallet::<T>::do_try_state()?;
+			Ok(())
+		}
+	}
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV4ToV5<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut translated = 0u64;
+			BenchmarkRequests::<T>::translate::<
+				old::BenchmarkRequest<T::AccountId, BlockNumberFor<T>, T::AttestorsPerRequest>,
+				_,
+			>(|_, r| {
+				translated += 1;
+				let assigned = !r.attestors.is_empty();
+				let endpoint = Hosters::<T>::get(&r.hoster)
+					.filter(|_| assigned)
+					.map(|h| h.form.endpoint)
+					.unwrap_or_default();
+				Some(BenchmarkRequest {
+					hoster: r.hoster,
+					feed: r.feed,
+					length: r.length,
+					tree_hash: r.tree_hash,
+					nonce: r.nonce,
+					contact_key: r.contact_key,
+					endpoint,
+					attestors: r.attestors,
+					votes: r.votes,
+					created: r.created,
+					deadline: r.deadline,
+					kind: r.kind,
+					retry: r.retry,
+				})
+			});
+			T::DbWeight::get().reads_writes(2 * translated, translated)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::pre_upgrade_counts())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::post_upgrade_checks(state)
+		}
+	}
+
+	/// Version 4 → 5, run only on a chain at version 4; sets version 5.
+	pub type MigrateV4ToV5<T> = VersionedMigration<
+		4,
+		5,
+		InnerMigrateV4ToV5<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

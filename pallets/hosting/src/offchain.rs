@@ -235,9 +235,9 @@ struct Job<T: Config> {
 	hoster: Option<HosterContact>,
 }
 
-/// What the worker needs of a hoster's registration form.
+/// What the worker needs of a hoster's registration form, as the request snapshotted it.
 struct HosterContact {
-	/// Base URL of its HTTP API.
+	/// Base URL of its HTTP API (the request's snapshot).
 	endpoint: Vec<u8>,
 	/// The Ed25519 key its contact proofs are signed with (the request's snapshot).
 	contact_key: [u8; 32],
@@ -376,8 +376,9 @@ fn claim_jobs<T: Config>(now: BlockNumberFor<T>) -> Vec<Job<T>> {
 			};
 			let chunks = chunks_of(&chunk_seed, id, request.length, T::ChunksPerBenchmark::get());
 			let feed = Feeds::<T>::get(request.feed);
-			let hoster = Hosters::<T>::get(&request.hoster).map(|h| HosterContact {
-				endpoint: h.form.endpoint.into_inner(),
+			// Measured where and as whom it was when the committee was drawn.
+			let hoster = Hosters::<T>::contains_key(&request.hoster).then(|| HosterContact {
+				endpoint: request.endpoint.clone().into_inner(),
 				contact_key: request.contact_key,
 			});
 			log::info!(

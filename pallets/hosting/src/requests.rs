@@ -109,6 +109,7 @@ impl<T: Config> Pallet<T> {
 			tree_hash: hypercore_verify::hashes::tree::<SpIo>(&feed.roots),
 			nonce: [0; 32],
 			contact_key: [0; 32],
+			endpoint: BoundedVec::new(),
 			attestors: BoundedVec::new(),
 			votes: BoundedVec::new(),
 			created: now,
@@ -180,6 +181,7 @@ impl<T: Config> Pallet<T> {
 			}
 			request.nonce = nonce;
 			request.contact_key = contact_key;
+			request.endpoint = endpoint.clone();
 			request.attestors = attestors;
 			request.deadline = deadline;
 			log::debug!(
@@ -385,7 +387,9 @@ impl<T: Config> Pallet<T> {
 			.filter(move |(_, r)| r.attestors.contains(attestor) && !r.has_voted(attestor))
 	}
 
-	/// A request with what an attestor needs to fetch it: the feed key and the hoster's endpoint.
+	/// A request with what an attestor needs to fetch it: the feed key and
+	/// the endpoint it is measured at (the hoster's current one until its
+	/// committee is drawn, then the one it had then).
 	pub fn request_view(
 		id: RequestId,
 		r: RequestOf<T>,
@@ -393,9 +397,13 @@ impl<T: Config> Pallet<T> {
 		RequestView {
 			id,
 			feed_key: Feeds::<T>::get(r.feed).map(|f| f.key).unwrap_or_default(),
-			endpoint: Hosters::<T>::get(&r.hoster)
-				.map(|h| h.form.endpoint.into_inner())
-				.unwrap_or_default(),
+			endpoint: if r.endpoint.is_empty() {
+				Hosters::<T>::get(&r.hoster)
+					.map(|h| h.form.endpoint.into_inner())
+					.unwrap_or_default()
+			} else {
+				r.endpoint.into_inner()
+			},
 			hoster: r.hoster,
 			feed: r.feed,
 			length: r.length,

@@ -384,6 +384,10 @@ pub struct BenchmarkRequest<AccountId, BlockNumber, MaxAttestors: frame_support:
 	/// assigned): contact proofs are checked against it, so a hoster that
 	/// changes its key or leaves cannot void ratings already in flight.
 	pub contact_key: [u8; 32],
+	/// The hoster's endpoint when the committee was drawn (empty until
+	/// assigned): the attestors fetch from it, wherever the hoster moves in
+	/// the meantime.
+	pub endpoint: Endpoint,
 	/// The committee (empty until assigned).
 	pub attestors: BoundedVec<AccountId, MaxAttestors>,
 	/// The ratings received, one per committee member at most.

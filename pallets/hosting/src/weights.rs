@@ -69,8 +69,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `96`
 		//  Estimated: `3517`
-		// Minimum execution time: 81_001_000 picoseconds.
-		Weight::from_parts(92_914_000, 0)
+		// Minimum execution time: 80_190_000 picoseconds.
+		Weight::from_parts(90_949_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `499`
 		//  Estimated: `7441`
-		// Minimum execution time: 81_041_000 picoseconds.
-		Weight::from_parts(91_822_000, 0)
+		// Minimum execution time: 80_931_000 picoseconds.
+		Weight::from_parts(88_525_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -106,7 +106,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:0 w:1)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
@@ -114,11 +114,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `815 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 79_669_000 picoseconds.
-		Weight::from_parts(99_274_810, 0)
+		// Minimum execution time: 83_797_000 picoseconds.
+		Weight::from_parts(100_446_684, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 61_156
-			.saturating_add(Weight::from_parts(530_726, 0).saturating_mul(a.into()))
+			// Standard Error: 69_404
+			.saturating_add(Weight::from_parts(468_408, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -137,17 +137,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn update_registration(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1197 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 66_153_000 picoseconds.
-		Weight::from_parts(83_695_233, 0)
+		// Minimum execution time: 79_889_000 picoseconds.
+		Weight::from_parts(94_571_131, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 40_988
-			.saturating_add(Weight::from_parts(532_370, 0).saturating_mul(a.into()))
+			// Standard Error: 61_525
+			.saturating_add(Weight::from_parts(322_214, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -165,12 +165,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `731 + h * (62 ±0)`
-		//  Estimated: `6076 + h * (2543 ±0)`
-		// Minimum execution time: 77_114_000 picoseconds.
-		Weight::from_parts(134_516_985, 0)
+		//  Estimated: `6076 + h * (2543 ±11)`
+		// Minimum execution time: 81_712_000 picoseconds.
+		Weight::from_parts(82_634_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 822_152
-			.saturating_add(Weight::from_parts(22_139_217, 0).saturating_mul(h.into()))
+			// Standard Error: 221_043
+			.saturating_add(Weight::from_parts(21_143_483, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -189,8 +189,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4159`
 		//  Estimated: `5647`
-		// Minimum execution time: 199_041_000 picoseconds.
-		Weight::from_parts(218_858_000, 0)
+		// Minimum execution time: 186_949_000 picoseconds.
+		Weight::from_parts(196_146_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -203,8 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3694`
 		//  Estimated: `5647`
-		// Minimum execution time: 66_364_000 picoseconds.
-		Weight::from_parts(73_126_000, 0)
+		// Minimum execution time: 65_933_000 picoseconds.
+		Weight::from_parts(71_173_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -219,8 +219,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `551`
 		//  Estimated: `3648`
-		// Minimum execution time: 73_617_000 picoseconds.
-		Weight::from_parts(79_378_000, 0)
+		// Minimum execution time: 72_094_000 picoseconds.
+		Weight::from_parts(76_823_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -235,8 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3809`
 		//  Estimated: `5647`
-		// Minimum execution time: 129_402_000 picoseconds.
-		Weight::from_parts(145_642_000, 0)
+		// Minimum execution time: 124_883_000 picoseconds.
+		Weight::from_parts(129_572_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -255,8 +255,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `695`
 		//  Estimated: `7441`
-		// Minimum execution time: 51_557_000 picoseconds.
-		Weight::from_parts(73_908_000, 0)
+		// Minimum execution time: 49_021_000 picoseconds.
+		Weight::from_parts(60_623_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -273,8 +273,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `759`
 		//  Estimated: `6076`
-		// Minimum execution time: 54_150_000 picoseconds.
-		Weight::from_parts(74_158_000, 0)
+		// Minimum execution time: 52_187_000 picoseconds.
+		Weight::from_parts(61_144_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -294,22 +294,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn request_performance_benchmark(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1019 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 64_220_000 picoseconds.
-		Weight::from_parts(79_948_238, 0)
+		// Minimum execution time: 54_532_000 picoseconds.
+		Weight::from_parts(72_966_909, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 53_924
-			.saturating_add(Weight::from_parts(347_552, 0).saturating_mul(a.into()))
+			// Standard Error: 39_971
+			.saturating_add(Weight::from_parts(293_380, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:1)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:3 w:2)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
@@ -318,31 +318,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1468`
+		//  Measured:  `1598`
 		//  Estimated: `8964`
-		// Minimum execution time: 89_838_000 picoseconds.
-		Weight::from_parts(108_353_000, 0)
+		// Minimum execution time: 87_954_000 picoseconds.
+		Weight::from_parts(103_893_000, 0)
 			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:0)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1001`
-		//  Estimated: `3888`
-		// Minimum execution time: 222_044_000 picoseconds.
-		Weight::from_parts(236_531_000, 0)
-			.saturating_add(Weight::from_parts(0, 3888))
+		//  Measured:  `1131`
+		//  Estimated: `4018`
+		// Minimum execution time: 220_591_000 picoseconds.
+		Weight::from_parts(232_393_000, 0)
+			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:128)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:3 w:2)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:64 w:64)
@@ -357,15 +357,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[0, 64]`.
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `82 + c * (646 ±0) + n * (304 ±0)`
-		//  Estimated: `7768 + c * (3830 ±7) + n * (2898 ±7)`
-		// Minimum execution time: 818_286_000 picoseconds.
-		Weight::from_parts(76_634_662, 0)
+		//  Measured:  `82 + c * (776 ±0) + n * (434 ±0)`
+		//  Estimated: `7768 + c * (3830 ±0) + n * (3028 ±0)`
+		// Minimum execution time: 878_689_000 picoseconds.
+		Weight::from_parts(50_921_817, 0)
 			.saturating_add(Weight::from_parts(0, 7768))
-			// Standard Error: 3_099_662
-			.saturating_add(Weight::from_parts(14_819_119, 0).saturating_mul(n.into()))
-			// Standard Error: 3_099_662
-			.saturating_add(Weight::from_parts(55_575_586, 0).saturating_mul(c.into()))
+			// Standard Error: 1_062_595
+			.saturating_add(Weight::from_parts(13_680_332, 0).saturating_mul(n.into()))
+			// Standard Error: 1_062_595
+			.saturating_add(Weight::from_parts(50_626_327, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -373,32 +373,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 3830).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:0)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	/// The range of component `s` is `[0, 64]`.
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `653 + n * (357 ±0) + s * (357 ±0)`
-		//  Estimated: `3648 + n * (2898 ±0) + s * (2898 ±0)`
-		// Minimum execution time: 6_397_694_000 picoseconds.
-		Weight::from_parts(6_749_790_000, 0)
+		//  Measured:  `653 + n * (487 ±0) + s * (487 ±0)`
+		//  Estimated: `3648 + n * (3028 ±0) + s * (3028 ±0)`
+		// Minimum execution time: 6_352_609_000 picoseconds.
+		Weight::from_parts(147_474_138, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
-			// Standard Error: 4_328_772
-			.saturating_add(Weight::from_parts(37_390_701, 0).saturating_mul(n.into()))
-			// Standard Error: 4_337_511
-			.saturating_add(Weight::from_parts(86_099_517, 0).saturating_mul(s.into()))
+			// Standard Error: 2_749_354
+			.saturating_add(Weight::from_parts(102_325_189, 0).saturating_mul(n.into()))
+			// Standard Error: 2_709_808
+			.saturating_add(Weight::from_parts(146_276_269, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(s.into()))
 	}
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
@@ -407,7 +407,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:512 w:768)
-	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(423), added: 2898, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:16 w:0)
@@ -432,22 +432,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[0, 16]`.
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3256 + e * (119 ±0) + p * (343 ±0)`
-		//  Estimated: `11622 + e * (5797 ±0) + p * (2689 ±19)`
-		// Minimum execution time: 457_062_000 picoseconds.
-		Weight::from_parts(457_784_000, 0)
+		//  Measured:  `3777 + e * (119 ±0) + p * (343 ±0)`
+		//  Estimated: `11622 + e * (6057 ±1) + p * (2689 ±24)`
+		// Minimum execution time: 466_480_000 picoseconds.
+		Weight::from_parts(558_737_249, 0)
 			.saturating_add(Weight::from_parts(0, 11622))
-			// Standard Error: 1_282_629
-			.saturating_add(Weight::from_parts(66_059_889, 0).saturating_mul(e.into()))
-			// Standard Error: 20_708_012
-			.saturating_add(Weight::from_parts(52_093_400, 0).saturating_mul(p.into()))
+			// Standard Error: 825_640
+			.saturating_add(Weight::from_parts(63_038_809, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 5797).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
 	}
 }
@@ -455,35 +453,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(92_914_000, 0)
+		Weight::from_parts(90_949_000, 0)
 			.saturating_add(Weight::from_parts(0, 3517))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(91_822_000, 0)
+		Weight::from_parts(88_525_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(99_274_810, 0)
+		Weight::from_parts(100_446_684, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(530_726, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(468_408, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(83_695_233, 0)
+		Weight::from_parts(94_571_131, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(532_370, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(322_214, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(134_516_985, 0)
+		Weight::from_parts(82_634_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(22_139_217, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(21_143_483, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
@@ -491,64 +489,64 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(218_858_000, 0)
+		Weight::from_parts(196_146_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(73_126_000, 0)
+		Weight::from_parts(71_173_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(79_378_000, 0)
+		Weight::from_parts(76_823_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(145_642_000, 0)
+		Weight::from_parts(129_572_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(73_908_000, 0)
+		Weight::from_parts(60_623_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(74_158_000, 0)
+		Weight::from_parts(61_144_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(79_948_238, 0)
+		Weight::from_parts(72_966_909, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(347_552, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(293_380, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(108_353_000, 0)
+		Weight::from_parts(103_893_000, 0)
 			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(236_531_000, 0)
-			.saturating_add(Weight::from_parts(0, 3888))
+		Weight::from_parts(232_393_000, 0)
+			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(76_634_662, 0)
+		Weight::from_parts(50_921_817, 0)
 			.saturating_add(Weight::from_parts(0, 7768))
-			.saturating_add(Weight::from_parts(14_819_119, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(55_575_586, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(13_680_332, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(50_626_327, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -556,31 +554,30 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 3830).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
-		Weight::from_parts(6_749_790_000, 0)
+		Weight::from_parts(147_474_138, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
-			.saturating_add(Weight::from_parts(37_390_701, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(86_099_517, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(102_325_189, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(146_276_269, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(0, 2898).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(s.into()))
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
-		Weight::from_parts(457_784_000, 0)
+		Weight::from_parts(558_737_249, 0)
 			.saturating_add(Weight::from_parts(0, 11622))
-			.saturating_add(Weight::from_parts(66_059_889, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(52_093_400, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(63_038_809, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes(20_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
-			.saturating_add(Weight::from_parts(0, 5797).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
 	}
 }

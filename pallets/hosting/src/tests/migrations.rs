@@ -10,6 +10,7 @@ use crate::{
 		v2::{old, InnerMigrateV1ToV2, MigrateV1ToV2},
 		v3::{old as v2_format, InnerMigrateV2ToV3, MigrateV2ToV3},
 		v4::{old as v3_format, InnerMigrateV3ToV4, MigrateV3ToV4},
+		v5::{old as v4_format, InnerMigrateV4ToV5, MigrateV4ToV5},
 	},
 };
 use frame_support::{
@@ -96,6 +97,10 @@ fn version_one_records_are_translated_and_nothing_is_lost() {
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		assert_ok!(InnerMigrateV3ToV4::<Test>::post_upgrade_checks(state));
 		assert_eq!(Hosting::on_chain_storage_version(), 4);
+		let state = InnerMigrateV4ToV5::<Test>::pre_upgrade_counts();
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV4ToV5::<Test>::post_upgrade_checks(state));
+		assert_eq!(Hosting::on_chain_storage_version(), 5);
 
 		// Attestors keep their record; their account key becomes their signing key.
 		let alice = Attestors::<Test>::get(account("Alice")).unwrap();
@@ -138,16 +143,24 @@ fn the_migration_runs_once() {
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		let attestor = Attestors::<Test>::get(account("Alice"));
 		assert!(attestor.is_some());
 		let figures = HosterFigures::<Test>::get(account("Dave"));
-		// Second runs at version 4 do nothing (they would fail to decode newer records).
+		let requests: Vec<_> = BenchmarkRequests::<Test>::iter().map(|r| r.encode()).collect();
+		assert_eq!(requests.len(), 1);
+		// Second runs at version 5 do nothing (they would fail to decode newer records).
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		assert_eq!(Attestors::<Test>::get(account("Alice")), attestor);
 		assert_eq!(HosterFigures::<Test>::get(account("Dave")), figures);
-		assert_eq!(Hosting::on_chain_storage_version(), 4);
+		assert_eq!(
+			BenchmarkRequests::<Test>::iter().map(|r| r.encode()).collect::<Vec<_>>(),
+			requests
+		);
+		assert_eq!(Hosting::on_chain_storage_version(), 5);
 	});
 }
 
@@ -212,10 +225,13 @@ fn version_two_requests_keep_the_contact_key_and_figures_take_their_regions() {
 		let state = InnerMigrateV2ToV3::<Test>::pre_upgrade_counts();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		assert_ok!(InnerMigrateV2ToV3::<Test>::post_upgrade_checks(state));
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 
-		// The open request keeps everything, and now the hoster's contact key.
+		// The open request keeps everything, and now the hoster's contact key and endpoint.
 		let r = request(id);
-		assert_eq!(r.contact_key, Hosters::<Test>::get(account("Dave")).unwrap().form.contact_key);
+		let form = Hosters::<Test>::get(account("Dave")).unwrap().form;
+		assert_eq!((r.contact_key, r.endpoint), (form.contact_key, form.endpoint));
 		assert_eq!((r.nonce, r.votes.len(), r.deadline, r.retry), ([5; 32], 1, 4, 0));
 		// Figures keep the overall and the last verdict, and take the eight regions measured last.
 		let record = HosterFigures::<Test>::get(account("Dave")).unwrap();
@@ -239,7 +255,9 @@ fn a_request_whose_hoster_left_before_the_upgrade_is_void_not_blamed() {
 		let (_, id) = version_two_state();
 		assert_ok!(Hosting::unregister_hoster(RuntimeOrigin::signed(account("Dave"))));
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
-		assert_eq!(request(id).contact_key, [0; 32]);
+		MigrateV3ToV4::<Test>::on_runtime_upgrade();
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_eq!((request(id).contact_key, request(id).endpoint.len()), ([0; 32], 0));
 		run_to_block(5);
 		assert!(BenchmarkRequests::<Test>::get(id).is_none());
 		assert!(HosterFigures::<Test>::get(account("Dave")).is_none());
@@ -313,5 +331,53 @@ fn version_three_attestors_count_their_answers_from_a_fresh_window() {
 		let before = Attestors::<Test>::get(account("Alice"));
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		assert_eq!(Attestors::<Test>::get(account("Alice")), before);
+	});
+}
+
+#[test]
+fn version_four_requests_take_the_endpoint_they_were_measured_at() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (_, feed, assigned) = registered("Dave");
+		// One more, requested in this block: its committee is not drawn yet.
+		assert_ok!(Hosting::request_performance_benchmark(
+			RuntimeOrigin::signed(account("Eve")),
+			account("Dave"),
+			feed
+		));
+		let unassigned = NextRequestId::<Test>::get() - 1;
+		let [before_assigned, before_unassigned] = [assigned, unassigned].map(request);
+		// Rewrite both as version 4 had them: no endpoint.
+		for id in [assigned, unassigned] {
+			let r = request(id);
+			v4_format::BenchmarkRequests::<Test>::insert(
+				id,
+				v4_format::BenchmarkRequest {
+					hoster: r.hoster,
+					feed: r.feed,
+					length: r.length,
+					tree_hash: r.tree_hash,
+					nonce: r.nonce,
+					contact_key: r.contact_key,
+					attestors: r.attestors,
+					votes: r.votes,
+					created: r.created,
+					deadline: r.deadline,
+					kind: r.kind,
+					retry: r.retry,
+				},
+			);
+		}
+		StorageVersion::new(4).put::<Hosting>();
+		let state = InnerMigrateV4ToV5::<Test>::pre_upgrade_counts();
+		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV4ToV5::<Test>::post_upgrade_checks(state));
+		let endpoint = Hosters::<Test>::get(account("Dave")).unwrap().form.endpoint;
+		let expected = BenchmarkRequest { endpoint, ..before_assigned };
+		assert_eq!(request(assigned).encode(), expected.encode());
+		// Not assigned yet: assignment takes the endpoint, as for any new request.
+		let expected = BenchmarkRequest { endpoint: Default::default(), ..before_unassigned };
+		assert_eq!(request(unassigned).encode(), expected.encode());
+		next_block();
+		assert_eq!(request(unassigned).endpoint.to_vec(), endpoint_of("Dave").into_bytes());
 	});
 }

@@ -883,3 +883,22 @@ fn a_hoster_that_left_is_rated_unreachable_without_fetching() {
 	assert_eq!(run_once(&mut n), RatingOutcome::Error(MeasurementFailure::Unreachable));
 	assert!(n.net.requested().is_empty());
 }
+
+#[test]
+fn a_hoster_that_moves_after_its_committee_is_drawn_is_measured_where_it_was() {
+	let mut n = two_attestors();
+	let (feed, id) = setup(&mut n);
+	n.ext.execute_with(|| {
+		// Dave moves its endpoint and its contact key after the committee was drawn.
+		let mut moved = form("Dave");
+		moved.endpoint = b"http://203.0.113.9:8900".to_vec().try_into().unwrap();
+		moved.contact_key = contact("Dave2").public().0;
+		assert_ok!(Hosting::update_registration(RuntimeOrigin::signed(account("Dave")), moved));
+		// Only the endpoint and key it had then answer (script routes them).
+		script(&n.net, &feed, id, |i| ok(&feed, id, i, 20, 2));
+	});
+	assert!(matches!(run_once(&mut n), RatingOutcome::Normal { .. }));
+	assert!(n.net.started().iter().all(|r| r.url.starts_with("http://127.0.0.1:8900/")));
+	let (rating, signature) = submitted(&n.pool).remove(0);
+	n.ext.execute_with(|| assert_eq!(submit(rating, signature), Ok(())));
+}
