@@ -52,13 +52,15 @@ measure() {
 	HOSTER_LOG=warn start_hoster hoster "$data" "$http"
 	register_hoster "$data" "$rpc" //Dave "$key" "$endpoint" local 5000 1 1 1 >/dev/null
 	dave=$(account_of //Dave)
+	local cpu_before
+	cpu_before=$(worker_cpu_ns "${PIDS[node]}")
 	open=$(timeout 180 node scripts/client/ocw-bench.mjs "ws://127.0.0.1:$rpc" "$dave" 0 "$n")
 	# Ferdie's run: from the first of his requests taken to the last of his
 	# ratings sent, by the node log's millisecond timestamps (the worker's
 	# timing exists nowhere else).
-	python3 - "$WORK/node.log" "$open" "$FERDIE" <<'PY'
+	python3 - "$WORK/node.log" "$open" "$FERDIE" "${PIDS[node]}" "$cpu_before" <<'PY'
 import datetime, re, sys, time
-path, expected, ferdie = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, expected, ferdie, pid, cpu_before = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
 def t(line):
     return datetime.datetime.strptime(line[:23], '%Y-%m-%d %H:%M:%S.%f')
 for _ in range(120):
@@ -69,15 +71,33 @@ for _ in range(120):
         break
     time.sleep(1)
 assert len(sent) >= expected, f'{len(sent)} of {expected} ratings sent'
-print(len(sent), round((max(sent.values()) - min(taken.values())).total_seconds() * 1000))
+# The off-chain workers' CPU since before the requests were opened (threads
+# named offchain-worker; idle runs cost next to nothing), and the chunks Ferdie asked for.
+cpu = sum(int(open(f'/proc/{pid}/task/{tid}/schedstat').read().split()[0])
+          for tid in __import__('os').listdir(f'/proc/{pid}/task')
+          if open(f'/proc/{pid}/task/{tid}/comm').read().strip() == 'offchain-worker') - cpu_before
+chunks = sum(len(m.group(1).split(',')) for l in lines
+             if (m := re.search(rf'attestor {ferdie} .* chunks \D*\[([0-9, ]+)\]', l)))
+print(len(sent), round((max(sent.values()) - min(taken.values())).total_seconds() * 1000),
+      round(cpu / 1e6, 1), chunks)
 PY
 	cp "$WORK/node.log" "${OCW_LOGS:-/tmp}/ocw-node-$n.log"
 	# Stop what it started now: bash may run the subshell's last command in
 	# place of the subshell (exec), and then no EXIT trap runs.
 	finish
 }
-read -r n1 one < <(measure 1)
-read -r nm many < <(measure "$MANY")
+# CPU time so far of the node's off-chain worker threads, in nanoseconds.
+worker_cpu_ns() { # pid
+	local total=0 task
+	for task in /proc/"$1"/task/*; do
+		[ "$(cat "$task/comm" 2>/dev/null)" = offchain-worker ] || continue
+		total=$((total + $(cut -d' ' -f1 "$task/schedstat")))
+	done
+	echo "$total"
+}
+read -r n1 one cpu1 chunks1 < <(measure 1)
+read -r nm many cpum chunksm < <(measure "$MANY")
 echo "$([ -n "${RELEASE:-}" ] && echo release || echo debug) builds, hoster behind an added delay of $DELAY_MS ms, blocks of $CHUNK_SIZE"
 printf 'one off-chain run, %3d open request(s): %6d ms\n' "$n1" "$one" "$nm" "$many"
 python3 -c "print(f'{$nm} requests took {$many - $one} ms more than {$n1}; ratio: {max($many,1) / max($one,1):.2f} (goal <= 1.5)')"
+python3 -c "print(f'off-chain worker CPU: {$cpu1} ms for {$chunks1} chunks, {$cpum} ms for {$chunksm} chunks: {($cpum - $cpu1) * 1000 / max($chunksm - $chunks1, 1):.0f} us a chunk beyond the one-request run')"
