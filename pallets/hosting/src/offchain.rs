@@ -272,8 +272,8 @@ enum Fate {
 enum ContactStep {
 	/// Its chunks are still in flight.
 	Waiting,
-	/// Its contact request is fetch number .0.
-	Asked(usize),
+	/// Its contact request is in flight or settled.
+	Asked,
 	/// None is needed (nothing valid, or a chunk served wrong), or it could not be sent.
 	Done,
 }
@@ -612,7 +612,7 @@ fn ask_for_contact<T: Config>(
 		let deadline = sent.add(Duration::from_millis(CONTACT_WINDOW_MS));
 		let id = send("POST", &url, &request.encode(), deadline);
 		log::debug!(target: LOG_TARGET, "request {}: POST {url} for {} block(s)", job.id, named.len());
-		contact[n] = ContactStep::Asked(fetches.len());
+		contact[n] = ContactStep::Asked;
 		fetches.push(Fetch::new(
 			n,
 			Wanted::Contact { first, named: named.len() },
