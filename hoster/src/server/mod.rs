@@ -281,19 +281,26 @@ async fn contact(
 		return Err(ApiError::BadContactRequest("a block is named twice"));
 	}
 	let feed = hoster.feed(&request.feed).ok_or(ApiError::UnknownFeed)?;
+	let not_served = |index| ApiError::NotServed { index, length: request.length };
+	// The log first, under its lock; the tree's leaves after, off it (they are disk reads).
 	let now = std::time::Instant::now();
-	let mut bytes_vouched = 0;
-	{
+	if let Some(block) = {
 		let served = hoster.served.lock().unwrap_or_else(PoisonError::into_inner);
-		for block in request.blocks.iter() {
-			let leaf = served
-				.was_served(remote.ip(), &request.feed, request.length, block.index, now)
-				.then(|| block.index.checked_mul(2).and_then(|at| feed.node(at)))
-				.flatten()
-				.filter(|leaf| leaf.hash == block.leaf_hash)
-				.ok_or(ApiError::NotServed { index: block.index, length: request.length })?;
-			bytes_vouched += leaf.size;
-		}
+		request.blocks.iter().find(|block| {
+			!served.was_served(remote.ip(), &request.feed, request.length, block.index, now)
+		})
+	} {
+		return Err(not_served(block.index));
+	}
+	let mut bytes_vouched = 0;
+	for block in request.blocks.iter() {
+		let leaf = block
+			.index
+			.checked_mul(2)
+			.and_then(|at| feed.node(at))
+			.filter(|leaf| leaf.hash == block.leaf_hash)
+			.ok_or_else(|| not_served(block.index))?;
+		bytes_vouched += leaf.size;
 	}
 	let signatures = request
 		.blocks

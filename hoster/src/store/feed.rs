@@ -121,15 +121,21 @@ impl Feed {
 		Ok(u64::from_le_bytes(b))
 	}
 
-	/// Block `index` (below the stored length).
-	pub fn block(&self, index: u64) -> io::Result<Vec<u8>> {
+	/// Where block `index` (below the stored length) is in the data file: its start and length.
+	fn block_span(&self, index: u64) -> io::Result<(u64, usize)> {
 		if index >= self.state.length {
 			return Err(io::Error::new(io::ErrorKind::NotFound, "no such block"));
 		}
 		let start = if index == 0 { 0 } else { self.end_of(index - 1)? };
 		let end = self.end_of(index)?;
 		let len = end.checked_sub(start).ok_or_else(|| io::Error::other("offsets go backwards"))?;
-		let mut out = vec![0u8; usize::try_from(len).map_err(io::Error::other)?];
+		Ok((start, usize::try_from(len).map_err(io::Error::other)?))
+	}
+
+	/// Block `index` (below the stored length).
+	pub fn block(&self, index: u64) -> io::Result<Vec<u8>> {
+		let (start, len) = self.block_span(index)?;
+		let mut out = vec![0u8; len];
 		self.data.read_exact_at(&mut out, start)?;
 		Ok(out)
 	}
@@ -160,10 +166,7 @@ impl Feed {
 			return Err(ServeError::IndexOutOfRange);
 		}
 		let value = self.block(index).map_err(|e| ServeError::Storage(e.to_string()))?;
-		block_proof(index, length, value, |i| self.node(i)).map_err(|e| match e {
-			ProofBuildError::OutOfRange => ServeError::IndexOutOfRange,
-			other => ServeError::Storage(format!("{other:?}")),
-		})
+		block_proof(index, length, value, |i| self.node(i)).map_err(serve_error)
 	}
 
 	/// Block `index` with its proof anchored at `length`, SCALE-encoded as
@@ -180,29 +183,22 @@ impl Feed {
 		}
 		let storage = |e: io::Error| ServeError::Storage(e.to_string());
 		// The path and roots, from a proof without the block's bytes.
-		let path =
-			block_proof(index, length, Vec::new(), |i| self.node(i)).map_err(|e| match e {
-				ProofBuildError::OutOfRange => ServeError::IndexOutOfRange,
-				other => ServeError::Storage(format!("{other:?}")),
-			})?;
-		let start = if index == 0 { 0 } else { self.end_of(index - 1).map_err(storage)? };
-		let len = self
-			.end_of(index)
-			.map_err(storage)?
-			.checked_sub(start)
-			.filter(|len| *len <= u64::from(hypercore_verify::MAX_BLOCK_SIZE))
-			.ok_or_else(|| ServeError::Storage("offsets go backwards or too far".into()))?;
-		let mut out = Vec::with_capacity(
-			8 + 5 + len as usize + path.nodes.encoded_size() + path.roots.encoded_size(),
-		);
+		let path = block_proof(index, length, Vec::new(), |i| self.node(i)).map_err(serve_error)?;
+		let (start, len) = self.block_span(index).map_err(storage)?;
+		let len32 = u32::try_from(len)
+			.ok()
+			.filter(|len| *len <= hypercore_verify::MAX_BLOCK_SIZE)
+			.ok_or_else(|| serve_error(ProofBuildError::BlockTooLarge))?;
+		let mut out =
+			Vec::with_capacity(8 + 5 + len + path.nodes.encoded_size() + path.roots.encoded_size());
 		index.encode_to(&mut out);
-		Compact(len as u32).encode_to(&mut out);
+		Compact(len32).encode_to(&mut out);
 		let at = out.len();
-		out.resize(at + len as usize, 0);
+		out.resize(at + len, 0);
 		self.data.read_exact_at(&mut out[at..], start).map_err(storage)?;
 		path.nodes.encode_to(&mut out);
 		path.roots.encode_to(&mut out);
-		Ok((out, len))
+		Ok((out, len as u64))
 	}
 
 	/// Appends blocks and signs the new state (writable feeds).
@@ -286,6 +282,14 @@ impl Feed {
 		fs::write(&tmp, serde_json::to_vec_pretty(&self.state.to_json())?)?;
 		fs::rename(&tmp, self.dir.join("header.json"))?;
 		Ok(())
+	}
+}
+
+/// Why a proof could not be built, as the server answers it.
+fn serve_error(error: ProofBuildError) -> ServeError {
+	match error {
+		ProofBuildError::OutOfRange => ServeError::IndexOutOfRange,
+		other => ServeError::Storage(format!("{other:?}")),
 	}
 }
 

@@ -96,19 +96,24 @@ fn valid_chunks(fates: &[ChunkFate]) -> Vec<ValidChunk<'_>> {
 		.collect()
 }
 
+/// The first failure of a kind `kind` accepts among the fates, if any.
+fn first_failure(
+	fates: &[ChunkFate],
+	kind: fn(&MeasurementFailure) -> bool,
+) -> Option<MeasurementFailure> {
+	fates.iter().find_map(|f| match f {
+		ChunkFate::Failed(k) if kind(k) => Some(*k),
+		_ => None,
+	})
+}
+
 /// The first chunk served wrong (integrity, contact proof, encoding, in that
 /// order of gravity), if any.
 fn served_wrong(fates: &[ChunkFate]) -> Option<MeasurementFailure> {
-	let failed = |kind: fn(&MeasurementFailure) -> bool| {
-		fates.iter().find_map(|f| match f {
-			ChunkFate::Failed(k) if kind(k) => Some(*k),
-			_ => None,
-		})
-	};
 	[
-		failed(|k| matches!(k, MeasurementFailure::Integrity)),
-		failed(|k| matches!(k, MeasurementFailure::ContactProof)),
-		failed(|k| matches!(k, MeasurementFailure::Encoding)),
+		first_failure(fates, |k| matches!(k, MeasurementFailure::Integrity)),
+		first_failure(fates, |k| matches!(k, MeasurementFailure::ContactProof)),
+		first_failure(fates, |k| matches!(k, MeasurementFailure::Encoding)),
 	]
 	.into_iter()
 	.flatten()
@@ -160,14 +165,8 @@ pub fn rate(fates: &[ChunkFate], contact_signature: Option<[u8; 64]>) -> RatingO
 			inclusion,
 		};
 	}
-	let failed = |kind: fn(&MeasurementFailure) -> bool| {
-		fates.iter().find_map(|f| match f {
-			ChunkFate::Failed(k) if kind(k) => Some(*k),
-			_ => None,
-		})
-	};
-	failed(|k| matches!(k, MeasurementFailure::Http(_)))
-		.or_else(|| failed(|k| matches!(k, MeasurementFailure::Unreachable)))
+	first_failure(fates, |k| matches!(k, MeasurementFailure::Http(_)))
+		.or_else(|| first_failure(fates, |k| matches!(k, MeasurementFailure::Unreachable)))
 		.map_or(RatingOutcome::Timeout, RatingOutcome::Error)
 }
 

@@ -267,17 +267,6 @@ enum Fate {
 	Contact(Option<[u8; 64]>),
 }
 
-/// Where a job stands with its proof of contact.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum ContactStep {
-	/// Its chunks are still in flight.
-	Waiting,
-	/// Its contact request is in flight or settled.
-	Asked,
-	/// None is needed (nothing valid, or a chunk served wrong), or it could not be sent.
-	Done,
-}
-
 /// One fetch (a chunk, or a contact request): in flight until its headers and
 /// whole body came (or it failed, or its deadline passed), then settled with a
 /// fate.
@@ -317,17 +306,12 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 		.iter()
 		.enumerate()
 		.map(|(n, job)| {
-			let mine = || fetches.iter().filter(move |f| f.job == n);
-			let fates: Vec<ChunkFate> = mine()
-				.filter_map(|f| match &f.fate {
-					Some(Fate::Chunk(fate)) => Some(fate.clone()),
+			let fates = chunk_fates(&fetches, n);
+			let contact_signature =
+				fetches.iter().filter(|f| f.job == n).find_map(|f| match f.fate {
+					Some(Fate::Contact(signature)) => signature,
 					_ => None,
-				})
-				.collect();
-			let contact_signature = mine().find_map(|f| match f.fate {
-				Some(Fate::Contact(signature)) => signature,
-				_ => None,
-			});
+				});
 			let outcome = if job.hoster.is_none() || job.feed_key.is_none() {
 				// The hoster or the feed left the chain: there is nothing to fetch as asked.
 				RatingOutcome::Error(MeasurementFailure::Unreachable)
@@ -466,7 +450,8 @@ fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
 			fetches.push(Fetch::new(n, Wanted::Block(index), sent, deadline, id));
 		}
 	}
-	let mut contact: Vec<ContactStep> = vec![ContactStep::Waiting; jobs.len()];
+	// Whether each job's contact request was sent, or found not needed.
+	let mut decided = vec![false; jobs.len()];
 
 	// Rounds of looking at everything without waiting: the headers that came,
 	// what arrived of every body being read (round-robin, each into its own
@@ -481,10 +466,10 @@ fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
 		for f in fetches.iter_mut().filter(|f| f.is_in_flight() && now >= f.deadline) {
 			f.time_out();
 		}
-		let mut progressed = ask_for_contact::<T>(jobs, &mut fetches, &mut contact);
-		if fetches.iter().all(|f| f.fate.is_some())
-			&& contact.iter().all(|step| *step != ContactStep::Waiting)
-		{
+		// Every job whose chunks are all settled is decided here, so once every
+		// fetch is settled, every contact request has been sent and answered.
+		let mut progressed = ask_for_contact::<T>(jobs, &mut fetches, &mut decided);
+		if fetches.iter().all(|f| f.fate.is_some()) {
 			break;
 		}
 
@@ -560,13 +545,25 @@ fn send(
 	Some(id)
 }
 
-/// Sends the contact request of every job whose chunks have all settled and
-/// whose rating depends on it ([`to_vouch_for`]); marks the others done.
-/// Returns whether any job moved on.
+/// The fates of job `n`'s chunks, in the order asked.
+fn chunk_fates(fetches: &[Fetch], n: usize) -> Vec<ChunkFate> {
+	fetches
+		.iter()
+		.filter(|f| f.job == n)
+		.filter_map(|f| match &f.fate {
+			Some(Fate::Chunk(fate)) => Some(fate.clone()),
+			_ => None,
+		})
+		.collect()
+}
+
+/// Decides every undecided job whose chunks have all settled: sends its
+/// contact request when its rating depends on one ([`to_vouch_for`]).
+/// Returns whether any job was decided.
 fn ask_for_contact<T: Config>(
 	jobs: &[Job<T>],
 	fetches: &mut Vec<Fetch>,
-	contact: &mut [ContactStep],
+	decided: &mut [bool],
 ) -> bool {
 	let mut chunks_in_flight = vec![false; jobs.len()];
 	for f in fetches.iter().filter(|f| f.fate.is_none()) {
@@ -574,20 +571,12 @@ fn ask_for_contact<T: Config>(
 	}
 	let mut moved = false;
 	for (n, job) in jobs.iter().enumerate() {
-		if contact[n] != ContactStep::Waiting || chunks_in_flight[n] {
+		if decided[n] || chunks_in_flight[n] {
 			continue;
 		}
 		moved = true;
-		contact[n] = ContactStep::Done;
-		let fates: Vec<ChunkFate> = fetches
-			.iter()
-			.filter(|f| f.job == n)
-			.filter_map(|f| match &f.fate {
-				Some(Fate::Chunk(fate)) => Some(fate.clone()),
-				_ => None,
-			})
-			.collect();
-		let named = to_vouch_for(&fates);
+		decided[n] = true;
+		let named = to_vouch_for(&chunk_fates(fetches, n));
 		let (Some(&first), Some(hoster), Some(feed)) =
 			(named.first(), job.hoster.as_ref(), job.feed_key)
 		else {
@@ -612,7 +601,6 @@ fn ask_for_contact<T: Config>(
 		let deadline = sent.add(Duration::from_millis(CONTACT_WINDOW_MS));
 		let id = send("POST", &url, &request.encode(), deadline);
 		log::debug!(target: LOG_TARGET, "request {}: POST {url} for {} block(s)", job.id, named.len());
-		contact[n] = ContactStep::Asked;
 		fetches.push(Fetch::new(
 			n,
 			Wanted::Contact { first, named: named.len() },
