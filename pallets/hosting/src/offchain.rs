@@ -115,8 +115,9 @@ pub const MAX_BODY_BYTES: usize = MAX_BLOCK_ANSWER_BYTES;
 /// How long a contact request may take, in milliseconds, from when it is sent
 /// (once its benchmark's chunks are settled) to the end of its answer.
 pub const CONTACT_WINDOW_MS: u64 = 2_000;
-/// Most body bytes the worker holds at once across a run's fetches (bodies
-/// being read and whole ones awaiting verification): hosters that stall
+/// Most body bytes the worker holds at once across a run's fetches (the
+/// buffers of bodies being read and of whole ones awaiting verification, by
+/// the room they take): hosters that stall
 /// mid-body cannot make the worker's memory grow with the number of chunks.
 pub const MAX_BUFFERED_BYTES: usize = 32 * 1024 * 1024;
 /// Longest the worker sleeps on one thing (a body being read, or the oldest
@@ -284,6 +285,8 @@ struct Fetch {
 	id: Option<sp_core::offchain::HttpRequestId>,
 	/// When its headers were seen.
 	first_byte: Option<Timestamp>,
+	/// The body's length as its `Content-Length` header declared it, if it did.
+	declared: Option<usize>,
 	/// Its own body buffer (given back once settled), filled up to `filled`.
 	body: Vec<u8>,
 	/// Body bytes read so far.
@@ -485,15 +488,15 @@ fn fetch_all<T: Config>(jobs: &[Job<T>]) -> Vec<Fetch> {
 		}
 
 		let now = sp_io::offchain::timestamp();
-		let mut buffered: usize = fetches.iter().map(|f| f.body.len()).sum();
+		let mut buffered: usize = fetches.iter().map(|f| f.body.capacity()).sum();
 		for f in fetches.iter_mut().filter(|f| f.is_reading()) {
 			// Past the cap, a body not yet begun waits in the host until others are verified.
-			if f.body.is_empty() && buffered >= MAX_BUFFERED_BYTES {
+			if f.body.capacity() == 0 && buffered >= MAX_BUFFERED_BYTES {
 				continue;
 			}
-			let before = f.body.len();
+			let before = f.body.capacity();
 			progressed |= f.read(now);
-			buffered = buffered.saturating_sub(before).saturating_add(f.body.len());
+			buffered = buffered.saturating_sub(before).saturating_add(f.body.capacity());
 		}
 
 		// Verifying settles only whole bodies: what is in flight stays so meanwhile.
@@ -543,6 +546,15 @@ fn send(
 	// An empty write finishes the request: it is sent now.
 	sp_io::offchain::http_request_write_body(id, &[], Some(deadline)).ok()?;
 	Some(id)
+}
+
+/// The body length a response's `Content-Length` header declares, if it
+/// declares one (a chunked body does not).
+fn content_length(id: sp_core::offchain::HttpRequestId) -> Option<usize> {
+	sp_io::offchain::http_response_headers(id)
+		.iter()
+		.find(|(name, _)| name.eq_ignore_ascii_case(b"content-length"))
+		.and_then(|(_, value)| core::str::from_utf8(value).ok()?.trim().parse().ok())
 }
 
 /// The fates of job `n`'s chunks, in the order asked.
@@ -657,6 +669,7 @@ impl Fetch {
 			deadline,
 			id,
 			first_byte: None,
+			declared: None,
 			body: Vec::new(),
 			filled: 0,
 			done: None,
@@ -722,7 +735,10 @@ impl Fetch {
 	/// Takes in the status of its headers looked at `at`; whether anything changed.
 	fn headers_came(&mut self, status: HttpRequestStatus, at: Timestamp) -> bool {
 		match status {
-			HttpRequestStatus::Finished(200) => self.first_byte = Some(at),
+			HttpRequestStatus::Finished(200) => {
+				self.first_byte = Some(at);
+				self.declared = self.id.and_then(content_length);
+			},
 			HttpRequestStatus::Finished(code) => {
 				self.first_byte = Some(at);
 				self.fail(MeasurementFailure::Http(code));
@@ -738,11 +754,17 @@ impl Fetch {
 	/// Reads what has arrived of the body, waiting for more until
 	/// `wait_until`; returns whether it moved (bytes came, it is whole or it
 	/// failed). The buffer grows by [`Fetch::READ_SLICE`] as bytes come, up to
-	/// one byte over [`MAX_BODY_BYTES`] (so a longer body is noticed).
+	/// one byte over the most this body may be (so a longer body is noticed):
+	/// [`MAX_BODY_BYTES`], or its declared length when less. A body of a
+	/// declared length up to [`Fetch::RESERVED_UP_TO`] gets its whole buffer
+	/// when it begins, so it is never copied to a larger one as it grows.
 	fn read(&mut self, wait_until: Timestamp) -> bool {
 		let Some(id) = self.id else { return false };
 		let before = self.filled;
-		let cap = self.max_body();
+		let cap = self.declared.map_or(self.max_body(), |declared| declared.min(self.max_body()));
+		if self.body.capacity() == 0 && cap < Self::RESERVED_UP_TO {
+			self.body.reserve_exact(cap + 1);
+		}
 		let failure = loop {
 			if self.filled > cap {
 				break MeasurementFailure::Encoding;
@@ -774,6 +796,13 @@ impl Fetch {
 	/// arrived, and a body comes in frames of 8–32 KiB: a slice of a whole
 	/// 80 KiB buffer cost about 500 KB of copying per 64 KiB chunk.
 	const READ_SLICE: usize = 16 * 1024;
+
+	/// Largest declared body whose whole buffer is taken when it begins.
+	/// Growing by slices copies a 64 KiB chunk's bytes some three times over
+	/// in the runtime (16, 32 then 64 KiB), and that copying cost more than
+	/// half as much as hashing the chunk; a larger block is rare enough to
+	/// grow as it comes. What is taken counts against [`MAX_BUFFERED_BYTES`].
+	const RESERVED_UP_TO: usize = 256 * 1024;
 
 	/// The fate of a whole body: a chunk verified or why not, a contact
 	/// request's signature or none.

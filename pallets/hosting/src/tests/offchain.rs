@@ -484,10 +484,17 @@ fn the_contact_request_does_not_change_the_measured_figures() {
 
 #[test]
 fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
+	// 200 KiB blocks get their whole buffer at once; 300 KiB ones grow as they come.
+	for size in [200 * 1024, 300 * 1024] {
+		blocks_of_size_are_read_whole_and_verify(size);
+	}
+}
+
+fn blocks_of_size_are_read_whole_and_verify(size: usize) {
 	let mut n = two_attestors();
 	let (feed, id) = n.ext.execute_with(|| {
-		// 200 KiB blocks: each body is read in several steps as the buffer grows.
-		let feed = TestFeed::with_blocks(9, (0..4u8).map(|i| vec![i ^ 0x5a; 200 * 1024]).collect());
+		// Each body is read in several steps.
+		let feed = TestFeed::with_blocks(9, (0..4u8).map(|i| vec![i ^ 0x5a; size]).collect());
 		let (_, id) = register_on(&feed, "Dave");
 		next_block();
 		assert!(assigned(id).contains(&"Alice"));
@@ -502,7 +509,7 @@ fn blocks_larger_than_the_first_read_buffer_are_read_whole_and_verify() {
 		assert_eq!(chunks_verified, chunks.len() as u32);
 		let expected: u64 =
 			chunks.iter().map(|&i| served(&feed, id, i).encode().len() as u64).sum();
-		assert!(expected > chunks.len() as u64 * 200 * 1024);
+		assert!(expected > (chunks.len() * size) as u64);
 		assert_eq!(bytes, expected);
 	});
 }
@@ -725,7 +732,10 @@ fn a_slow_benchmark_in_the_same_run_does_not_skew_a_fast_ones_figures() {
 }
 
 /// What a misbehaving hoster sends for every chunk, and the rating it earns.
-type Misbehaviour = (&'static str, Box<dyn Fn(&TestFeed, RequestId, u64) -> Reply>, RatingOutcome);
+/// A misbehaviour's name, its replies, the rating it earns, and the
+/// `Content-Length` its replies declare when it is not their own length.
+type Misbehaviour =
+	(&'static str, Box<dyn Fn(&TestFeed, RequestId, u64) -> Reply>, RatingOutcome, Option<usize>);
 
 #[test]
 fn a_misbehaving_hoster_changes_only_its_own_rating() {
@@ -743,6 +753,7 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 				}
 			}),
 			RatingOutcome::Timeout,
+			None,
 		),
 		(
 			"a body trickled over a minute",
@@ -753,6 +764,7 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 				body_ms: 60_000,
 			}),
 			RatingOutcome::Timeout,
+			None,
 		),
 		(
 			"an endless body",
@@ -762,6 +774,7 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 				first_byte_ms: 3,
 			}),
 			RatingOutcome::Error(MeasurementFailure::Encoding),
+			None,
 		),
 		(
 			"an oversized body at once",
@@ -772,6 +785,7 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 				body_ms: 0,
 			}),
 			RatingOutcome::Error(MeasurementFailure::Encoding),
+			None,
 		),
 		(
 			"a redirect",
@@ -782,6 +796,7 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 				body_ms: 0,
 			}),
 			RatingOutcome::Error(MeasurementFailure::Http(302)),
+			None,
 		),
 		(
 			"garbage",
@@ -792,9 +807,16 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 				body_ms: 2,
 			}),
 			RatingOutcome::Error(MeasurementFailure::Encoding),
+			None,
+		),
+		(
+			"a body longer than its Content-Length says",
+			Box::new(|f, id, i| ok(f, id, i, 3, 2)),
+			RatingOutcome::Error(MeasurementFailure::Encoding),
+			Some(100),
 		),
 	];
-	for (name, misbehave, expected) in cases {
+	for (name, misbehave, expected, declared) in cases {
 		let mut n = two_attestors();
 		let (healthy_feed, healthy, bad_feed, bad) = n.ext.execute_with(|| {
 			let healthy_feed = TestFeed::new(7, 9);
@@ -808,6 +830,9 @@ fn a_misbehaving_hoster_changes_only_its_own_rating() {
 		n.ext.execute_with(|| {
 			script(&n.net, &healthy_feed, healthy, |i| ok(&healthy_feed, healthy, i, 7, 5));
 			script(&n.net, &bad_feed, bad, |i| misbehave(&bad_feed, bad, i));
+			for i in 0..declared.map_or(0, |_| bad_feed.length()) {
+				n.net.declare_length(url(&bad_feed, bad, i), declared.unwrap_or_default());
+			}
 			Hosting::offchain_worker(System::block_number());
 		});
 		let ratings: HashMap<RequestId, RatingOutcome> =

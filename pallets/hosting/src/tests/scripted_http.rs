@@ -74,6 +74,8 @@ pub(super) struct State {
 	/// Deadlines given to `http_request_write_body`.
 	pub(super) send_deadlines: Vec<Option<u64>>,
 	pub(super) storage: HashMap<Vec<u8>, Vec<u8>>,
+	/// `Content-Length` values that differ from the body served, by URL.
+	pub(super) declared: HashMap<String, usize>,
 }
 
 /// A scripted off-chain externality (HTTP, clock, persistent storage).
@@ -90,6 +92,11 @@ impl Scripted {
 	}
 	pub(super) fn route(&self, url: String, reply: Reply) {
 		self.0.lock().unwrap().routes.insert(url, reply);
+	}
+	/// Makes `url`'s response declare `length` as its `Content-Length`
+	/// (a served body declares its own length otherwise).
+	pub(super) fn declare_length(&self, url: String, length: usize) {
+		self.0.lock().unwrap().declared.insert(url, length);
 	}
 	/// The URLs of the GETs started, in order.
 	pub(super) fn requested(&self) -> Vec<String> {
@@ -223,8 +230,14 @@ impl Externalities for Scripted {
 			})
 			.collect()
 	}
-	fn http_response_headers(&mut self, _: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
-		Vec::new()
+	/// A served body's `Content-Length` (its own length unless declared
+	/// otherwise); a stalled one is chunked and declares none.
+	fn http_response_headers(&mut self, id: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
+		let s = self.0.lock().unwrap();
+		let request = &s.requests[id.0 as usize];
+		let Reply::Serve { body, .. } = &request.reply else { return Vec::new() };
+		let length = s.declared.get(&request.url).copied().unwrap_or(body.len());
+		vec![(b"Content-Length".to_vec(), length.to_string().into_bytes())]
 	}
 	fn http_response_read_body(
 		&mut self,
