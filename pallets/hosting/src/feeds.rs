@@ -1,5 +1,12 @@
 //! Feeds: publishing a feed's signed Merkle tree state, verified on chain, and
 //! updating it to a longer one.
+//!
+//! A feed belongs to whoever holds its signing key, not to the account that
+//! published it: the chain accepts any state the key signed, from anyone, and
+//! any longer signed state updates it. So an account that publishes someone
+//! else's feed first (every hoster serves its signed state) gains nothing:
+//! the owner, or anyone carrying the owner's newer state, updates it all the
+//! same. The publisher is only the account whose deposit keeps the record.
 
 use frame_support::pallet_prelude::*;
 use hypercore_verify::{verify_feed, FeedError, SignedTree, SpIo, VerifiedFeed};
@@ -50,9 +57,10 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	/// Moves a feed to a longer state signed by the same key; publisher only.
+	/// Moves a feed to a longer state signed by the same key, whoever sends
+	/// it: the feed's signature is what makes a state the owner's, so nobody
+	/// who published it first can freeze it.
 	pub(crate) fn do_update_feed(
-		who: T::AccountId,
 		feed: FeedId,
 		length: u64,
 		fork: u64,
@@ -60,7 +68,6 @@ impl<T: Config> Pallet<T> {
 		signature: FeedSignature,
 	) -> DispatchResult {
 		let mut record = Feeds::<T>::get(feed).ok_or(Error::<T>::UnknownFeed)?;
-		ensure!(record.publisher == who, Error::<T>::NotPublisher);
 		ensure!(length > record.length, Error::<T>::FeedNotLonger);
 		ensure!(fork >= record.fork, Error::<T>::ForkWentBack);
 		let verified = Self::verify_signed_state(

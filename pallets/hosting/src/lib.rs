@@ -541,7 +541,7 @@ pub mod pallet {
 		FeedAlreadyPublished,
 		/// No feed with this id.
 		UnknownFeed,
-		/// Only the publisher may update a feed.
+		/// Only the feed's publisher may unpublish it (the deposit is theirs).
 		NotPublisher,
 		/// An update must make the feed longer.
 		FeedNotLonger,
@@ -715,7 +715,8 @@ pub mod pallet {
 		}
 
 		/// Updates a feed to a longer length with a new valid signature by the
-		/// same key.
+		/// same key. Anyone may send it: the signature, not the sender, makes
+		/// the state the feed owner's.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::update_feed())]
 		pub fn update_feed(
@@ -726,8 +727,8 @@ pub mod pallet {
 			roots: Roots,
 			signature: FeedSignature,
 		) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			Self::do_update_feed(who, feed, length, fork, roots, signature)
+			ensure_signed(origin)?;
+			Self::do_update_feed(feed, length, fork, roots, signature)
 		}
 
 		/// Registers the caller as a hoster with its form, hosting `feed`, and

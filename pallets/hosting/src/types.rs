@@ -61,7 +61,8 @@ pub struct Feed<AccountId, BlockNumber> {
 	pub roots: Roots,
 	/// The feed's signature over roots, length and fork.
 	pub signature: FeedSignature,
-	/// Who published it (only they may update it).
+	/// Who published it: whose deposit keeps the record, and who may
+	/// unpublish it. Anyone may update it with a longer state the feed's key signed.
 	pub publisher: AccountId,
 	/// When it was last published or updated.
 	pub updated_at: BlockNumber,

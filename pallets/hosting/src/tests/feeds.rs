@@ -148,7 +148,7 @@ fn publish_feed_rejects_bad_input_and_changes_nothing() {
 }
 
 #[test]
-fn update_feed_accepts_only_a_longer_signed_state_from_the_publisher() {
+fn update_feed_accepts_only_a_longer_signed_state_of_the_same_key() {
 	ExtBuilder::default().build_and_execute(|| {
 		let mut feed = TestFeed::new(2, 5);
 		let id = feed.publish("Eve");
@@ -157,11 +157,13 @@ fn update_feed_accepts_only_a_longer_signed_state_from_the_publisher() {
 		let update = |who: &str, length, fork, roots: Roots, sig: FeedSignature| {
 			Hosting::update_feed(RuntimeOrigin::signed(account(who)), id, length, fork, roots, sig)
 		};
-		assert_noop!(
-			update("Ferdie", 8, 0, feed.roots(), feed.signature(0)),
-			Error::<Test>::NotPublisher
-		);
 		assert_noop!(update("Eve", 5, 0, old_roots, old_sig), Error::<Test>::FeedNotLonger);
+		// Another key's valid signature over the same roots is not the feed's.
+		let other = TestFeed::new(3, 8);
+		assert_noop!(
+			update("Eve", 8, 0, feed.roots(), other.signature(0)),
+			Error::<Test>::InvalidFeedSignature
+		);
 		let mut bad = feed.signature(0);
 		bad[0] ^= 1;
 		assert_noop!(update("Eve", 8, 0, feed.roots(), bad), Error::<Test>::InvalidFeedSignature);
@@ -186,6 +188,64 @@ fn update_feed_accepts_only_a_longer_signed_state_from_the_publisher() {
 		assert_noop!(
 			update("Eve", 10, 1, feed.roots(), feed.signature(1)),
 			Error::<Test>::ForkWentBack
+		);
+	});
+}
+
+#[test]
+fn a_feed_published_by_someone_else_first_is_still_updated_by_its_owner() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Eve takes Dave's signed state from any hoster and publishes it first.
+		let mut daves = TestFeed::new(4, 5);
+		let id = daves.publish("Eve");
+		assert_eq!(Feeds::<Test>::get(id).unwrap().publisher, account("Eve"));
+		// Dave cannot publish it again: it is known by its key, whoever sent it.
+		assert_noop!(
+			Hosting::publish_feed(
+				RuntimeOrigin::signed(account("Dave")),
+				daves.key,
+				None,
+				5,
+				0,
+				daves.roots(),
+				daves.signature(0)
+			),
+			Error::<Test>::FeedAlreadyPublished
+		);
+		// But every longer state his key signs updates it, sent by him ...
+		daves.grow(3);
+		assert_ok!(Hosting::update_feed(
+			RuntimeOrigin::signed(account("Dave")),
+			id,
+			8,
+			0,
+			daves.roots(),
+			daves.signature(0)
+		));
+		// ... or by anyone who carries it, and Eve cannot hold it back.
+		daves.grow(2);
+		assert_ok!(Hosting::update_feed(
+			RuntimeOrigin::signed(account("Ferdie")),
+			id,
+			10,
+			0,
+			daves.roots(),
+			daves.signature(0)
+		));
+		let stored = Feeds::<Test>::get(id).unwrap();
+		assert_eq!((stored.length, stored.roots), (10, daves.roots()));
+		// Nor can Eve push a state Dave's key did not sign.
+		let eves = TestFeed::new(5, 12);
+		assert_noop!(
+			Hosting::update_feed(
+				RuntimeOrigin::signed(account("Eve")),
+				id,
+				12,
+				0,
+				eves.roots(),
+				eves.signature(0)
+			),
+			Error::<Test>::InvalidFeedSignature
 		);
 	});
 }
