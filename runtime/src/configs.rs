@@ -4,7 +4,10 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{
+		fungible::HoldConsideration, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8,
+		VariantCountOf,
+	},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -138,6 +141,29 @@ parameter_types! {
 	pub const MaxDisagreementShare: Perbill = Perbill::from_percent(5);
 }
 
+parameter_types! {
+	/// What one more storage item costs in deposit (shown in polkadot.js apps
+	/// as `hosting.depositBase`).
+	pub const DepositBase: Balance = UNIT / 100;
+	/// And each byte it adds (`hosting.depositPerByte`): a feed with the most
+	/// roots is about 3.5 UNIT, a hoster about 1 UNIT, a hosting 0.2 UNIT.
+	pub const DepositPerByte: Balance = UNIT / 1_000;
+	/// Why a feed's deposit is held.
+	pub const FeedDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::Hosting(pallet_hosting::HoldReason::FeedDeposit);
+	/// Why a hoster's deposit is held.
+	pub const HosterDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::Hosting(pallet_hosting::HoldReason::HosterDeposit);
+	/// Why a hosting's deposit is held.
+	pub const HostingDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::Hosting(pallet_hosting::HoldReason::HostingDeposit);
+}
+
+/// A deposit held from the account under `Reason`, priced with the pallet's
+/// `DepositBase` and `DepositPerByte` (so what apps shows is what is held).
+type StorageDeposit<Reason> =
+	HoldConsideration<AccountId, Balances, Reason, pallet_hosting::StoragePrice<Runtime>>;
+
 impl pallet_hosting::Config for Runtime {
 	type AuthorityId = pallet_hosting::crypto::AttestorAuthId;
 	/// Collective flip: a block author can bias it (it sees the hash of the
@@ -186,6 +212,11 @@ impl pallet_hosting::Config for Runtime {
 	type RatingPriority = ConstU64<{ u64::MAX / 2 }>;
 	/// One attestor's ratings of one off-chain run in one transaction.
 	type MaxRatingsPerBatch = ConstU32<128>;
+	type FeedConsideration = StorageDeposit<FeedDepositReason>;
+	type HosterConsideration = StorageDeposit<HosterDepositReason>;
+	type HostingConsideration = StorageDeposit<HostingDepositReason>;
+	type DepositBase = DepositBase;
+	type DepositPerByte = DepositPerByte;
 }
 
 impl frame_system::offchain::SigningTypes for Runtime {

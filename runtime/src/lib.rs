@@ -82,7 +82,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hosting"),
 	impl_name: alloc::borrow::Cow::Borrowed("hosting-node"),
 	authoring_version: 1,
-	spec_version: 108,
+	spec_version: 109,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -127,13 +127,14 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// Migrations to run on upgrade, oldest first: the hosting pallet's storage
 /// version 1 → 2 (committees and bonded attestors), 2 → 3 (round nonces,
 /// contact keys kept with requests, regional figures in the hoster's record),
-/// 3 → 4 (answers counted per disagreement window) and 4 → 5 (endpoints kept
-/// with requests).
+/// 3 → 4 (answers counted per disagreement window), 4 → 5 (endpoints kept
+/// with requests) and 5 → 6 (feeds count their use; items hold deposits).
 type Migrations = (
 	pallet_hosting::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_hosting::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_hosting::migrations::v4::MigrateV3ToV4<Runtime>,
 	pallet_hosting::migrations::v5::MigrateV4ToV5<Runtime>,
+	pallet_hosting::migrations::v6::MigrateV5ToV6<Runtime>,
 );
 
 /// Dispatches blocks and transactions to the pallets.

@@ -193,3 +193,32 @@ fn a_block_takes_its_full_request_budget_and_every_rating_of_it() {
 	let hook = W::on_initialize(requests, periodic);
 	assert!(hook.all_lte(limits.max_block), "on_initialize weighs {hook:?}");
 }
+
+#[test]
+fn deposits_hold_what_the_constants_in_apps_say() {
+	use frame_support::traits::{fungible::InspectHold, Consideration, Footprint};
+	use pallet_hosting::HoldReason;
+	ext_from_preset(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let dave = sp_keyring::Sr25519Keyring::Dave.to_account_id();
+		let footprint = Footprint::from_parts(1, 300);
+		let expected = configs::DepositBase::get() + 300 * configs::DepositPerByte::get();
+		let held = |reason: HoldReason| {
+			Balances::balance_on_hold(&RuntimeHoldReason::Hosting(reason), &dave)
+		};
+		type C = <Runtime as pallet_hosting::Config>::FeedConsideration;
+		type H = <Runtime as pallet_hosting::Config>::HosterConsideration;
+		type S = <Runtime as pallet_hosting::Config>::HostingConsideration;
+		let feed = C::new(&dave, footprint).unwrap();
+		let hoster = H::new(&dave, footprint).unwrap();
+		let hosting = S::new(&dave, footprint).unwrap();
+		// Each under its own reason, so an account sees what each deposit is for.
+		for reason in [HoldReason::FeedDeposit, HoldReason::HosterDeposit, HoldReason::HostingDeposit]
+		{
+			assert_eq!(held(reason), expected);
+		}
+		feed.drop(&dave).unwrap();
+		hoster.drop(&dave).unwrap();
+		hosting.drop(&dave).unwrap();
+		assert_eq!(held(HoldReason::FeedDeposit) + held(HoldReason::HosterDeposit), 0);
+	});
+}

@@ -11,7 +11,7 @@ use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	pallet_prelude::TransactionSource,
-	traits::{fungible, Authorize, Get, Hooks},
+	traits::{fungible, Authorize, Consideration, Footprint, Get, Hooks},
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use hypercore_verify::{
@@ -63,9 +63,18 @@ fn signed_feed(
 	)
 }
 
-/// A feed record stored directly (setup only; `publish_feed` is benchmarked on
-/// its own): a signed one of `length` blocks, or with `uniform` the
-/// [`uniform_tree`] of [`TREE_DEPTH`] (whose signature is not checked here).
+/// Gives `who` enough to hold any of the pallet's deposits, several times over.
+fn afford<T: Config>(who: &T::AccountId) {
+	let plenty = Footprint::from_parts(1, 64 * 1024);
+	T::FeedConsideration::ensure_successful(who, plenty);
+	T::HosterConsideration::ensure_successful(who, plenty);
+	T::HostingConsideration::ensure_successful(who, plenty);
+}
+
+/// A feed record stored directly, its deposit held (setup only;
+/// `publish_feed` is benchmarked on its own): a signed one of `length`
+/// blocks, or with `uniform` the [`uniform_tree`] of [`TREE_DEPTH`] (whose
+/// signature is not checked here).
 fn stored_feed<T: Config>(publisher: &T::AccountId, length: u64) -> FeedId {
 	stored_feed_with::<T>(publisher, length, false)
 }
@@ -78,21 +87,21 @@ fn stored_feed_with<T: Config>(publisher: &T::AccountId, length: u64, uniform: b
 		roots = uniform_tree(TREE_DEPTH).0;
 		length = 1u64 << TREE_DEPTH;
 	}
-	Feeds::<T>::insert(
-		id,
-		Feed {
-			key,
-			signer: [0; 32],
-			mode: KeyMode::Manifest,
-			manifest: Some(manifest),
-			length,
-			fork: 0,
-			roots,
-			signature,
-			publisher: publisher.clone(),
-			updated_at: Default::default(),
-		},
-	);
+	let feed = Feed {
+		key,
+		signer: [0; 32],
+		mode: KeyMode::Manifest,
+		manifest: Some(manifest),
+		length,
+		fork: 0,
+		roots,
+		signature,
+		publisher: publisher.clone(),
+		updated_at: Default::default(),
+	};
+	afford::<T>(publisher);
+	Hosting::<T>::hold_feed_deposit(publisher, id, &feed).expect("afforded");
+	Feeds::<T>::insert(id, feed);
 	FeedByKey::<T>::insert(key, id);
 	NextFeedId::<T>::put(id + 1);
 	id
@@ -187,19 +196,26 @@ fn form(contact_key: [u8; 32]) -> HosterForm {
 	}
 }
 
-/// An Active hoster hosting `feed`.
+/// An Active hoster hosting `feed`, its deposits held.
 fn active_hoster<T: Config>(who: &T::AccountId, feed: FeedId, contact_key: [u8; 32]) {
-	Hosters::<T>::insert(
-		who,
-		Hoster {
-			form: form(contact_key),
-			status: HosterStatus::Active,
-			registered_at: Default::default(),
-			hostings: 0,
-			registration_feed: feed,
-		},
-	);
+	let hoster = Hoster {
+		form: form(contact_key),
+		status: HosterStatus::Active,
+		registered_at: Default::default(),
+		hostings: 0,
+		registration_feed: feed,
+	};
+	afford::<T>(who);
+	Hosting::<T>::hold_hoster_deposit(who, &hoster).expect("afforded");
+	Hosters::<T>::insert(who, hoster);
+	hosting::<T>(who, feed);
+}
+
+/// `who` hosts `feed`, its deposit held.
+fn hosting<T: Config>(who: &T::AccountId, feed: FeedId) {
 	Hosting::<T>::add_hosting(who, feed).expect("room for hostings");
+	afford::<T>(who);
+	Hosting::<T>::hold_hosting_deposit(who, feed).expect("afforded");
 }
 
 /// A hoster registered on a feed, its registration request, and everything to rate it.
@@ -396,6 +412,7 @@ mod benchmarks {
 	#[benchmark]
 	fn publish_feed() {
 		let caller: T::AccountId = whitelisted_caller();
+		afford::<T>(&caller);
 		let (key, manifest, roots, signature) = signed_feed(MAX_LENGTH, &ed_key());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), key, Some(manifest), MAX_LENGTH, 0, roots, signature);
@@ -405,6 +422,7 @@ mod benchmarks {
 	#[benchmark]
 	fn update_feed() {
 		let caller: T::AccountId = whitelisted_caller();
+		afford::<T>(&caller);
 		let signer = ed_key();
 		let (key, manifest, roots, signature) = signed_feed(1, &signer);
 		Hosting::<T>::publish_feed(
@@ -429,6 +447,7 @@ mod benchmarks {
 		attestors::<T>(a.max(T::CommitteeQuorum::get()));
 		let caller: T::AccountId = whitelisted_caller();
 		let feed = stored_feed::<T>(&caller, 1_000_000);
+		afford::<T>(&caller);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), form(ed_key().0), feed);
 		assert_eq!(Hosters::<T>::get(&caller).map(|h| h.status), Some(HosterStatus::Pending));
@@ -440,6 +459,7 @@ mod benchmarks {
 		let caller: T::AccountId = whitelisted_caller();
 		let feed = stored_feed::<T>(&caller, 1_000_000);
 		active_hoster::<T>(&caller, feed, ed_key().0);
+		afford::<T>(&caller);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), form(ed_key().0));
 		assert_eq!(Hosters::<T>::get(&caller).map(|h| h.status), Some(HosterStatus::Pending));
@@ -453,7 +473,7 @@ mod benchmarks {
 		active_hoster::<T>(&caller, first, ed_key().0);
 		for _ in 1..h {
 			let feed = stored_feed::<T>(&caller, 8);
-			Hosting::<T>::add_hosting(&caller, feed).expect("room");
+			hosting::<T>(&caller, feed);
 		}
 		// Another hoster's hosting sits in the last schedule slot and must move.
 		let other: T::AccountId = account("other", 0, 0);
@@ -535,6 +555,7 @@ mod benchmarks {
 		let first = stored_feed::<T>(&caller, 8);
 		active_hoster::<T>(&caller, first, ed_key().0);
 		let feed = stored_feed::<T>(&caller, 8);
+		afford::<T>(&caller);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), feed);
 		assert!(Hostings::<T>::contains_key(&caller, feed));
@@ -550,6 +571,20 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), feed);
 		assert!(!Hostings::<T>::contains_key(&caller, feed));
+	}
+
+	/// A feed with the most roots, its deposit held, that nothing uses any more.
+	#[benchmark]
+	fn unpublish_feed() {
+		let caller: T::AccountId = whitelisted_caller();
+		let feed = stored_feed::<T>(&caller, MAX_LENGTH);
+		let hoster: T::AccountId = account("hoster", 0, 0);
+		active_hoster::<T>(&hoster, feed, ed_key().0);
+		Hosting::<T>::stop_hosting(RawOrigin::Signed(hoster).into(), feed).expect("hosted");
+		frame_system::Pallet::<T>::set_block_number(One::one());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), feed);
+		assert!(Feeds::<T>::get(feed).is_none() && FeedDeposits::<T>::get(feed).is_none());
 	}
 
 	#[benchmark]

@@ -14,9 +14,11 @@ use hypercore_verify::{verify_feed, FeedError, SignedTree, SpIo, VerifiedFeed};
 use crate::{pallet::*, types::*};
 
 impl<T: Config> Pallet<T> {
-	/// Publishes a verified feed (the `publish_feed` call and genesis).
+	/// Publishes a verified feed (the `publish_feed` call, which holds its
+	/// deposit, and genesis, which does not).
 	pub(crate) fn do_publish(
 		who: T::AccountId,
+		hold_deposit: bool,
 		key: [u8; 32],
 		manifest: Option<Manifest>,
 		length: u64,
@@ -36,21 +38,22 @@ impl<T: Config> Pallet<T> {
 		)?;
 		let id = NextFeedId::<T>::get();
 		let mode = if manifest.is_some() { KeyMode::Manifest } else { KeyMode::Compat };
-		Feeds::<T>::insert(
-			id,
-			Feed {
-				key,
-				signer: verified.signer,
-				mode,
-				manifest,
-				length,
-				fork,
-				roots,
-				signature,
-				publisher: who.clone(),
-				updated_at: frame_system::Pallet::<T>::block_number(),
-			},
-		);
+		let feed = Feed {
+			key,
+			signer: verified.signer,
+			mode,
+			manifest,
+			length,
+			fork,
+			roots,
+			signature,
+			publisher: who.clone(),
+			updated_at: frame_system::Pallet::<T>::block_number(),
+		};
+		if hold_deposit {
+			Self::hold_feed_deposit(&who, id, &feed)?;
+		}
+		Feeds::<T>::insert(id, feed);
 		FeedByKey::<T>::insert(key, id);
 		NextFeedId::<T>::put(id.saturating_add(1));
 		Self::deposit_event(Event::FeedPublished { feed: id, key, publisher: who, length });
@@ -86,6 +89,22 @@ impl<T: Config> Pallet<T> {
 		record.updated_at = frame_system::Pallet::<T>::block_number();
 		Feeds::<T>::insert(feed, record);
 		Self::deposit_event(Event::FeedUpdated { feed, length, fork });
+		Ok(())
+	}
+
+	/// Removes feed `id` for its publisher `who` once nobody hosts it and its
+	/// last request has closed; releases its deposit.
+	pub(crate) fn do_unpublish_feed(who: T::AccountId, id: FeedId) -> DispatchResult {
+		let feed = Feeds::<T>::get(id).ok_or(Error::<T>::UnknownFeed)?;
+		ensure!(feed.publisher == who, Error::<T>::NotPublisher);
+		let usage = FeedUsage::<T>::get(id);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(usage.hostings == 0 && now > usage.requests_until, Error::<T>::FeedInUse);
+		Feeds::<T>::remove(id);
+		FeedByKey::<T>::remove(feed.key);
+		FeedUsage::<T>::remove(id);
+		Self::release_feed_deposit(&who, id)?;
+		Self::deposit_event(Event::FeedUnpublished { feed: id, key: feed.key, publisher: who });
 		Ok(())
 	}
 

@@ -66,6 +66,7 @@ impl<T: Config> Pallet<T> {
 				FeedSignature::try_from(f.signature.clone()).expect("genesis signature too long");
 			Self::do_publish(
 				f.publisher.clone(),
+				false,
 				f.key,
 				manifest,
 				f.length,

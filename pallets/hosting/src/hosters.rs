@@ -27,17 +27,17 @@ impl<T: Config> Pallet<T> {
 		ensure!(Feeds::<T>::contains_key(feed), Error::<T>::UnknownFeed);
 		let region = form.region.clone();
 		let now = frame_system::Pallet::<T>::block_number();
-		Hosters::<T>::insert(
-			&who,
-			Hoster {
-				form,
-				status: HosterStatus::Pending,
-				registered_at: now,
-				hostings: 0,
-				registration_feed: feed,
-			},
-		);
+		let hoster = Hoster {
+			form,
+			status: HosterStatus::Pending,
+			registered_at: now,
+			hostings: 0,
+			registration_feed: feed,
+		};
+		Self::hold_hoster_deposit(&who, &hoster)?;
+		Hosters::<T>::insert(&who, hoster);
 		Self::add_hosting(&who, feed)?;
+		Self::hold_hosting_deposit(&who, feed)?;
 		Self::create_request(&who, feed, BenchmarkKind::Registration)?;
 		Self::deposit_event(Event::HosterRegistered { hoster: who, region, feed });
 		Ok(())
@@ -55,6 +55,8 @@ impl<T: Config> Pallet<T> {
 		hoster.form = form;
 		hoster.status = HosterStatus::Pending;
 		let feed = hoster.registration_feed;
+		// The form's size may change: so does the deposit.
+		Self::hold_hoster_deposit(&who, &hoster)?;
 		Hosters::<T>::insert(&who, hoster);
 		Self::create_request(&who, feed, BenchmarkKind::Registration)?;
 		Self::deposit_event(Event::HosterRegistrationUpdated { hoster: who });
@@ -70,10 +72,11 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		let removed = feeds.len() as u32;
 		for feed in feeds {
-			Self::remove_hosting(&who, feed);
+			Self::remove_hosting(&who, feed)?;
 		}
 		Hosters::<T>::remove(&who);
 		HosterFigures::<T>::remove(&who);
+		Self::release_hoster_deposit(&who)?;
 		Self::deposit_event(Event::HosterUnregistered { hoster: who });
 		Ok(removed)
 	}
@@ -84,6 +87,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(hoster.status == HosterStatus::Active, Error::<T>::HosterNotActive);
 		ensure!(Feeds::<T>::contains_key(feed), Error::<T>::UnknownFeed);
 		Self::add_hosting(&who, feed)?;
+		Self::hold_hosting_deposit(&who, feed)?;
 		Self::deposit_event(Event::HostingOffered { hoster: who, feed });
 		Ok(())
 	}
@@ -91,7 +95,7 @@ impl<T: Config> Pallet<T> {
 	/// `who` stops hosting `feed`.
 	pub(crate) fn do_stop_hosting(who: T::AccountId, feed: FeedId) -> DispatchResult {
 		ensure!(Hostings::<T>::contains_key(&who, feed), Error::<T>::NotHosting);
-		Self::remove_hosting(&who, feed);
+		Self::remove_hosting(&who, feed)?;
 		Self::deposit_event(Event::HostingStopped { hoster: who, feed });
 		Ok(())
 	}
@@ -106,7 +110,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Adds a hosting and its schedule slot.
+	/// Adds a hosting and its schedule slot (its deposit is the caller's to hold).
 	pub(crate) fn add_hosting(who: &T::AccountId, feed: FeedId) -> Result<(), Error<T>> {
 		ensure!(!Hostings::<T>::contains_key(who, feed), Error::<T>::AlreadyHosting);
 		let mut hoster = Hosters::<T>::get(who).ok_or(Error::<T>::NotHoster)?;
@@ -121,12 +125,14 @@ impl<T: Config> Pallet<T> {
 		);
 		hoster.hostings += 1;
 		Hosters::<T>::insert(who, hoster);
+		FeedUsage::<T>::mutate(feed, |usage| usage.hostings = usage.hostings.saturating_add(1));
 		Ok(())
 	}
 
-	/// Removes a hosting; the last schedule slot moves into its place (O(1)).
-	fn remove_hosting(who: &T::AccountId, feed: FeedId) {
-		let Some(info) = Hostings::<T>::take(who, feed) else { return };
+	/// Removes a hosting and releases its deposit; the last schedule slot
+	/// moves into its place (O(1)).
+	fn remove_hosting(who: &T::AccountId, feed: FeedId) -> DispatchResult {
+		let Some(info) = Hostings::<T>::take(who, feed) else { return Ok(()) };
 		let last = HostingCount::<T>::get().saturating_sub(1);
 		if info.slot != last {
 			if let Some(moved) = HostingSchedule::<T>::get(last) {
@@ -145,6 +151,8 @@ impl<T: Config> Pallet<T> {
 				h.hostings = h.hostings.saturating_sub(1)
 			}
 		});
+		FeedUsage::<T>::mutate(feed, |usage| usage.hostings = usage.hostings.saturating_sub(1));
+		Self::release_hosting_deposit(who, feed)
 	}
 
 	/// Status follows the figures, judged as `does_qualify` judges them

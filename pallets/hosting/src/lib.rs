@@ -21,6 +21,7 @@ mod tests;
 pub mod attestors;
 pub mod committee;
 pub mod crypto;
+pub mod deposits;
 pub mod endpoint;
 pub mod feeds;
 pub mod figures;
@@ -40,6 +41,7 @@ pub mod try_state;
 pub mod types;
 pub mod weights;
 
+pub use deposits::StoragePrice;
 pub use figures::Figures;
 pub use genesis::{GenesisFeed, GenesisHoster};
 pub use requests::{chunks_of, sample_chunks};
@@ -68,7 +70,7 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::{
 			fungible::{self, Credit},
-			OnUnbalanced, Randomness,
+			Consideration, Footprint, OnUnbalanced, Randomness,
 		},
 	};
 	use frame_system::{offchain::SigningTypes, pallet_prelude::*};
@@ -83,8 +85,10 @@ pub mod pallet {
 	/// holds its per-region figures ([`crate::migrations::v3`]); 4 since
 	/// attestors count their answers per disagreement window
 	/// ([`crate::migrations::v4`]); 5 since requests keep the hoster's
-	/// endpoint ([`crate::migrations::v5`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(5);
+	/// endpoint ([`crate::migrations::v5`]); 6 since feeds count their
+	/// hostings and open requests, and items hold deposits
+	/// ([`crate::migrations::v6`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(6);
 
 	/// A balance of the pallet's currency.
 	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
@@ -93,6 +97,9 @@ pub mod pallet {
 
 	/// Funds slashed from an attestor's bond, on their way to [`Config::Slashed`].
 	pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+
+	/// A feed's record, for the pallet's own `T`.
+	pub type FeedOf<T> = Feed<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 	/// An attestor's record, for the pallet's own `T`.
 	pub type AttestorOf<T> =
@@ -103,6 +110,12 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// An attestor's bond, held while it is registered and through its unbonding period.
 		AttestorBond,
+		/// A published feed's storage deposit, held from its publisher.
+		FeedDeposit,
+		/// A hoster's storage deposit for its record and figures.
+		HosterDeposit,
+		/// The storage deposit of one of a hoster's hostings.
+		HostingDeposit,
 	}
 
 	#[pallet::pallet]
@@ -210,6 +223,23 @@ pub mod pallet {
 		/// few transactions as this allows).
 		#[pallet::constant]
 		type MaxRatingsPerBatch: Get<u32>;
+
+		/// The deposit a feed holds from its publisher while it is published
+		/// (see [`crate::deposits`]); released by `unpublish_feed`.
+		type FeedConsideration: Consideration<Self::AccountId, Footprint>;
+		/// The deposit a hoster holds for its record and figures while it is
+		/// registered; released by `unregister_hoster`.
+		type HosterConsideration: Consideration<Self::AccountId, Footprint>;
+		/// The deposit each hosting holds from its hoster; released by
+		/// `stop_hosting` or `unregister_hoster`.
+		type HostingConsideration: Consideration<Self::AccountId, Footprint>;
+		/// Every item's deposit starts at this: the price of one more storage
+		/// item ([`crate::StoragePrice`]).
+		#[pallet::constant]
+		type DepositBase: Get<BalanceOf<Self>>;
+		/// And grows by this for each byte of its footprint.
+		#[pallet::constant]
+		type DepositPerByte: Get<BalanceOf<Self>>;
 	}
 
 	/// The id the next published feed gets.
@@ -221,6 +251,16 @@ pub mod pallet {
 	pub type Feeds<T: Config> =
 		StorageMap<_, Twox64Concat, FeedId, Feed<T::AccountId, BlockNumberFor<T>>>;
 
+	/// Each published feed's deposit, held from its publisher.
+	#[pallet::storage]
+	pub type FeedDeposits<T: Config> = StorageMap<_, Twox64Concat, FeedId, T::FeedConsideration>;
+
+	/// What uses each published feed: its hostings, and the block by which
+	/// its last request closes. A feed is unpublished only when both are past.
+	#[pallet::storage]
+	pub type FeedUsage<T: Config> =
+		StorageMap<_, Twox64Concat, FeedId, FeedUse<BlockNumberFor<T>>, ValueQuery>;
+
 	/// Feed key → feed id (a key is published once).
 	#[pallet::storage]
 	pub type FeedByKey<T> = StorageMap<_, Blake2_128Concat, [u8; 32], FeedId>;
@@ -229,6 +269,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Hosters<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Hoster<BlockNumberFor<T>>>;
+
+	/// Each hoster's deposit for its record and figures.
+	#[pallet::storage]
+	pub type HosterDeposits<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, T::HosterConsideration>;
 
 	/// Registered attestors: account → region, status, key, bond, own record.
 	#[pallet::storage]
@@ -257,6 +302,17 @@ pub mod pallet {
 	/// The periodic schedule: slot → (hoster, feed); slots `0..HostingCount` are filled.
 	#[pallet::storage]
 	pub type HostingSchedule<T: Config> = StorageMap<_, Twox64Concat, u32, (T::AccountId, FeedId)>;
+
+	/// Each hosting's deposit, held from its hoster.
+	#[pallet::storage]
+	pub type HostingDeposits<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		FeedId,
+		T::HostingConsideration,
+	>;
 
 	/// Number of hostings (filled schedule slots).
 	#[pallet::storage]
@@ -321,6 +377,15 @@ pub mod pallet {
 			publisher: T::AccountId,
 			/// Blocks in the published state.
 			length: u64,
+		},
+		/// A feed was unpublished; its deposit went back to its publisher.
+		FeedUnpublished {
+			/// The feed's id.
+			feed: FeedId,
+			/// The Hypercore feed key (free to be published again).
+			key: [u8; 32],
+			/// Who had published it.
+			publisher: T::AccountId,
 		},
 		/// A feed's state was updated to a longer length.
 		FeedUpdated {
@@ -539,6 +604,13 @@ pub mod pallet {
 		EmptyFeed,
 		/// This feed key is already published.
 		FeedAlreadyPublished,
+		/// The account's free balance cannot cover the storage deposit of
+		/// what it asked the chain to keep (`DepositBase`, plus
+		/// `DepositPerByte` for each byte); nothing was stored.
+		CannotAffordDeposit,
+		/// The feed is still hosted, or a request on it is still open (it closes
+		/// by the block in `FeedUsage`): it cannot be unpublished yet.
+		FeedInUse,
 		/// No feed with this id.
 		UnknownFeed,
 		/// Only the feed's publisher may unpublish it (the deposit is theirs).
@@ -697,7 +769,8 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Publishes a feed: its key, key mode (given by whether a manifest is
 		/// passed), and its Merkle roots at `length` with the owner's signature.
-		/// The Hypercore signature is verified on chain.
+		/// The Hypercore signature is verified on chain. The caller holds the
+		/// feed's deposit until it unpublishes it.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::publish_feed())]
 		pub fn publish_feed(
@@ -710,7 +783,7 @@ pub mod pallet {
 			signature: FeedSignature,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_publish(who, key, manifest, length, fork, roots, signature)?;
+			Self::do_publish(who, true, key, manifest, length, fork, roots, signature)?;
 			Ok(())
 		}
 
@@ -931,6 +1004,16 @@ pub mod pallet {
 		pub fn withdraw_attestor_bond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw_attestor_bond(who)
+		}
+
+		/// The publisher removes a feed nobody hosts any more and no open
+		/// request measures; its deposit is released and its key may be
+		/// published again.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::unpublish_feed())]
+		pub fn unpublish_feed(origin: OriginFor<T>, feed: FeedId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unpublish_feed(who, feed)
 		}
 	}
 }

@@ -752,8 +752,7 @@ pub mod v5 {
 			let before = u32::decode(&mut &state[..]).map_err(|_| "undecodable count")?;
 			ensure!(BenchmarkRequests::<T>::iter().count() as u32 == before, "requests were lost");
 			ensure!(Pallet::<T>::on_chain_storage_version() == 5, "the version is not 5");
-			#[cfg(any(feature = "try-runtime", test))]
-			Pallet::<T>::do_try_state()?;
+			// The invariants are checked after version 6, which counts feeds' use.
 			Ok(())
 		}
 	}
@@ -806,6 +805,109 @@ pub mod v5 {
 		4,
 		5,
 		InnerMigrateV4ToV5<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 5 → 6: feeds count what uses them, and items hold deposits.
+///
+/// * `FeedUsage` (new): each feed's hostings, counted from the schedule, and
+///   the block by which its last open request closes (its deadline's next
+///   block), so that `unpublish_feed` can tell a feed nothing uses.
+/// * `FeedDeposits`, `HosterDeposits`, `HostingDeposits` (new) start empty:
+///   items kept from before deposits hold none and release none. Whoever
+///   changes a hoster's form after the upgrade holds its deposit from then on.
+///
+/// One block: one read per hosting (the schedule) and per open request (at
+/// most `MaxRequestsPerBlock × (ResponseWindow + 2)`), one write per feed in
+/// use. At ParityDb's weights a block's 2 s of compute covers some 200,000
+/// hostings; a chain with more would run it as a multi-block migration.
+pub mod v6 {
+	use alloc::{collections::BTreeMap, vec::Vec};
+	use codec::{Decode, Encode};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+	use sp_runtime::traits::{One, Saturating};
+
+	use crate::{pallet::*, types::*};
+
+	/// The migration's steps, unversioned; run it as [`MigrateV5ToV6`].
+	pub struct InnerMigrateV5ToV6<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> InnerMigrateV5ToV6<T> {
+		/// The hostings and open requests before (what `pre_upgrade` keeps).
+		pub fn pre_upgrade_counts() -> Vec<u8> {
+			(HostingCount::<T>::get(), BenchmarkRequests::<T>::iter_keys().count() as u32).encode()
+		}
+
+		/// Every hosting is counted under its feed, every open request's feed
+		/// is in use until the request closes, and the invariants hold (what
+		/// `post_upgrade` checks).
+		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let (hostings, requests) =
+				<(u32, u32)>::decode(&mut &state[..]).map_err(|_| "undecodable counts")?;
+			let counted: u32 = FeedUsage::<T>::iter_values().map(|u| u.hostings).sum();
+			ensure!(counted == hostings, "hostings were not all counted");
+			ensure!(
+				BenchmarkRequests::<T>::iter_keys().count() as u32 == requests,
+				"requests changed"
+			);
+			for request in BenchmarkRequests::<T>::iter_values() {
+				ensure!(
+					FeedUsage::<T>::get(request.feed).requests_until > request.deadline,
+					"a feed with an open request is not in use until it closes"
+				);
+			}
+			ensure!(Pallet::<T>::on_chain_storage_version() == 6, "the version is not 6");
+			#[cfg(any(feature = "try-runtime", test))]
+			Pallet::<T>::do_try_state()?;
+			Ok(())
+		}
+	}
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV5ToV6<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut usage: BTreeMap<FeedId, FeedUse<BlockNumberFor<T>>> = BTreeMap::new();
+			let count = HostingCount::<T>::get();
+			for slot in 0..count {
+				if let Some((_, feed)) = HostingSchedule::<T>::get(slot) {
+					let entry = usage.entry(feed).or_default();
+					entry.hostings = entry.hostings.saturating_add(1);
+				}
+			}
+			let mut requests = 0u64;
+			for request in BenchmarkRequests::<T>::iter_values() {
+				requests += 1;
+				let closes = request.deadline.saturating_add(One::one());
+				let entry = usage.entry(request.feed).or_default();
+				entry.requests_until = entry.requests_until.max(closes);
+			}
+			let written = usage.len() as u64;
+			for (feed, feed_use) in usage {
+				FeedUsage::<T>::insert(feed, feed_use);
+			}
+			T::DbWeight::get().reads_writes(1 + u64::from(count) + requests, written)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::pre_upgrade_counts())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::post_upgrade_checks(state)
+		}
+	}
+
+	/// Version 5 → 6, run only on a chain at version 5; sets version 6.
+	pub type MigrateV5ToV6<T> = VersionedMigration<
+		5,
+		6,
+		InnerMigrateV5ToV6<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

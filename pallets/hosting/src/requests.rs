@@ -117,6 +117,11 @@ impl<T: Config> Pallet<T> {
 			kind,
 			retry,
 		};
+		// The feed stays published at least until this request closes.
+		let closes = request.deadline.saturating_add(One::one());
+		FeedUsage::<T>::mutate(feed_id, |usage| {
+			usage.requests_until = usage.requests_until.max(closes)
+		});
 		BenchmarkRequests::<T>::insert(id, request);
 		NextRequestId::<T>::put(id.saturating_add(1));
 		RequestsInBlock::<T>::put((now, count + 1));

@@ -13,7 +13,10 @@
 //!   assigned request is listed under its deadline in `RequestsByDeadline`,
 //!   every listed id is either closed or open with that deadline, only
 //!   committee members have rated, and a request rated by its whole committee
-//!   is closed.
+//!   is closed;
+//! * feeds and deposits: each feed's `FeedUsage` counts its hostings and lasts
+//!   until its open requests close; usage and deposits belong only to items
+//!   that exist.
 
 use alloc::{collections::BTreeMap, vec::Vec};
 use frame_support::ensure;
@@ -26,7 +29,49 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::check_schedule()?;
 		Self::check_attestors()?;
-		Self::check_requests()
+		Self::check_requests()?;
+		Self::check_feeds_and_deposits()
+	}
+
+	fn check_feeds_and_deposits() -> Result<(), TryRuntimeError> {
+		let mut per_feed: BTreeMap<FeedId, u32> = BTreeMap::new();
+		for (_, feed, _) in Hostings::<T>::iter() {
+			*per_feed.entry(feed).or_default() += 1;
+		}
+		for (feed, usage) in FeedUsage::<T>::iter() {
+			ensure!(Feeds::<T>::contains_key(feed), "a feed's usage outlived the feed");
+			ensure!(
+				usage.hostings == per_feed.get(&feed).copied().unwrap_or(0),
+				"a feed's hostings count differs from its hostings"
+			);
+		}
+		for (feed, hostings) in per_feed {
+			ensure!(
+				FeedUsage::<T>::get(feed).hostings == hostings,
+				"a hosted feed's usage does not count its hostings"
+			);
+		}
+		for request in BenchmarkRequests::<T>::iter_values() {
+			ensure!(
+				!Feeds::<T>::contains_key(request.feed)
+					|| FeedUsage::<T>::get(request.feed).requests_until > request.deadline,
+				"a feed is not in use until its open request closes"
+			);
+		}
+		ensure!(
+			FeedDeposits::<T>::iter_keys().all(Feeds::<T>::contains_key),
+			"a deposit outlived its feed"
+		);
+		ensure!(
+			HosterDeposits::<T>::iter_keys().all(|who| Hosters::<T>::contains_key(who)),
+			"a deposit outlived its hoster"
+		);
+		ensure!(
+			HostingDeposits::<T>::iter_keys()
+				.all(|(who, feed)| Hostings::<T>::contains_key(who, feed)),
+			"a deposit outlived its hosting"
+		);
+		Ok(())
 	}
 
 	fn check_schedule() -> Result<(), TryRuntimeError> {

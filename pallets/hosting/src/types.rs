@@ -234,6 +234,17 @@ impl<AccountId, Balance, BlockNumber> Attestor<AccountId, Balance, BlockNumber> 
 	}
 }
 
+/// What uses a published feed: a feed may be unpublished only when nobody
+/// hosts it and its last request has closed.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct FeedUse<BlockNumber> {
+	/// How many hosters host it.
+	pub hostings: u32,
+	/// The block by which the last request on it closes (its deadline's next
+	/// block, when `on_initialize` closes it).
+	pub requests_until: BlockNumber,
+}
+
 /// A hosting's record: when it started and its slot in the periodic schedule.
 #[derive(Clone, Copy, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct HostingInfo<BlockNumber> {

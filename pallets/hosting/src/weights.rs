@@ -48,6 +48,7 @@ pub trait WeightInfo {
 	fn resume_attestor() -> Weight;
 	fn offer_hosting() -> Weight;
 	fn stop_hosting() -> Weight;
+	fn unpublish_feed() -> Weight;
 	fn request_performance_benchmark(a: u32, ) -> Weight;
 	fn performance_benchmark_response() -> Weight;
 	fn authorize_performance_benchmark_response() -> Weight;
@@ -278,6 +279,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	fn unpublish_feed() -> Weight {
+		Weight::from_parts(61_144_000, 0)
+			.saturating_add(Weight::from_parts(0, 6451))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:0)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
@@ -523,6 +530,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	fn unpublish_feed() -> Weight {
+		Weight::from_parts(61_144_000, 0)
+			.saturating_add(Weight::from_parts(0, 6451))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
 		Weight::from_parts(72_966_909, 0)

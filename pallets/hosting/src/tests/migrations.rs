@@ -1,4 +1,4 @@
-//! The storage migrations from versions 1, 2 and 3: their pre- and post-upgrade
+//! The storage migrations from versions 1 to 5: their pre- and post-upgrade
 //! checks (as `try-runtime` runs them) on states written as those versions
 //! wrote them: an attestor, an open request half answered, a hoster's figures
 //! (overall and per region).
@@ -11,9 +11,11 @@ use crate::{
 		v3::{old as v2_format, InnerMigrateV2ToV3, MigrateV2ToV3},
 		v4::{old as v3_format, InnerMigrateV3ToV4, MigrateV3ToV4},
 		v5::{old as v4_format, InnerMigrateV4ToV5, MigrateV4ToV5},
+		v6::{InnerMigrateV5ToV6, MigrateV5ToV6},
 	},
 };
 use frame_support::{
+	assert_noop,
 	traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
 	BoundedVec,
 };
@@ -101,6 +103,10 @@ fn version_one_records_are_translated_and_nothing_is_lost() {
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		assert_ok!(InnerMigrateV4ToV5::<Test>::post_upgrade_checks(state));
 		assert_eq!(Hosting::on_chain_storage_version(), 5);
+		let state = InnerMigrateV5ToV6::<Test>::pre_upgrade_counts();
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV5ToV6::<Test>::post_upgrade_checks(state));
+		assert_eq!(Hosting::on_chain_storage_version(), 6);
 
 		// Attestors keep their record; their account key becomes their signing key.
 		let alice = Attestors::<Test>::get(account("Alice")).unwrap();
@@ -144,23 +150,25 @@ fn the_migration_runs_once() {
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
 		let attestor = Attestors::<Test>::get(account("Alice"));
 		assert!(attestor.is_some());
 		let figures = HosterFigures::<Test>::get(account("Dave"));
 		let requests: Vec<_> = BenchmarkRequests::<Test>::iter().map(|r| r.encode()).collect();
 		assert_eq!(requests.len(), 1);
-		// Second runs at version 5 do nothing (they would fail to decode newer records).
+		// Second runs at version 6 do nothing (they would fail to decode newer records).
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
 		assert_eq!(Attestors::<Test>::get(account("Alice")), attestor);
 		assert_eq!(HosterFigures::<Test>::get(account("Dave")), figures);
 		assert_eq!(
 			BenchmarkRequests::<Test>::iter().map(|r| r.encode()).collect::<Vec<_>>(),
 			requests
 		);
-		assert_eq!(Hosting::on_chain_storage_version(), 5);
+		assert_eq!(Hosting::on_chain_storage_version(), 6);
 	});
 }
 
@@ -227,6 +235,7 @@ fn version_two_requests_keep_the_contact_key_and_figures_take_their_regions() {
 		assert_ok!(InnerMigrateV2ToV3::<Test>::post_upgrade_checks(state));
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
 
 		// The open request keeps everything, and now the hoster's contact key and endpoint.
 		let r = request(id);
@@ -257,6 +266,7 @@ fn a_request_whose_hoster_left_before_the_upgrade_is_void_not_blamed() {
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
 		assert_eq!((request(id).contact_key, request(id).endpoint.len()), ([0; 32], 0));
 		run_to_block(5);
 		assert!(BenchmarkRequests::<Test>::get(id).is_none());
@@ -371,6 +381,7 @@ fn version_four_requests_take_the_endpoint_they_were_measured_at() {
 		let state = InnerMigrateV4ToV5::<Test>::pre_upgrade_counts();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		assert_ok!(InnerMigrateV4ToV5::<Test>::post_upgrade_checks(state));
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
 		let endpoint = Hosters::<Test>::get(account("Dave")).unwrap().form.endpoint;
 		let expected = BenchmarkRequest { endpoint, ..before_assigned };
 		assert_eq!(request(assigned).encode(), expected.encode());
@@ -379,5 +390,51 @@ fn version_four_requests_take_the_endpoint_they_were_measured_at() {
 		assert_eq!(request(unassigned).encode(), expected.encode());
 		next_block();
 		assert_eq!(request(unassigned).endpoint.to_vec(), endpoint_of("Dave").into_bytes());
+	});
+}
+
+/// A version-5 state: Dave hosts two feeds, Ferdie one of them, and Dave's
+/// registration request is open; nothing counts the feeds' use yet.
+#[test]
+fn version_five_feeds_learn_what_uses_them() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (_, first, daves) = registered("Dave");
+		let (_, _, ferdies) = {
+			let feed = TestFeed::new(9, 4);
+			let (id, r) = register_on(&feed, "Ferdie");
+			(feed, id, r)
+		};
+		let second = NextFeedId::<Test>::get() - 1;
+		assert_ok!(Hosting::register_hoster(
+			RuntimeOrigin::signed(account("Charlie")),
+			form("Charlie"),
+			first
+		));
+		let usage: Vec<_> = FeedUsage::<Test>::iter().collect();
+		let _ = FeedUsage::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(5).put::<Hosting>();
+
+		let state = InnerMigrateV5ToV6::<Test>::pre_upgrade_counts();
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV5ToV6::<Test>::post_upgrade_checks(state));
+		assert_eq!(Hosting::on_chain_storage_version(), 6);
+		// The same counts the calls kept: two hosters on the first feed, one on the second.
+		let mut migrated: Vec<_> = FeedUsage::<Test>::iter().collect();
+		let mut kept = usage;
+		migrated.sort_by_key(|(feed, _)| *feed);
+		kept.sort_by_key(|(feed, _)| *feed);
+		assert_eq!(migrated, kept);
+		assert_eq!(FeedUsage::<Test>::get(first).hostings, 2);
+		assert_eq!(FeedUsage::<Test>::get(second).hostings, 1);
+		assert!(FeedUsage::<Test>::get(first).requests_until > request(daves).deadline);
+		assert!(FeedUsage::<Test>::get(second).requests_until > request(ferdies).deadline);
+		// So the feed cannot be unpublished under its hosters.
+		assert_noop!(
+			Hosting::unpublish_feed(RuntimeOrigin::signed(account("Eve")), first),
+			Error::<Test>::FeedInUse
+		);
+		// Run again, it changes nothing.
+		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		assert_eq!(FeedUsage::<Test>::get(first).hostings, 2);
 	});
 }

@@ -7,6 +7,7 @@
 
 mod attestors;
 mod committees;
+mod deposits;
 mod feeds;
 mod genesis;
 mod hosters;
@@ -22,7 +23,7 @@ use crate as pallet_hosting;
 use crate::*;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU32, ConstU64, Hooks, Randomness},
+	traits::{fungible::HoldConsideration, ConstU32, ConstU64, Hooks, Randomness},
 };
 use sp_core::{sr25519, Pair, H256};
 use sp_runtime::{
@@ -123,7 +124,7 @@ pub const BOND: u64 = 100;
 /// Blocks before a leaving attestor's bond is released.
 pub const UNBONDING: u64 = 20;
 /// What every dev account starts with.
-pub const ENDOWMENT: u64 = 10_000;
+pub const ENDOWMENT: u64 = 1_000_000;
 /// Disagreements in one window that suspend and slash.
 pub const MAX_DISAGREEMENTS: u32 = 3;
 
@@ -157,6 +158,27 @@ impl pallet_hosting::Config for Test {
 	type HttpDeadlineMs = ConstU64<5000>;
 	type RatingPriority = ConstU64<{ 1 << 20 }>;
 	type MaxRatingsPerBatch = ConstU32<8>;
+	type FeedConsideration =
+		HoldConsideration<AccountId, Balances, FeedDepositReason, StoragePrice<Test>>;
+	type HosterConsideration =
+		HoldConsideration<AccountId, Balances, HosterDepositReason, StoragePrice<Test>>;
+	type HostingConsideration =
+		HoldConsideration<AccountId, Balances, HostingDepositReason, StoragePrice<Test>>;
+	type DepositBase = ConstU64<DEPOSIT_BASE>;
+	type DepositPerByte = ConstU64<DEPOSIT_PER_BYTE>;
+}
+
+/// The mock's deposit for one more storage item.
+pub const DEPOSIT_BASE: u64 = 10;
+/// The mock's deposit for each byte an item adds.
+pub const DEPOSIT_PER_BYTE: u64 = 1;
+
+parameter_types! {
+	pub const FeedDepositReason: RuntimeHoldReason = RuntimeHoldReason::Hosting(HoldReason::FeedDeposit);
+	pub const HosterDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::Hosting(HoldReason::HosterDeposit);
+	pub const HostingDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::Hosting(HoldReason::HostingDeposit);
 }
 
 /// The sr25519 pair of a dev name (`"Alice"` → `//Alice`).
