@@ -27,6 +27,9 @@ stage "Lints (cargo clippy, every target, warnings are errors)"
 # The runtime's wasm is built by the test stage; clippy checks its Rust as native code.
 SKIP_WASM_BUILD=1 cargo clippy --quiet --workspace --all-targets -- -D warnings
 
+stage "The runtime builds for try-runtime (its TryRuntime API, every pallet's try_state)"
+SKIP_WASM_BUILD=1 cargo check --quiet -p hosting-runtime --features try-runtime
+
 stage "hypercore-verify builds without std for wasm32v1-none"
 cargo build --quiet -p hypercore-verify --no-default-features --features pure --target wasm32v1-none
 

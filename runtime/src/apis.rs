@@ -243,6 +243,29 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[cfg(feature = "try-runtime")]
+	impl frame_try_runtime::TryRuntime<Block> for Runtime {
+		/// Runs every migration with its pre- and post-upgrade checks (and,
+		/// when asked, every pallet's `try_state`), as `try-runtime
+		/// on-runtime-upgrade` does against a live chain's state.
+		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
+			let weight = Executive::try_runtime_upgrade(checks)
+				.expect("the runtime upgrade's checks pass");
+			(weight, super::configs::RuntimeBlockWeights::get().max_block)
+		}
+
+		/// Executes `block` with the chosen checks, then the chosen `try_state` hooks.
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			Executive::try_execute_block(block, state_root_check, signature_check, select)
+				.expect("the block executes and its checks pass")
+		}
+	}
+
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
 		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
 			build_state::<RuntimeGenesisConfig>(config)

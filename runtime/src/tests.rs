@@ -212,7 +212,8 @@ fn deposits_hold_what_the_constants_in_apps_say() {
 		let hoster = H::new(&dave, footprint).unwrap();
 		let hosting = S::new(&dave, footprint).unwrap();
 		// Each under its own reason, so an account sees what each deposit is for.
-		for reason in [HoldReason::FeedDeposit, HoldReason::HosterDeposit, HoldReason::HostingDeposit]
+		for reason in
+			[HoldReason::FeedDeposit, HoldReason::HosterDeposit, HoldReason::HostingDeposit]
 		{
 			assert_eq!(held(reason), expected);
 		}

@@ -15,6 +15,20 @@ impl<T: Config> Pallet<T> {
 		);
 		assert!(T::AttestorsPerRequest::get() >= 1);
 		assert!(
+			T::AttestorsPerRequest::get() <= T::MaxAttestors::get(),
+			"AttestorsPerRequest must not exceed MaxAttestors: no committee could be full"
+		);
+		// One block for the off-chain run (at most `HttpDeadlineMs` plus the
+		// contact request), one for its transaction to land.
+		assert!(
+			T::ResponseWindow::get() >= 2u32.into(),
+			"ResponseWindow must leave a block for the worker's run and one for its ratings"
+		);
+		assert!(
+			T::ForgettingFactor::get() < sp_runtime::Perbill::one(),
+			"ForgettingFactor must be below one, or old measurements are never forgotten"
+		);
+		assert!(
 			T::CommitteeQuorum::get() >= 1
 				&& T::CommitteeQuorum::get() <= T::AttestorsPerRequest::get(),
 			"CommitteeQuorum must be between 1 and AttestorsPerRequest"
@@ -31,6 +45,17 @@ impl<T: Config> Pallet<T> {
 		let batch = T::WeightInfo::performance_benchmark_responses(0, full)
 			.saturating_add(Pallet::<T>::authorize_batch_weight(full, full));
 		let limits = <T as frame_system::Config>::BlockWeights::get();
+		// The hook's worst block: a full block's requests given committees, as
+		// many closed at their deadline, and a full periodic round.
+		let hook = T::WeightInfo::on_initialize(
+			T::MaxRequestsPerBlock::get().saturating_mul(2),
+			T::MaxBenchmarksPerBlock::get(),
+		);
+		assert!(
+			hook.all_lte(limits.max_block),
+			"on_initialize's worst case weighs {hook:?}, above a block's {:?}",
+			limits.max_block
+		);
 		if let Some(max) = limits.get(DispatchClass::Normal).max_extrinsic {
 			assert!(
 				batch.all_lte(max),
