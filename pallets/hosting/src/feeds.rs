@@ -14,18 +14,17 @@ use hypercore_verify::{verify_feed, FeedError, SignedTree, SpIo, VerifiedFeed};
 use crate::{pallet::*, types::*};
 
 impl<T: Config> Pallet<T> {
-	/// Publishes a verified feed (the `publish_feed` call, which holds its
-	/// deposit, and genesis, which does not).
-	pub(crate) fn do_publish(
+	/// The record of a feed `who` publishes, its signed state verified (the
+	/// `publish_feed` call and genesis); nothing is stored yet.
+	pub(crate) fn verified_feed(
 		who: T::AccountId,
-		hold_deposit: bool,
 		key: [u8; 32],
 		manifest: Option<Manifest>,
 		length: u64,
 		fork: u64,
 		roots: Roots,
 		signature: FeedSignature,
-	) -> Result<FeedId, Error<T>> {
+	) -> Result<FeedOf<T>, Error<T>> {
 		ensure!(length > 0, Error::<T>::EmptyFeed);
 		ensure!(!FeedByKey::<T>::contains_key(key), Error::<T>::FeedAlreadyPublished);
 		let verified = Self::verify_signed_state(
@@ -36,9 +35,8 @@ impl<T: Config> Pallet<T> {
 			&roots,
 			&signature,
 		)?;
-		let id = NextFeedId::<T>::get();
 		let mode = if manifest.is_some() { KeyMode::Manifest } else { KeyMode::Compat };
-		let feed = Feed {
+		Ok(Feed {
 			key,
 			signer: verified.signer,
 			mode,
@@ -47,17 +45,21 @@ impl<T: Config> Pallet<T> {
 			fork,
 			roots,
 			signature,
-			publisher: who.clone(),
+			publisher: who,
 			updated_at: frame_system::Pallet::<T>::block_number(),
-		};
-		if hold_deposit {
-			Self::hold_feed_deposit(&who, id, &feed)?;
-		}
+		})
+	}
+
+	/// Publishes a verified feed under the next id (`publish_feed` holds its
+	/// deposit first; genesis feeds hold none).
+	pub(crate) fn insert_feed(feed: FeedOf<T>) -> FeedId {
+		let id = NextFeedId::<T>::get();
+		let (key, publisher, length) = (feed.key, feed.publisher.clone(), feed.length);
 		Feeds::<T>::insert(id, feed);
 		FeedByKey::<T>::insert(key, id);
 		NextFeedId::<T>::put(id.saturating_add(1));
-		Self::deposit_event(Event::FeedPublished { feed: id, key, publisher: who, length });
-		Ok(id)
+		Self::deposit_event(Event::FeedPublished { feed: id, key, publisher, length });
+		id
 	}
 
 	/// Moves a feed to a longer state signed by the same key, whoever sends

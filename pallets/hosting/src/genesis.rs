@@ -64,9 +64,8 @@ impl<T: Config> Pallet<T> {
 			let roots = Roots::try_from(roots).expect("genesis roots too many");
 			let signature =
 				FeedSignature::try_from(f.signature.clone()).expect("genesis signature too long");
-			Self::do_publish(
+			let feed = Self::verified_feed(
 				f.publisher.clone(),
-				false,
 				f.key,
 				manifest,
 				f.length,
@@ -75,6 +74,7 @@ impl<T: Config> Pallet<T> {
 				signature,
 			)
 			.expect("genesis feed does not verify");
+			Self::insert_feed(feed);
 		}
 		for (account, region, key) in &config.attestors {
 			let region: Region =

@@ -783,7 +783,10 @@ pub mod pallet {
 			signature: FeedSignature,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_publish(who, true, key, manifest, length, fork, roots, signature)?;
+			let feed =
+				Self::verified_feed(who.clone(), key, manifest, length, fork, roots, signature)?;
+			Self::hold_feed_deposit(&who, NextFeedId::<T>::get(), &feed)?;
+			Self::insert_feed(feed);
 			Ok(())
 		}
 

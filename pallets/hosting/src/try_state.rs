@@ -63,7 +63,7 @@ impl<T: Config> Pallet<T> {
 			"a deposit outlived its feed"
 		);
 		ensure!(
-			HosterDeposits::<T>::iter_keys().all(|who| Hosters::<T>::contains_key(who)),
+			HosterDeposits::<T>::iter_keys().all(Hosters::<T>::contains_key),
 			"a deposit outlived its hoster"
 		);
 		ensure!(
