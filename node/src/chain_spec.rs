@@ -1,4 +1,5 @@
-//! Chain specs built from the runtime's genesis presets.
+//! Chain specs built from the runtime's genesis presets (and, for a network of
+//! the operator's own, from its file: [`crate::network`]).
 
 use hosting_runtime::WASM_BINARY;
 use sc_service::ChainType;
@@ -14,7 +15,8 @@ fn properties() -> sc_chain_spec::Properties {
 	p
 }
 
-fn builder() -> Result<sc_chain_spec::ChainSpecBuilder<Option<()>>, String> {
+/// A chain spec builder with the runtime's wasm and the token's properties.
+pub(crate) fn builder() -> Result<sc_chain_spec::ChainSpecBuilder<Option<()>>, String> {
 	let wasm = WASM_BINARY.ok_or_else(|| "the runtime's wasm was not built".to_string())?;
 	Ok(ChainSpec::builder(wasm, None).with_properties(properties()))
 }
