@@ -64,26 +64,30 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::FeedByKey` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::NextFeedId` (r:1 w:1)
 	/// Proof: `Hosting::NextFeedId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:0 w:1)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedDeposits` (r:0 w:1)
+	/// Proof: `Hosting::FeedDeposits` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	fn publish_feed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `96`
-		//  Estimated: `3517`
-		// Minimum execution time: 80_190_000 picoseconds.
-		Weight::from_parts(90_949_000, 0)
-			.saturating_add(Weight::from_parts(0, 3517))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `183`
+		//  Estimated: `3586`
+		// Minimum execution time: 144_740_000 picoseconds.
+		Weight::from_parts(252_471_000, 0)
+			.saturating_add(Weight::from_parts(0, 3586))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Hosting::Feeds` (r:1 w:1)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	fn update_feed() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `499`
+		//  Measured:  `512`
 		//  Estimated: `7441`
-		// Minimum execution time: 80_931_000 picoseconds.
-		Weight::from_parts(88_525_000, 0)
+		// Minimum execution time: 88_005_000 picoseconds.
+		Weight::from_parts(135_854_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -94,10 +98,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::AllowLocalEndpoints` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:1 w:0)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HosterDeposits` (r:1 w:1)
+	/// Proof: `Hosting::HosterDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hostings` (r:1 w:1)
 	/// Proof: `Hosting::Hostings` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingCount` (r:1 w:1)
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
+	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
@@ -106,6 +116,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HostingDeposits` (r:0 w:1)
+	/// Proof: `Hosting::HostingDeposits` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:0 w:1)
@@ -113,15 +125,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 64]`.
 	fn register_hoster(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `815 + a * (44 ±0)`
+		//  Measured:  `1212 + a * (50 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 83_797_000 picoseconds.
-		Weight::from_parts(100_446_684, 0)
+		// Minimum execution time: 236_901_000 picoseconds.
+		Weight::from_parts(325_136_080, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 69_404
-			.saturating_add(Weight::from_parts(468_408, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+			// Standard Error: 268_718
+			.saturating_add(Weight::from_parts(812_984, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
@@ -129,6 +141,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::AllowLocalEndpoints` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:1 w:0)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HosterDeposits` (r:1 w:1)
+	/// Proof: `Hosting::HosterDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
@@ -137,20 +151,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
+	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn update_registration(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1197 + a * (44 ±0)`
+		//  Measured:  `1374 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 79_889_000 picoseconds.
-		Weight::from_parts(94_571_131, 0)
+		// Minimum execution time: 103_182_000 picoseconds.
+		Weight::from_parts(145_875_567, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 61_525
-			.saturating_add(Weight::from_parts(322_214, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			// Standard Error: 123_588
+			.saturating_add(Weight::from_parts(680_367, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
@@ -160,23 +176,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:123 w:257)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedUsage` (r:256 w:256)
+	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HostingDeposits` (r:256 w:256)
+	/// Proof: `Hosting::HostingDeposits` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HosterDeposits` (r:1 w:1)
+	/// Proof: `Hosting::HosterDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:0 w:1)
 	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[1, 256]`.
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `731 + h * (62 ±0)`
-		//  Estimated: `6076 + h * (2543 ±11)`
-		// Minimum execution time: 81_712_000 picoseconds.
-		Weight::from_parts(82_634_000, 0)
+		//  Measured:  `1319 + h * (117 ±0)`
+		//  Estimated: `6076 + h * (2551 ±0)`
+		// Minimum execution time: 327_421_000 picoseconds.
+		Weight::from_parts(608_852_777, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 221_043
-			.saturating_add(Weight::from_parts(21_143_483, 0).saturating_mul(h.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(h.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(h.into())))
-			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
+			// Standard Error: 4_548_805
+			.saturating_add(Weight::from_parts(102_654_242, 0).saturating_mul(h.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(h.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(h.into())))
+			.saturating_add(Weight::from_parts(0, 2551).saturating_mul(h.into()))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
@@ -185,13 +209,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn register_attestor() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4159`
 		//  Estimated: `5647`
-		// Minimum execution time: 186_949_000 picoseconds.
-		Weight::from_parts(196_146_000, 0)
+		// Minimum execution time: 198_530_000 picoseconds.
+		Weight::from_parts(269_082_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -204,8 +228,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3694`
 		//  Estimated: `5647`
-		// Minimum execution time: 65_933_000 picoseconds.
-		Weight::from_parts(71_173_000, 0)
+		// Minimum execution time: 70_381_000 picoseconds.
+		Weight::from_parts(107_751_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -213,15 +237,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::AttestorKeys` (r:0 w:1)
 	/// Proof: `Hosting::AttestorKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn withdraw_attestor_bond() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `551`
 		//  Estimated: `3648`
-		// Minimum execution time: 72_094_000 picoseconds.
-		Weight::from_parts(76_823_000, 0)
+		// Minimum execution time: 73_618_000 picoseconds.
+		Weight::from_parts(128_800_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -229,15 +253,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn resume_attestor() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3809`
 		//  Estimated: `5647`
-		// Minimum execution time: 124_883_000 picoseconds.
-		Weight::from_parts(129_572_000, 0)
+		// Minimum execution time: 128_580_000 picoseconds.
+		Weight::from_parts(193_450_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -250,17 +274,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Hostings` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingCount` (r:1 w:1)
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
+	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HostingDeposits` (r:0 w:1)
+	/// Proof: `Hosting::HostingDeposits` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:0 w:1)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn offer_hosting() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `695`
+		//  Measured:  `1017`
 		//  Estimated: `7441`
-		// Minimum execution time: 49_021_000 picoseconds.
-		Weight::from_parts(60_623_000, 0)
+		// Minimum execution time: 130_563_000 picoseconds.
+		Weight::from_parts(205_844_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Hosting::Hostings` (r:2 w:2)
 	/// Proof: `Hosting::Hostings` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
@@ -270,19 +300,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
+	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::HostingDeposits` (r:1 w:1)
+	/// Proof: `Hosting::HostingDeposits` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn stop_hosting() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `759`
+		//  Measured:  `1244`
 		//  Estimated: `6076`
-		// Minimum execution time: 52_187_000 picoseconds.
-		Weight::from_parts(61_144_000, 0)
+		// Minimum execution time: 124_282_000 picoseconds.
+		Weight::from_parts(206_816_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
+	/// Storage: `Hosting::Feeds` (r:1 w:1)
+	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
+	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedDeposits` (r:1 w:1)
+	/// Proof: `Hosting::FeedDeposits` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedByKey` (r:0 w:1)
+	/// Proof: `Hosting::FeedByKey` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn unpublish_feed() -> Weight {
-		Weight::from_parts(61_144_000, 0)
-			.saturating_add(Weight::from_parts(0, 6451))
+		// Proof Size summary in bytes:
+		//  Measured:  `3818`
+		//  Estimated: `7441`
+		// Minimum execution time: 89_828_000 picoseconds.
+		Weight::from_parts(149_248_000, 0)
+			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -300,20 +350,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
+	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn request_performance_benchmark(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1019 + a * (44 ±0)`
+		//  Measured:  `1111 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 54_532_000 picoseconds.
-		Weight::from_parts(72_966_909, 0)
+		// Minimum execution time: 62_988_000 picoseconds.
+		Weight::from_parts(123_043_414, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 39_971
-			.saturating_add(Weight::from_parts(293_380, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			// Standard Error: 94_794
+			.saturating_add(Weight::from_parts(385_010, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:1)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
@@ -325,10 +377,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1598`
+		//  Measured:  `1641`
 		//  Estimated: `8964`
-		// Minimum execution time: 87_954_000 picoseconds.
-		Weight::from_parts(103_893_000, 0)
+		// Minimum execution time: 102_151_000 picoseconds.
+		Weight::from_parts(175_788_000, 0)
 			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -341,10 +393,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1131`
+		//  Measured:  `1174`
 		//  Estimated: `4018`
-		// Minimum execution time: 220_591_000 picoseconds.
-		Weight::from_parts(232_393_000, 0)
+		// Minimum execution time: 240_429_000 picoseconds.
+		Weight::from_parts(310_840_000, 0)
 			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
@@ -359,20 +411,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	/// The range of component `c` is `[0, 64]`.
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `82 + c * (776 ±0) + n * (434 ±0)`
+		//  Measured:  `634 + c * (777 ±0) + n * (434 ±0)`
 		//  Estimated: `7768 + c * (3830 ±0) + n * (3028 ±0)`
-		// Minimum execution time: 878_689_000 picoseconds.
-		Weight::from_parts(50_921_817, 0)
+		// Minimum execution time: 956_995_000 picoseconds.
+		Weight::from_parts(944_601_646, 0)
 			.saturating_add(Weight::from_parts(0, 7768))
-			// Standard Error: 1_062_595
-			.saturating_add(Weight::from_parts(13_680_332, 0).saturating_mul(n.into()))
-			// Standard Error: 1_062_595
-			.saturating_add(Weight::from_parts(50_626_327, 0).saturating_mul(c.into()))
+			// Standard Error: 4_449_516
+			.saturating_add(Weight::from_parts(4_906_202, 0).saturating_mul(n.into()))
+			// Standard Error: 4_449_516
+			.saturating_add(Weight::from_parts(59_410_189, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -392,15 +444,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 64]`.
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `653 + n * (487 ±0) + s * (487 ±0)`
+		//  Measured:  `696 + n * (487 ±0) + s * (487 ±0)`
 		//  Estimated: `3648 + n * (3028 ±0) + s * (3028 ±0)`
-		// Minimum execution time: 6_352_609_000 picoseconds.
-		Weight::from_parts(147_474_138, 0)
+		// Minimum execution time: 7_239_634_000 picoseconds.
+		Weight::from_parts(7_585_529_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
-			// Standard Error: 2_749_354
-			.saturating_add(Weight::from_parts(102_325_189, 0).saturating_mul(n.into()))
-			// Standard Error: 2_709_808
-			.saturating_add(Weight::from_parts(146_276_269, 0).saturating_mul(s.into()))
+			// Standard Error: 6_831_175
+			.saturating_add(Weight::from_parts(70_152_334, 0).saturating_mul(n.into()))
+			// Standard Error: 6_844_966
+			.saturating_add(Weight::from_parts(112_807_837, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
@@ -429,6 +481,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
+	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingCount` (r:1 w:0)
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ScheduleCursor` (r:1 w:1)
@@ -439,17 +493,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[0, 16]`.
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3777 + e * (119 ±0) + p * (343 ±0)`
+		//  Measured:  `3877 + e * (119 ±0) + p * (327 ±0)`
 		//  Estimated: `11622 + e * (6057 ±1) + p * (2689 ±24)`
-		// Minimum execution time: 466_480_000 picoseconds.
-		Weight::from_parts(558_737_249, 0)
+		// Minimum execution time: 824_508_000 picoseconds.
+		Weight::from_parts(2_159_810_794, 0)
 			.saturating_add(Weight::from_parts(0, 11622))
-			// Standard Error: 825_640
-			.saturating_add(Weight::from_parts(63_038_809, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+			// Standard Error: 5_990_408
+			.saturating_add(Weight::from_parts(95_083_444, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(20_u64))
+			.saturating_add(T::DbWeight::get().writes(21_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(e.into()))
@@ -460,106 +514,106 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(90_949_000, 0)
-			.saturating_add(Weight::from_parts(0, 3517))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(252_471_000, 0)
+			.saturating_add(Weight::from_parts(0, 3586))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(88_525_000, 0)
+		Weight::from_parts(135_854_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(100_446_684, 0)
+		Weight::from_parts(325_136_080, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(468_408, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+			.saturating_add(Weight::from_parts(812_984, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(94_571_131, 0)
+		Weight::from_parts(145_875_567, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(322_214, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(Weight::from_parts(680_367, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(82_634_000, 0)
+		Weight::from_parts(608_852_777, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(21_143_483, 0).saturating_mul(h.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(h.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(h.into())))
-			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(102_654_242, 0).saturating_mul(h.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(h.into())))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(h.into())))
+			.saturating_add(Weight::from_parts(0, 2551).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(196_146_000, 0)
+		Weight::from_parts(269_082_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(71_173_000, 0)
+		Weight::from_parts(107_751_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(76_823_000, 0)
+		Weight::from_parts(128_800_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(129_572_000, 0)
+		Weight::from_parts(193_450_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(60_623_000, 0)
+		Weight::from_parts(205_844_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(61_144_000, 0)
+		Weight::from_parts(206_816_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn unpublish_feed() -> Weight {
-		Weight::from_parts(61_144_000, 0)
-			.saturating_add(Weight::from_parts(0, 6451))
+		Weight::from_parts(149_248_000, 0)
+			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(72_966_909, 0)
+		Weight::from_parts(123_043_414, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(293_380, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(Weight::from_parts(385_010, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(103_893_000, 0)
+		Weight::from_parts(175_788_000, 0)
 			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(232_393_000, 0)
+		Weight::from_parts(310_840_000, 0)
 			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(50_921_817, 0)
+		Weight::from_parts(944_601_646, 0)
 			.saturating_add(Weight::from_parts(0, 7768))
-			.saturating_add(Weight::from_parts(13_680_332, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(50_626_327, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(4_906_202, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(59_410_189, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
@@ -570,10 +624,10 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
-		Weight::from_parts(147_474_138, 0)
+		Weight::from_parts(7_585_529_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
-			.saturating_add(Weight::from_parts(102_325_189, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(146_276_269, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(70_152_334, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(112_807_837, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
@@ -581,13 +635,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(s.into()))
 	}
 	fn on_initialize(e: u32, p: u32, ) -> Weight {
-		Weight::from_parts(558_737_249, 0)
+		Weight::from_parts(2_159_810_794, 0)
 			.saturating_add(Weight::from_parts(0, 11622))
-			.saturating_add(Weight::from_parts(63_038_809, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(Weight::from_parts(95_083_444, 0).saturating_mul(e.into()))
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(20_u64))
+			.saturating_add(ParityDbWeight::get().writes(21_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(e.into()))
