@@ -300,13 +300,13 @@ mod tests {
 	}
 
 	/// A way to spoil a network file: its name, the change, the error's start.
-	type Spoiled = (&'static str, Box<dyn Fn(&mut Network)>, &'static str);
+	type Spoiled<'a> = (&'static str, Box<dyn Fn(&mut Network) + 'a>, &'static str);
 
 	#[test]
 	fn development_keys_and_bad_input_are_refused_naming_the_field() {
 		let alice = Sr25519Keyring::Alice.to_account_id().to_ss58check();
 		let alice_grandpa = Ed25519Keyring::Alice.public().to_ss58check();
-		let cases: Vec<Spoiled> = vec![
+		let cases: Vec<Spoiled<'_>> = vec![
 			(
 				"sudo is Alice",
 				Box::new(|n| n.sudo = alice.clone()),
