@@ -124,7 +124,10 @@ impl pallet_sudo::Config for Runtime {
 impl pallet_insecure_randomness_collective_flip::Config for Runtime {}
 
 parameter_types! {
-	pub const Forgetting: Perbill = Perbill::from_percent(95);
+	/// Evidence of a hoster's availability halves every 6 hours (7,200 blocks
+	/// of 3 s): λ = 2^(−1/7200) per block. Its figures are about the last
+	/// day; a hoster that stops serving falls below a 99% promise in minutes.
+	pub const Forgetting: Perbill = Perbill::from_parts(999_903_734);
 	pub const Smoothing: Perbill = Perbill::from_percent(20);
 }
 
@@ -157,6 +160,9 @@ parameter_types! {
 	/// Why a hosting's deposit is held.
 	pub const HostingDepositReason: RuntimeHoldReason =
 		RuntimeHoldReason::Hosting(pallet_hosting::HoldReason::HostingDeposit);
+	/// Why an on-demand request's deposit is held.
+	pub const RequestDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::Hosting(pallet_hosting::HoldReason::RequestDeposit);
 }
 
 /// A deposit held from the account under `Reason`, priced with the pallet's
@@ -191,9 +197,16 @@ impl pallet_hosting::Config for Runtime {
 	/// Every 10 blocks (30 s) a periodic round.
 	type BenchmarkPeriod = ConstU32<10>;
 	type MaxBenchmarksPerBlock = ConstU32<16>;
-	/// 256 requests a block, each rated by a committee of three: 768 ratings and
-	/// 256 closes a block, about half of a block's normal weight (see the
-	/// README's figures).
+	/// 32 registrations a block; more wait in the queue, in order.
+	type MaxRegistrationsPerBlock = ConstU32<32>;
+	/// The rest of the block's requests are anyone's to ask for.
+	type MaxOnDemandPerBlock = ConstU32<208>;
+	/// A hoster answers at most 16 on-demand requests at a time (48 fetches
+	/// of its committees'), whoever asks.
+	type MaxOnDemandPerHoster = ConstU32<16>;
+	/// 256 requests a block (the three budgets), each rated by a committee of
+	/// three: 768 ratings and 256 closes a block, about half of a block's
+	/// normal weight (see the README's figures).
 	type MaxRequestsPerBlock = ConstU32<256>;
 	type ChunksPerBenchmark = ConstU32<4>;
 	/// Committees of three, from distinct regions where the active set allows.
@@ -215,6 +228,7 @@ impl pallet_hosting::Config for Runtime {
 	type FeedConsideration = StorageDeposit<FeedDepositReason>;
 	type HosterConsideration = StorageDeposit<HosterDepositReason>;
 	type HostingConsideration = StorageDeposit<HostingDepositReason>;
+	type RequestConsideration = StorageDeposit<RequestDepositReason>;
 	type DepositBase = DepositBase;
 	type DepositPerByte = DepositPerByte;
 }

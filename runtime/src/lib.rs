@@ -82,7 +82,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hosting"),
 	impl_name: alloc::borrow::Cow::Borrowed("hosting-node"),
 	authoring_version: 1,
-	spec_version: 109,
+	spec_version: 110,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -135,6 +135,7 @@ type Migrations = (
 	pallet_hosting::migrations::v4::MigrateV3ToV4<Runtime>,
 	pallet_hosting::migrations::v5::MigrateV4ToV5<Runtime>,
 	pallet_hosting::migrations::v6::MigrateV5ToV6<Runtime>,
+	pallet_hosting::migrations::v7::MigrateV6ToV7<Runtime>,
 );
 
 /// Dispatches blocks and transactions to the pallets.

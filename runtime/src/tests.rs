@@ -190,7 +190,9 @@ fn a_block_takes_its_full_request_budget_and_every_rating_of_it() {
 		"{requests} requests and their {ratings} ratings weigh {normal:?}, above {normal_max:?}"
 	);
 	let periodic = <<C as pallet_hosting::Config>::MaxBenchmarksPerBlock as Get<u32>>::get();
-	let hook = W::on_initialize(requests, periodic);
+	let registrations =
+		<<C as pallet_hosting::Config>::MaxRegistrationsPerBlock as Get<u32>>::get();
+	let hook = W::on_initialize(2 * requests, periodic, registrations);
 	assert!(hook.all_lte(limits.max_block), "on_initialize weighs {hook:?}");
 }
 

@@ -69,6 +69,7 @@ fn afford<T: Config>(who: &T::AccountId) {
 	T::FeedConsideration::ensure_successful(who, plenty);
 	T::HosterConsideration::ensure_successful(who, plenty);
 	T::HostingConsideration::ensure_successful(who, plenty);
+	T::RequestConsideration::ensure_successful(who, plenty);
 }
 
 /// A feed record stored directly, its deposit held (setup only;
@@ -267,6 +268,9 @@ where
 			feed,
 		)
 		.expect("registers");
+		// One round for all, as in a block of on-demand requests (setup only:
+		// registrations past their budget would queue).
+		RequestsInBlock::<T>::kill();
 		hosters.push((NextRequestId::<T>::get() - 1, contact));
 	}
 	next_block::<T>();
@@ -594,10 +598,12 @@ mod benchmarks {
 		let feed = stored_feed::<T>(&hoster, 1_000_000);
 		active_hoster::<T>(&hoster, feed, ed_key().0);
 		let caller: T::AccountId = whitelisted_caller();
+		afford::<T>(&caller);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), hoster, feed);
 		assert_eq!(NextRequestId::<T>::get(), 1);
 		assert_eq!(Unassigned::<T>::get().1.len(), 1);
+		assert!(RequestDeposits::<T>::contains_key(0));
 	}
 
 	/// A Normal rating that closes its request's committee and activates the hoster.
@@ -677,11 +683,13 @@ mod benchmarks {
 
 	/// `e` requests get their committee; `e` others close with every member
 	/// silent (void: each is tried again, and the silent attestors are
-	/// noted); a periodic round schedules `p` hostings.
+	/// noted), on-demand ones holding a deposit; a periodic round schedules
+	/// `p` hostings; `q` registrations waiting in the queue are requested.
 	#[benchmark]
 	fn on_initialize(
 		e: Linear<0, { T::MaxRequestsPerBlock::get() }>,
 		p: Linear<0, { T::MaxBenchmarksPerBlock::get() }>,
+		q: Linear<0, { T::MaxRegistrationsPerBlock::get() }>,
 	) {
 		attestors::<T>(T::AttestorsPerRequest::get() + 1);
 		let window = T::ResponseWindow::get();
@@ -706,15 +714,34 @@ mod benchmarks {
 			HostingCount::<T>::put(0);
 		}
 		let hoster: T::AccountId = account("hoster", 0, 0);
-		for _ in 0..e {
-			Hosting::<T>::create_request(&hoster, feed, BenchmarkKind::OnDemand)
-				.expect("within the block's budget");
-		}
+		// As many requests a block as all budgets allow: the kinds' counts are
+		// reset between them (setup only), and each on-demand one holds a deposit.
+		let asker: T::AccountId = account("asker", 0, 0);
+		afford::<T>(&asker);
+		let open_requests = |count: u32| {
+			for _ in 0..count {
+				let id = Hosting::<T>::create_request(&hoster, feed, BenchmarkKind::OnDemand)
+					.expect("within the block's budget");
+				Hosting::<T>::hold_request_deposit(&asker, id).expect("afforded");
+				RequestsInBlock::<T>::kill();
+			}
+		};
+		open_requests(e);
 		next_block::<T>();
 		frame_system::Pallet::<T>::set_block_number(closing.saturating_sub(One::one()));
-		for _ in 0..e {
-			Hosting::<T>::create_request(&hoster, feed, BenchmarkKind::OnDemand)
-				.expect("within the block's budget");
+		open_requests(e);
+		// `q` Pending hosters wait in the registration queue.
+		for i in 0..q {
+			let waiting: T::AccountId = account("waiting", i, 0);
+			let record = Hoster {
+				form: form(ed_key().0),
+				status: HosterStatus::Pending,
+				registered_at: Default::default(),
+				hostings: 0,
+				registration_feed: feed,
+			};
+			Hosters::<T>::insert(&waiting, record);
+			Hosting::<T>::enqueue_registration(&waiting, 0);
 		}
 		// The attestors above stay silent; many misses suspend them (the heavier
 		// path). Fresh attestors take the retries and the periodic requests.
@@ -729,6 +756,14 @@ mod benchmarks {
 			Hosting::<T>::on_initialize(closing);
 		}
 		assert!(RequestsByDeadline::<T>::get(closing.saturating_sub(One::one())).is_empty());
+		// (Unless the silent attestors' suspension left too few for a committee,
+		// as in a mock with room for few attestors.)
+		let committee_possible =
+			ActiveAttestors::<T>::get().len() as u32 >= T::CommitteeQuorum::get();
+		assert!(
+			!committee_possible || QueuedRegistrations::<T>::iter().count() == 0,
+			"the queue was served"
+		);
 		assert!(
 			Unassigned::<T>::get().0 == closing || e == 0 || Unassigned::<T>::get().1.is_empty()
 		);

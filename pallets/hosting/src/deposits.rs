@@ -1,9 +1,10 @@
-//! Storage deposits: whoever makes the chain keep a feed, a hoster or a
-//! hosting holds a deposit for it, priced by its encoded size
-//! ([`Config::FeedConsideration`], [`Config::HosterConsideration`],
-//! [`Config::HostingConsideration`]: `Consideration` tickets, in a runtime
-//! `HoldConsideration` priced with [`StoragePrice`]), and gets it back when
-//! the item goes (`unpublish_feed`, `stop_hosting`, `unregister_hoster`).
+//! Storage deposits: whoever makes the chain keep a feed, a hoster, a
+//! hosting or an on-demand request holds a deposit for it, priced by its
+//! encoded size ([`Config::FeedConsideration`], [`Config::HosterConsideration`],
+//! [`Config::HostingConsideration`], [`Config::RequestConsideration`]:
+//! `Consideration` tickets, in a runtime `HoldConsideration` priced with
+//! [`StoragePrice`]), and gets it back when the item goes (`unpublish_feed`,
+//! `stop_hosting`, `unregister_hoster`, the request's close).
 //! Attestor records are covered by the attestor's bond, which is far larger.
 //!
 //! The tickets are kept next to their items, under the same keys
@@ -16,8 +17,10 @@
 //!   anyone may send, never changes the publisher's deposit), its key index,
 //!   its use counters and its ticket;
 //! - a hoster: its record (priced again when its form changes), its figures
-//!   record at its largest, and its ticket;
-//! - a hosting: its record, its schedule slot and its ticket.
+//!   record at its largest, its place in the registration queue, and its ticket;
+//! - a hosting: its record, its schedule slot and its ticket;
+//! - an on-demand request: its record at its largest (a full committee's
+//!   votes), its place in the per-block lists, its hoster's counter, and its ticket.
 
 use codec::{Encode, MaxEncodedLen};
 use frame_support::{
@@ -43,12 +46,25 @@ pub fn feed_footprint<T: Config>(feed: &FeedOf<T>) -> Footprint {
 	Footprint::from_parts(1, record + index + usage + ticket)
 }
 
-/// A hoster's footprint: its record, its figures at their largest, its ticket.
+/// A hoster's footprint: its record, its figures at their largest, its
+/// place in the registration queue, its ticket.
 pub fn hoster_footprint<T: Config>(hoster: &Hoster<BlockNumberFor<T>>) -> Footprint {
 	let key = T::AccountId::max_encoded_len();
 	let figures = FiguresRecord::<BlockNumberFor<T>>::max_encoded_len() + key;
+	let queued = 2 * (key + u32::max_encoded_len()) + u8::max_encoded_len();
 	let ticket = T::HosterConsideration::max_encoded_len() + key;
-	Footprint::from_parts(1, hoster.encoded_size() + key + figures + ticket)
+	Footprint::from_parts(1, hoster.encoded_size() + key + figures + queued + ticket)
+}
+
+/// An on-demand request's footprint: its record at its largest, its ids in
+/// the per-block lists, its hoster's counter, its ticket and who holds it.
+pub fn request_footprint<T: Config>() -> Footprint {
+	let id = RequestId::max_encoded_len();
+	let record = crate::requests::RequestOf::<T>::max_encoded_len() + id;
+	let lists = 2 * id;
+	let counter = T::AccountId::max_encoded_len() + u32::max_encoded_len();
+	let ticket = T::RequestConsideration::max_encoded_len() + T::AccountId::max_encoded_len() + id;
+	Footprint::from_parts(1, record + lists + counter + ticket)
 }
 
 /// A hosting's footprint: its record, its schedule slot, its ticket.
@@ -110,6 +126,31 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::CannotAffordDeposit)?;
 		HostingDeposits::<T>::insert(who, feed, ticket);
 		Ok(())
+	}
+
+	/// Holds the deposit of on-demand request `id` from `who`, who asked for it.
+	pub(crate) fn hold_request_deposit(who: &T::AccountId, id: RequestId) -> Result<(), Error<T>> {
+		let ticket = T::RequestConsideration::new(who, request_footprint::<T>())
+			.map_err(|_| Error::<T>::CannotAffordDeposit)?;
+		RequestDeposits::<T>::insert(id, (who.clone(), ticket));
+		Ok(())
+	}
+
+	/// Releases the deposit of request `id` to whoever asked, if it has one.
+	pub(crate) fn release_request_deposit(id: RequestId) {
+		if let Some((who, ticket)) = RequestDeposits::<T>::take(id) {
+			if let Err(e) = ticket.drop(&who) {
+				// Cannot happen: the ticket holds what it names.
+				log::error!(target: crate::LOG_TARGET, "request {id}: deposit not released: {e:?}");
+			}
+		}
+	}
+
+	/// Moves the deposit of request `from` to `to`, which tries it again.
+	pub(crate) fn move_request_deposit(from: RequestId, to: RequestId) {
+		if let Some(deposit) = RequestDeposits::<T>::take(from) {
+			RequestDeposits::<T>::insert(to, deposit);
+		}
 	}
 
 	/// Releases the deposit of `who`'s hosting of `feed`, if it has one.

@@ -3,20 +3,28 @@
 //! storage or knows about ratings; [`crate::ratings`] reduces a rating to a
 //! [`Sample`] and records it here.
 //!
-//! * availability and reliability as a beta reputation with forgetting factor λ:
-//!   a rating with success share `s` does `α ← λα + s`, `β ← λβ + (1 − s)`, and the
-//!   figure is `α / (α + β)`. A plain success is `s = 1`, a failure `s = 0`; a
-//!   benchmark where 3 of 4 chunks arrived valid is `s = 3/4`. Old ratings fade
-//!   by λ per new rating, so a hoster can recover and cannot coast.
+//! * availability and reliability as a beta reputation that forgets by time:
+//!   with success share `s` (a plain success is `s = 1`, a failure `s = 0`, a
+//!   benchmark where 3 of 4 chunks arrived valid `s = 3/4`), a block's
+//!   ratings add their mean as one unit of evidence, `α ← α + s̄`,
+//!   `β ← β + (1 − s̄)`, and all evidence fades by the forgetting factor λ for
+//!   every block that passes: `α ← λ^Δ α` after `Δ` blocks. The figure is
+//!   `α / (α + β)`. So a burst of ratings in one block weighs one block's
+//!   worth (no more than the same ratings spread out), a quiet stretch lets
+//!   old evidence fade as time passes rather than freezing it, and a hoster
+//!   can recover and cannot coast.
 //! * latency and bandwidth as an exponentially weighted mean and variance with
-//!   weight `w`: `d = x − μ`, `μ ← μ + w·d`, `σ² ← (1 − w)(σ² + d·w·d)`.
+//!   weight `w` per rating: `d = x − μ`, `μ ← μ + w·d`, `σ² ← (1 − w)(σ² + d·w·d)`.
 //!
 //! Beta parameters are in parts per billion (1.0 = 10⁹); means are kept in
 //! thousandths of the unit (milliseconds → microseconds), variances in their square.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::Perbill;
+use sp_runtime::{
+	traits::{Saturating, UniqueSaturatedInto},
+	Perbill,
+};
 
 /// 1.0 in the beta parameters' fixed point.
 pub const ONE: u64 = 1_000_000_000;
@@ -45,11 +53,32 @@ pub struct Beta {
 }
 
 impl Beta {
-	/// Records one rating with success share `success`, forgetting by `lambda`.
+	/// Records one rating with success share `success` as one unit of
+	/// evidence, after forgetting by `lambda`: the rule of a rating alone in
+	/// its block, one block after the last.
 	pub fn record(&mut self, lambda: Perbill, success: Perbill) {
-		let s = success.deconstruct() as u64;
-		self.alpha = lambda.mul_floor(self.alpha).saturating_add(s);
-		self.beta = lambda.mul_floor(self.beta).saturating_add(ONE - s);
+		self.forget(lambda);
+		self.add(success.deconstruct() as u64);
+	}
+
+	/// Keeps `keep` of the evidence (`λ^Δ` after `Δ` blocks).
+	pub fn forget(&mut self, keep: Perbill) {
+		self.alpha = keep.mul_floor(self.alpha);
+		self.beta = keep.mul_floor(self.beta);
+	}
+
+	/// Adds one unit of evidence with success share `share` (parts per billion).
+	fn add(&mut self, share: u64) {
+		let share = share.min(ONE);
+		self.alpha = self.alpha.saturating_add(share);
+		self.beta = self.beta.saturating_add(ONE - share);
+	}
+
+	/// Takes back a unit added with [`Self::add`].
+	fn remove(&mut self, share: u64) {
+		let share = share.min(ONE);
+		self.alpha = self.alpha.saturating_sub(share);
+		self.beta = self.beta.saturating_sub(ONE - share);
 	}
 
 	/// `α / (α + β)`; zero before any rating.
@@ -59,6 +88,39 @@ impl Beta {
 			return Perbill::zero();
 		}
 		Perbill::from_rational(self.alpha as u128, total)
+	}
+}
+
+/// The ratings recorded in the block of a hoster's last update: how many,
+/// and their success shares summed (parts per billion), so that the
+/// block's unit of evidence is their mean.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct BlockTally {
+	/// Ratings recorded in the block.
+	pub ratings: u32,
+	/// Their availability shares, summed.
+	pub availability: u64,
+	/// Their reliability shares (one each that met the promise), summed.
+	pub reliability: u64,
+}
+
+impl BlockTally {
+	/// The block's mean availability and reliability shares, if it has ratings.
+	fn means(&self) -> Option<(u64, u64)> {
+		let n = u64::from(self.ratings);
+		(n > 0).then(|| (self.availability / n, self.reliability / n))
 	}
 }
 
@@ -134,7 +196,7 @@ pub fn integer_sqrt(n: u128) -> u128 {
 /// Tuning of the figures.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Params {
-	/// Forgetting factor λ of availability and reliability.
+	/// Forgetting factor λ of availability and reliability, per block.
 	pub forgetting: Perbill,
 	/// Weight `w` of a new latency or bandwidth value.
 	pub smoothing: Perbill,
@@ -167,6 +229,8 @@ pub struct Figures<BlockNumber> {
 	pub samples: u32,
 	/// Block of the last rating.
 	pub last_update: BlockNumber,
+	/// The ratings of block `last_update`, which share one unit of evidence.
+	pub this_block: BlockTally,
 }
 
 /// Latency and bandwidth of one rating that delivered verified chunks.
@@ -189,19 +253,47 @@ pub struct Sample {
 	pub met_promise: bool,
 }
 
-impl<BlockNumber: Copy> Figures<BlockNumber> {
-	/// Records one rating: O(1).
+impl<BlockNumber> Figures<BlockNumber>
+where
+	BlockNumber: Copy + PartialOrd + Saturating + UniqueSaturatedInto<u32>,
+{
+	/// Records one rating in block `now`: O(1). In a new block, the evidence
+	/// so far first fades by `λ^Δ` for the `Δ` blocks since the last rating;
+	/// within one block, the ratings share one unit of evidence, their mean.
 	pub fn record(&mut self, sample: &Sample, params: &Params, now: BlockNumber) {
-		self.availability.record(params.forgetting, sample.success);
-		let met = if sample.met_promise { Perbill::one() } else { Perbill::zero() };
-		self.reliability.record(params.forgetting, met);
+		let met = if sample.met_promise { ONE } else { 0 };
+		if self.samples == 0 || now > self.last_update {
+			let elapsed: u32 = now.saturating_sub(self.last_update).unique_saturated_into();
+			let keep = if self.samples == 0 {
+				Perbill::one()
+			} else {
+				params.forgetting.saturating_pow(elapsed as usize)
+			};
+			self.availability.forget(keep);
+			self.reliability.forget(keep);
+			self.this_block = BlockTally::default();
+		}
+		if let Some((availability, reliability)) = self.this_block.means() {
+			self.availability.remove(availability);
+			self.reliability.remove(reliability);
+		}
+		let tally = &mut self.this_block;
+		tally.ratings = tally.ratings.saturating_add(1);
+		tally.availability = tally.availability.saturating_add(sample.success.deconstruct() as u64);
+		tally.reliability = tally.reliability.saturating_add(met);
+		if let Some((availability, reliability)) = self.this_block.means() {
+			self.availability.add(availability);
+			self.reliability.add(reliability);
+		}
 		if let Some(speed) = sample.speed {
 			self.latency_ms.record(speed.latency_ms as u64, params.smoothing);
 			self.bandwidth_bytes_per_sec
 				.record(speed.bandwidth_bytes_per_sec, params.smoothing);
 		}
 		self.samples = self.samples.saturating_add(1);
-		self.last_update = now;
+		if now > self.last_update {
+			self.last_update = now;
+		}
 	}
 }
 
@@ -227,12 +319,15 @@ mod tests {
 	fn availability_stays_in_range_whatever_happens() {
 		let mut p = Figures::<u32>::default();
 		assert_eq!(p.availability.mean(), Perbill::zero());
+		let mut block = 0u32;
 		for i in 0..10_000u32 {
+			// One to three ratings a block, mixed.
+			block += u32::from(i % 3 == 0);
 			let s = if (i * 7919) % 13 < 6 { ok() } else { fail() };
-			p.record(&s, &PARAMS, i);
+			p.record(&s, &PARAMS, block);
 			let a = p.availability.mean();
 			assert!(a <= Perbill::one());
-			// λ = 0.9 bounds α + β by 1 / (1 − λ) = 10 ratings' worth.
+			// One unit a block at λ = 0.9 bounds α + β by 1 / (1 − λ) = 10 units.
 			assert!(p.availability.alpha + p.availability.beta <= 10 * ONE + ONE);
 		}
 		// λ = 1 (no forgetting) saturates instead of overflowing.
@@ -243,22 +338,112 @@ mod tests {
 	}
 
 	#[test]
-	fn success_raises_and_failure_lowers_availability() {
+	fn success_raises_and_failure_lowers_availability_across_and_within_blocks() {
 		let mut p = Figures::<u32>::default();
 		p.record(&fail(), &PARAMS, 1);
 		let mut last = p.availability.mean();
-		for n in 0..20 {
+		for n in 2..22 {
 			p.record(&ok(), &PARAMS, n);
 			let now = p.availability.mean();
-			assert!(now > last, "success #{n} must raise availability");
+			assert!(now > last, "a success in block {n} must raise availability");
 			last = now;
 		}
-		for n in 0..20 {
+		for n in 22..42 {
 			p.record(&fail(), &PARAMS, n);
 			let now = p.availability.mean();
-			assert!(now < last, "failure #{n} must lower availability");
+			assert!(now < last, "a failure in block {n} must lower availability");
 			last = now;
 		}
+		// Within one block each rating still moves the block's mean its way.
+		p.record(&fail(), &PARAMS, 50);
+		assert!(p.availability.mean() < last);
+		last = p.availability.mean();
+		for _ in 0..5 {
+			p.record(&ok(), &PARAMS, 50);
+			let now = p.availability.mean();
+			assert!(now > last, "a success in the same block must raise availability");
+			last = now;
+		}
+		p.record(&fail(), &PARAMS, 50);
+		assert!(p.availability.mean() < last);
+	}
+
+	#[test]
+	fn evidence_fades_by_lambda_for_every_block_elapsed() {
+		let mut p = Figures::<u32>::default();
+		p.record(&fail(), &PARAMS, 10);
+		p.record(&ok(), &PARAMS, 15);
+		// The failure has faded by 0.9⁵ ≈ 0.59: α = 1, β = 0.59049.
+		let expected = Perbill::from_rational(ONE, ONE + PARAMS.forgetting.saturating_pow(5) * ONE);
+		let got = p.availability.mean();
+		assert!(got.deconstruct().abs_diff(expected.deconstruct()) <= 2, "{got:?} vs {expected:?}");
+		// The same two ratings one block apart leave the failure weighing 0.9.
+		let mut q = Figures::<u32>::default();
+		q.record(&fail(), &PARAMS, 10);
+		q.record(&ok(), &PARAMS, 11);
+		assert!(q.availability.mean() < got, "more blocks elapsed, less the old failure weighs");
+	}
+
+	#[test]
+	fn a_quiet_stretch_fades_old_evidence_and_no_time_fades_nothing() {
+		let mut p = Figures::<u32>::default();
+		for n in 1..=50 {
+			p.record(&fail(), &PARAMS, n);
+		}
+		assert_eq!(p.availability.mean(), Perbill::zero());
+		// After a month of 3 s blocks without ratings, the old failures weigh nothing.
+		p.record(&ok(), &PARAMS, 50 + 864_000);
+		assert_eq!(p.availability.mean(), Perbill::one());
+		// Rated without a block passing, the evidence is not faded.
+		let mut q = Figures::<u32>::default();
+		q.record(&fail(), &PARAMS, 7);
+		let before = q.availability;
+		q.record(&fail(), &PARAMS, 7);
+		assert_eq!(q.availability, before);
+	}
+
+	#[test]
+	fn a_burst_in_one_block_weighs_no_more_than_the_same_ratings_spread_out() {
+		// A month of good service, then 20 failed ratings (an outage).
+		let history = || {
+			let mut p = Figures::<u32>::default();
+			for n in 1..=100 {
+				p.record(&ok(), &PARAMS, n);
+			}
+			p
+		};
+		let mut burst = history();
+		for _ in 0..20 {
+			burst.record(&fail(), &PARAMS, 101);
+		}
+		let mut spread = history();
+		for n in 101..121 {
+			spread.record(&fail(), &PARAMS, n);
+		}
+		assert!(
+			burst.availability.mean() > spread.availability.mean(),
+			"burst {:?}, spread {:?}",
+			burst.availability.mean(),
+			spread.availability.mean()
+		);
+		// The 20 failures of one block weigh exactly what one failure there does.
+		let mut one = history();
+		one.record(&fail(), &PARAMS, 101);
+		assert_eq!(burst.availability, one.availability);
+		assert_eq!(burst.reliability, one.reliability);
+		// Still every rating is counted, and a mixed block records its mean.
+		assert_eq!(burst.samples, 120);
+		let mut mixed = history();
+		for k in 0..20 {
+			mixed.record(&if k % 4 == 0 { ok() } else { fail() }, &PARAMS, 101);
+		}
+		let mut quarter = history();
+		quarter.record(
+			&Sample { success: Perbill::from_percent(25), speed: None, met_promise: false },
+			&PARAMS,
+			101,
+		);
+		assert_eq!(mixed.availability, quarter.availability);
 	}
 
 	#[test]
@@ -268,10 +453,10 @@ mod tests {
 			p.record(&fail(), &PARAMS, n);
 		}
 		assert_eq!(p.availability.mean(), Perbill::zero());
-		for n in 0..60 {
+		for n in 50..110 {
 			p.record(&ok(), &PARAMS, n);
 		}
-		// After 60 successes at λ = 0.9, the 50 old failures weigh 0.9⁶⁰ ≈ 0.2%.
+		// After 60 blocks of successes at λ = 0.9, the 50 old failures weigh 0.9⁶⁰ ≈ 0.2%.
 		assert!(p.availability.mean() > Perbill::from_percent(99));
 		// Without forgetting they would still weigh 50 / 110.
 		let mut plain = Beta::default();

@@ -16,7 +16,7 @@ use crate::{
 
 impl<T: Config> Pallet<T> {
 	/// Registers `who` as a Pending hoster hosting `feed` and requests its
-	/// registration benchmark.
+	/// registration benchmark (or queues it, when the block has no room).
 	pub(crate) fn do_register_hoster(
 		who: T::AccountId,
 		form: HosterForm,
@@ -38,8 +38,8 @@ impl<T: Config> Pallet<T> {
 		Hosters::<T>::insert(&who, hoster);
 		Self::add_hosting(&who, feed)?;
 		Self::hold_hosting_deposit(&who, feed)?;
-		Self::create_request(&who, feed, BenchmarkKind::Registration)?;
-		Self::deposit_event(Event::HosterRegistered { hoster: who, region, feed });
+		Self::deposit_event(Event::HosterRegistered { hoster: who.clone(), region, feed });
+		Self::request_registration(&who, feed)?;
 		Ok(())
 	}
 
@@ -58,8 +58,8 @@ impl<T: Config> Pallet<T> {
 		// The form's size may change: so does the deposit.
 		Self::hold_hoster_deposit(&who, &hoster)?;
 		Hosters::<T>::insert(&who, hoster);
-		Self::create_request(&who, feed, BenchmarkKind::Registration)?;
-		Self::deposit_event(Event::HosterRegistrationUpdated { hoster: who });
+		Self::deposit_event(Event::HosterRegistrationUpdated { hoster: who.clone() });
+		Self::request_registration(&who, feed)?;
 		Ok(())
 	}
 
@@ -76,6 +76,7 @@ impl<T: Config> Pallet<T> {
 		}
 		Hosters::<T>::remove(&who);
 		HosterFigures::<T>::remove(&who);
+		Self::dequeue_registration(&who);
 		Self::release_hoster_deposit(&who)?;
 		Self::deposit_event(Event::HosterUnregistered { hoster: who });
 		Ok(removed)

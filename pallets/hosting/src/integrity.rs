@@ -37,7 +37,18 @@ impl<T: Config> Pallet<T> {
 			T::AttestorUnbondingPeriod::get() > T::ResponseWindow::get().saturating_add(One::one()),
 			"AttestorUnbondingPeriod must outlast every request an attestor is in"
 		);
-		assert!(T::MaxRequestsPerBlock::get() >= T::MaxBenchmarksPerBlock::get());
+		let budgets = T::MaxRegistrationsPerBlock::get()
+			.saturating_add(T::MaxBenchmarksPerBlock::get())
+			.saturating_add(T::MaxOnDemandPerBlock::get());
+		assert!(
+			T::MaxRequestsPerBlock::get() >= budgets,
+			"MaxRequestsPerBlock must hold the three kinds' budgets summed ({budgets})"
+		);
+		assert!(
+			T::MaxRegistrationsPerBlock::get() >= 1,
+			"MaxRegistrationsPerBlock must be at least one, or registrations wait forever"
+		);
+		assert!(T::MaxOnDemandPerHoster::get() >= 1);
 		assert!(!T::BenchmarkPeriod::get().is_zero());
 		assert!(T::MaxRatingsPerBatch::get() >= 1);
 		// A full batch of ratings must fit in one block's normal class.
@@ -46,10 +57,12 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Pallet::<T>::authorize_batch_weight(full, full));
 		let limits = <T as frame_system::Config>::BlockWeights::get();
 		// The hook's worst block: a full block's requests given committees, as
-		// many closed at their deadline, and a full periodic round.
+		// many closed at their deadline, a full periodic round and a full
+		// block of queued registrations.
 		let hook = T::WeightInfo::on_initialize(
 			T::MaxRequestsPerBlock::get().saturating_mul(2),
 			T::MaxBenchmarksPerBlock::get(),
+			T::MaxRegistrationsPerBlock::get(),
 		);
 		assert!(
 			hook.all_lte(limits.max_block),

@@ -88,7 +88,7 @@ pub mod pallet {
 	/// endpoint ([`crate::migrations::v5`]); 6 since feeds count their
 	/// hostings and open requests, and items hold deposits
 	/// ([`crate::migrations::v6`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(6);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(7);
 
 	/// A balance of the pallet's currency.
 	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
@@ -116,6 +116,8 @@ pub mod pallet {
 		HosterDeposit,
 		/// The storage deposit of one of a hoster's hostings.
 		HostingDeposit,
+		/// The deposit of an open on-demand benchmark request, held from whoever asked.
+		RequestDeposit,
 	}
 
 	#[pallet::pallet]
@@ -179,10 +181,23 @@ pub mod pallet {
 		/// Blocks between two rounds of periodic benchmarks.
 		#[pallet::constant]
 		type BenchmarkPeriod: Get<BlockNumberFor<Self>>;
-		/// Most hostings benchmarked by one periodic round.
+		/// Most hostings benchmarked by one periodic round: the block budget
+		/// of periodic requests.
 		#[pallet::constant]
 		type MaxBenchmarksPerBlock: Get<u32>;
-		/// Most benchmark requests created in one block, all kinds together.
+		/// The block budget of registration requests (`register_hoster`,
+		/// `update_registration`); past it, registrations queue and are
+		/// served in order in the next blocks.
+		#[pallet::constant]
+		type MaxRegistrationsPerBlock: Get<u32>;
+		/// The block budget of on-demand requests (`request_performance_benchmark`).
+		#[pallet::constant]
+		type MaxOnDemandPerBlock: Get<u32>;
+		/// Most open on-demand requests on one hoster.
+		#[pallet::constant]
+		type MaxOnDemandPerHoster: Get<u32>;
+		/// Most benchmark requests created in one block, all kinds together:
+		/// at least the three budgets summed (it bounds the per-block lists).
 		#[pallet::constant]
 		type MaxRequestsPerBlock: Get<u32>;
 		/// Chunks one attestor samples per benchmark (at most [`MAX_CHUNKS_PER_BENCHMARK`]).
@@ -200,7 +215,10 @@ pub mod pallet {
 		/// Most feeds one hoster hosts.
 		#[pallet::constant]
 		type MaxHostingsPerHoster: Get<u32>;
-		/// Forgetting factor λ of availability and reliability (per rating).
+		/// Forgetting factor λ of a hoster's availability and reliability, per
+		/// block elapsed (evidence `Δ` blocks old weighs `λ^Δ`; a block's
+		/// ratings share one unit), and of an attestor's reliability, per
+		/// request it answers or misses.
 		#[pallet::constant]
 		type ForgettingFactor: Get<Perbill>;
 		/// Weight of a new latency or bandwidth value in its moving average.
@@ -233,6 +251,9 @@ pub mod pallet {
 		/// The deposit each hosting holds from its hoster; released by
 		/// `stop_hosting` or `unregister_hoster`.
 		type HostingConsideration: Consideration<Self::AccountId, Footprint>;
+		/// The deposit an on-demand request holds from whoever asked for it
+		/// while it is open; released when it closes.
+		type RequestConsideration: Consideration<Self::AccountId, Footprint>;
 		/// Every item's deposit starts at this: the price of one more storage
 		/// item ([`crate::StoragePrice`]).
 		#[pallet::constant]
@@ -354,9 +375,35 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Requests created in the current block: (block, count).
+	/// Requests created in the current block, per kind: (block, counts).
 	#[pallet::storage]
-	pub type RequestsInBlock<T: Config> = StorageValue<_, (BlockNumberFor<T>, u32), ValueQuery>;
+	pub type RequestsInBlock<T: Config> =
+		StorageValue<_, (BlockNumberFor<T>, RequestCounts), ValueQuery>;
+
+	/// Hosters whose registration benchmark waits for a block with room in
+	/// the registration budget: queue position → (hoster, how many times its
+	/// benchmark was tried void before), served in order.
+	#[pallet::storage]
+	pub type RegistrationQueue<T: Config> = StorageMap<_, Twox64Concat, u32, (T::AccountId, u8)>;
+
+	/// Each queued hoster's position in `RegistrationQueue` (a hoster is
+	/// queued at most once; its deposit covers the entry).
+	#[pallet::storage]
+	pub type QueuedRegistrations<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32>;
+
+	/// The queue's ends: (first position not yet served, next free position).
+	#[pallet::storage]
+	pub type RegistrationQueueEnds<T> = StorageValue<_, (u32, u32), ValueQuery>;
+
+	/// Open on-demand requests per hoster (at most `MaxOnDemandPerHoster`).
+	#[pallet::storage]
+	pub type OnDemandRequests<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Each open on-demand request's deposit and who holds it.
+	#[pallet::storage]
+	pub type RequestDeposits<T: Config> =
+		StorageMap<_, Twox64Concat, RequestId, (T::AccountId, T::RequestConsideration)>;
 
 	/// Each hoster's figures: overall, per attestor region, and the verdict that last changed them.
 	#[pallet::storage]
@@ -409,6 +456,15 @@ pub mod pallet {
 		HosterRegistrationUpdated {
 			/// The hoster.
 			hoster: T::AccountId,
+		},
+		/// The block's registration budget was used: the hoster's registration
+		/// benchmark waits in the queue and is requested in order, in the
+		/// first block with room.
+		RegistrationQueued {
+			/// The hoster.
+			hoster: T::AccountId,
+			/// Registrations ahead of it.
+			ahead: u32,
 		},
 		/// A hoster left.
 		HosterUnregistered {
@@ -660,8 +716,11 @@ pub mod pallet {
 		TooManyHostings,
 		/// No active attestor other than the hoster can take the request.
 		NoAttestorAvailable,
-		/// The block's request budget is used; try again next block.
+		/// The block's budget for on-demand requests is used; try again next block.
 		TooManyRequests,
+		/// The hoster already has `MaxOnDemandPerHoster` on-demand requests
+		/// open; try again when one closes.
+		TooManyOnDemandRequests,
 		/// No open request with this id (never created, answered or expired).
 		UnknownRequest,
 		/// The request's deadline has passed.
@@ -734,6 +793,7 @@ pub mod pallet {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let assigned = Self::assign_committees(now);
 			let closed = Self::close_expired(now.saturating_sub(One::one()));
+			let queued = Self::serve_registration_queue();
 			let scheduled = Self::schedule_periodic(now);
 			// One line a block; each request's committee, close and verdict are in the
 			// events, and in the log at debug level (`-lruntime::hosting=debug`).
@@ -743,7 +803,7 @@ pub mod pallet {
 					"block {now:?}: {assigned} request(s) given a committee, {closed} closed at their deadline"
 				);
 			}
-			T::WeightInfo::on_initialize(assigned.saturating_add(closed), scheduled)
+			T::WeightInfo::on_initialize(assigned.saturating_add(closed), scheduled, queued)
 		}
 
 		/// The attestor: measures the hosters assigned to this node's attestor
@@ -898,8 +958,11 @@ pub mod pallet {
 			Self::do_stop_hosting(who, feed)
 		}
 
-		/// Anyone may ask for a benchmark of `hoster` on a feed it hosts
-		/// (bounded per block with the other requests).
+		/// Anyone may ask for a benchmark of `hoster` on a feed it hosts. The
+		/// caller holds the request's deposit until it closes; on-demand
+		/// requests have their own block budget (`MaxOnDemandPerBlock`, so
+		/// they never crowd out registrations) and at most
+		/// `MaxOnDemandPerHoster` are open on one hoster.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::request_performance_benchmark(T::MaxAttestors::get()))]
 		pub fn request_performance_benchmark(
@@ -907,8 +970,8 @@ pub mod pallet {
 			hoster: T::AccountId,
 			feed: FeedId,
 		) -> DispatchResult {
-			ensure_signed(origin)?;
-			Self::do_request_benchmark(hoster, feed)
+			let who = ensure_signed(origin)?;
+			Self::do_request_benchmark(who, hoster, feed)
 		}
 
 		/// An attestor's signed rating of a benchmark request. Sent by an off-chain

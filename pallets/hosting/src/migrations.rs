@@ -33,12 +33,8 @@ pub mod v2 {
 	use frame_system::pallet_prelude::BlockNumberFor;
 	use scale_info::TypeInfo;
 
-	use super::{v3::old as v2_format, v4::old as v3_format};
-	use crate::{
-		figures::{Beta, Figures},
-		pallet::*,
-		types::*,
-	};
+	use super::{v3::old as v2_format, v4::old as v3_format, v7::old::Figures};
+	use crate::{figures::Beta, pallet::*, types::*};
 
 	/// The version-1 types, as they were stored.
 	// `storage_alias` generates an undocumented prefix type per alias.
@@ -320,7 +316,8 @@ pub mod v3 {
 	use frame_system::pallet_prelude::BlockNumberFor;
 	use scale_info::TypeInfo;
 
-	use crate::{figures::Figures, pallet::*, types::*};
+	use super::v7::old::{Figures, FiguresRecord, HosterFigures, RegionFigures};
+	use crate::{pallet::*, types::*};
 
 	/// The version-2 types and storage, as they were stored.
 	// `storage_alias` generates an undocumented prefix type per alias.
@@ -437,7 +434,7 @@ pub mod v3 {
 			);
 			ensure!(Pallet::<T>::on_chain_storage_version() == 3, "the version is not 3");
 			// The pallet's invariants are checked after the last migration
-			// ([`super::v5`]): requests are still in their version-4 format here.
+			// ([`super::v7`]): requests are still in their version-4 format here.
 			Ok(())
 		}
 	}
@@ -609,7 +606,7 @@ pub mod v4 {
 			ensure!(Attestors::<T>::iter().count() as u32 == before, "attestors were lost");
 			ensure!(Pallet::<T>::on_chain_storage_version() == 4, "the version is not 4");
 			// The pallet's invariants are checked after the last migration
-			// ([`super::v5`]): requests are still in their version-4 format here.
+			// ([`super::v7`]): requests are still in their version-4 format here.
 			Ok(())
 		}
 	}
@@ -862,8 +859,8 @@ pub mod v6 {
 				);
 			}
 			ensure!(Pallet::<T>::on_chain_storage_version() == 6, "the version is not 6");
-			#[cfg(any(feature = "try-runtime", test))]
-			Pallet::<T>::do_try_state()?;
+			// The pallet's invariants are checked after the last migration
+			// ([`super::v7`]): figures are still in their version-6 format here.
 			Ok(())
 		}
 	}
@@ -908,6 +905,202 @@ pub mod v6 {
 		5,
 		6,
 		InnerMigrateV5ToV6<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 6 → 7: figures forget by time, and request budgets are per kind.
+///
+/// * `HosterFigures`: every figures record (overall and per region) gains
+///   the tally of its last block's ratings, which share one unit of
+///   evidence; it starts empty, so the next rating opens a new block.
+///   Values are kept as they are: from now on the forgetting factor is
+///   applied per block elapsed rather than per rating.
+/// * `RequestsInBlock` counts the block's requests per kind; the old count
+///   (a value only about the block that wrote it) is removed.
+/// * `RegistrationQueue`, `QueuedRegistrations`, `RegistrationQueueEnds`,
+///   `OnDemandRequests` and `RequestDeposits` (new) start empty.
+///
+/// One block: one read and one write per hoster with figures. At ParityDb's
+/// weights a block's 2 s of compute covers some 25,000 hosters; a chain with
+/// more would run it as a multi-block migration (`pallet-migrations`).
+pub mod v7 {
+	use alloc::vec::Vec;
+	use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+	};
+	use frame_system::pallet_prelude::BlockNumberFor;
+	use scale_info::TypeInfo;
+
+	use crate::{
+		figures::{self, Beta, Ewmv},
+		pallet::*,
+		types::*,
+	};
+
+	/// The version-6 types and storage, as they were stored (the figures of
+	/// versions 1 to 6 share this layout).
+	// `storage_alias` generates an undocumented prefix type per alias.
+	#[allow(missing_docs)]
+	pub mod old {
+		use super::*;
+
+		/// Version-6 figures: forgetting per rating, no block tally.
+		#[derive(
+			Clone,
+			Copy,
+			Default,
+			PartialEq,
+			Eq,
+			Encode,
+			Decode,
+			DecodeWithMemTracking,
+			MaxEncodedLen,
+			TypeInfo,
+			Debug,
+		)]
+		pub struct Figures<BlockNumber> {
+			/// Availability.
+			pub availability: Beta,
+			/// Reliability.
+			pub reliability: Beta,
+			/// Latency.
+			pub latency_ms: Ewmv,
+			/// Bandwidth.
+			pub bandwidth_bytes_per_sec: Ewmv,
+			/// Ratings recorded.
+			pub samples: u32,
+			/// Block of the last rating.
+			pub last_update: BlockNumber,
+		}
+
+		impl<BlockNumber> Figures<BlockNumber> {
+			/// The same figures in the version-7 layout, with an empty block tally.
+			pub fn upgraded(self) -> figures::Figures<BlockNumber> {
+				figures::Figures {
+					availability: self.availability,
+					reliability: self.reliability,
+					latency_ms: self.latency_ms,
+					bandwidth_bytes_per_sec: self.bandwidth_bytes_per_sec,
+					samples: self.samples,
+					last_update: self.last_update,
+					this_block: Default::default(),
+				}
+			}
+		}
+
+		/// Version-6 figures from one region.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		pub struct RegionFigures<BlockNumber> {
+			/// The region.
+			pub region: Region,
+			/// Its figures.
+			pub figures: Figures<BlockNumber>,
+		}
+
+		/// A version-6 figures record.
+		#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+		pub struct FiguresRecord<BlockNumber> {
+			/// Overall figures.
+			pub overall: Figures<BlockNumber>,
+			/// Figures per region.
+			pub regions: BoundedVec<RegionFigures<BlockNumber>, ConstU32<MAX_REGIONS_PER_HOSTER>>,
+			/// The last verdict.
+			pub last_verdict: Option<VerdictRecord<BlockNumber>>,
+		}
+
+		/// Version-6 `HosterFigures`.
+		#[frame_support::storage_alias]
+		pub type HosterFigures<T: Config> = StorageMap<
+			Pallet<T>,
+			Blake2_128Concat,
+			<T as frame_system::Config>::AccountId,
+			FiguresRecord<BlockNumberFor<T>>,
+		>;
+
+		/// Version-6 `RequestsInBlock`: (block, requests of all kinds).
+		#[frame_support::storage_alias]
+		pub type RequestsInBlock<T: Config> =
+			StorageValue<Pallet<T>, (BlockNumberFor<T>, u32), ValueQuery>;
+	}
+
+	/// The migration's steps, unversioned; run it as [`MigrateV6ToV7`].
+	pub struct InnerMigrateV6ToV7<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> InnerMigrateV6ToV7<T> {
+		/// Each hoster's version-6 figures (what `pre_upgrade` keeps).
+		pub fn pre_upgrade_figures() -> Vec<u8> {
+			old::HosterFigures::<T>::iter().collect::<Vec<_>>().encode()
+		}
+
+		/// Every record kept its values in the new layout, the old count is
+		/// gone and the invariants hold (what `post_upgrade` checks).
+		pub fn post_upgrade_checks(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = Vec::<(T::AccountId, old::FiguresRecord<BlockNumberFor<T>>)>::decode(
+				&mut &state[..],
+			)
+			.map_err(|_| "undecodable figures")?;
+			ensure!(
+				HosterFigures::<T>::iter_keys().count() == before.len(),
+				"hoster figures were lost"
+			);
+			for (who, was) in before {
+				let now = HosterFigures::<T>::get(&who).ok_or("a hoster's figures were lost")?;
+				ensure!(now.overall == was.overall.upgraded(), "overall figures changed");
+				ensure!(now.regions.len() == was.regions.len(), "regions were lost");
+				for (new, old) in now.regions.iter().zip(was.regions) {
+					ensure!(
+						new.region == old.region && new.figures == old.figures.upgraded(),
+						"region figures changed"
+					);
+				}
+				ensure!(now.last_verdict == was.last_verdict, "the last verdict changed");
+			}
+			ensure!(Pallet::<T>::on_chain_storage_version() == 7, "the version is not 7");
+			#[cfg(any(feature = "try-runtime", test))]
+			Pallet::<T>::do_try_state()?;
+			Ok(())
+		}
+	}
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateV6ToV7<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut records = 0u64;
+			HosterFigures::<T>::translate::<old::FiguresRecord<BlockNumberFor<T>>, _>(|_, f| {
+				records += 1;
+				let regions = f
+					.regions
+					.into_iter()
+					.map(|r| RegionFigures { region: r.region, figures: r.figures.upgraded() })
+					.collect::<Vec<_>>();
+				Some(FiguresRecord {
+					overall: f.overall.upgraded(),
+					regions: BoundedVec::truncate_from(regions),
+					last_verdict: f.last_verdict,
+				})
+			});
+			old::RequestsInBlock::<T>::kill();
+			T::DbWeight::get().reads_writes(records, records + 1)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::pre_upgrade_figures())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::post_upgrade_checks(state)
+		}
+	}
+
+	/// Version 6 → 7, run only on a chain at version 6; sets version 7.
+	pub type MigrateV6ToV7<T> = VersionedMigration<
+		6,
+		7,
+		InnerMigrateV6ToV7<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

@@ -190,6 +190,7 @@ mod tests {
 			bandwidth_bytes_per_sec: ewmv(bandwidth_bytes_per_sec),
 			samples,
 			last_update: 7,
+			this_block: Default::default(),
 		}
 	}
 

@@ -1,8 +1,17 @@
 //! Benchmark requests: where they come from (registration, the periodic
-//! schedule, anyone on demand), the per-block budget, the committee drawn a
-//! block later, the chunks each attestor draws, and the close: once, when
-//! the whole committee has rated or at the deadline, with the committee's
+//! schedule, anyone on demand), the per-block budget of each kind, the
+//! queue of registrations waiting for room, the committee drawn a block
+//! later, the chunks each attestor draws, and the close: once, when the
+//! whole committee has rated or at the deadline, with the committee's
 //! verdict ([`crate::committee`]).
+//!
+//! Each kind has its own block budget, so no kind crowds out another:
+//! registrations (`MaxRegistrationsPerBlock`) queue when theirs is used and
+//! are requested in order at the start of the next blocks; periodic rounds
+//! (`MaxBenchmarksPerBlock`) skip what does not fit; on-demand requests
+//! (`MaxOnDemandPerBlock`) fail with `TooManyRequests`, hold a deposit from
+//! whoever asked until they close, and at most `MaxOnDemandPerHoster` are
+//! open on one hoster.
 
 use alloc::vec::Vec;
 use codec::Encode;
@@ -29,12 +38,117 @@ pub type RequestOf<T> = BenchmarkRequest<
 >;
 
 impl<T: Config> Pallet<T> {
-	/// Anyone's request for a benchmark of `hoster` on a feed it hosts.
-	pub(crate) fn do_request_benchmark(hoster: T::AccountId, feed: FeedId) -> DispatchResult {
+	/// `who`'s request for a benchmark of `hoster` on a feed it hosts; `who`
+	/// holds its deposit until it closes.
+	pub(crate) fn do_request_benchmark(
+		who: T::AccountId,
+		hoster: T::AccountId,
+		feed: FeedId,
+	) -> DispatchResult {
 		ensure!(Hosters::<T>::contains_key(&hoster), Error::<T>::NotHoster);
 		ensure!(Hostings::<T>::contains_key(&hoster, feed), Error::<T>::NotHosting);
-		Self::create_request(&hoster, feed, BenchmarkKind::OnDemand)?;
+		ensure!(
+			OnDemandRequests::<T>::get(&hoster) < T::MaxOnDemandPerHoster::get(),
+			Error::<T>::TooManyOnDemandRequests
+		);
+		let id = Self::create_request(&hoster, feed, BenchmarkKind::OnDemand)?;
+		Self::hold_request_deposit(&who, id)?;
 		Ok(())
+	}
+
+	/// Requests the registration benchmark of `hoster` on its registration
+	/// feed, or queues it when the block's registration budget is used (or
+	/// others wait already); nothing to do if it is queued already.
+	pub(crate) fn request_registration(hoster: &T::AccountId, feed: FeedId) -> DispatchResult {
+		if QueuedRegistrations::<T>::contains_key(hoster) {
+			return Ok(());
+		}
+		Self::ensure_committee_possible(hoster)?;
+		let (head, tail) = RegistrationQueueEnds::<T>::get();
+		if head == tail {
+			match Self::create_request(hoster, feed, BenchmarkKind::Registration) {
+				Err(Error::<T>::TooManyRequests) => {},
+				other => return other.map(|_| ()).map_err(Into::into),
+			}
+		}
+		Self::enqueue_registration(hoster, 0);
+		Ok(())
+	}
+
+	/// Puts `hoster` at the end of the registration queue (its `retry`-th try).
+	pub(crate) fn enqueue_registration(hoster: &T::AccountId, retry: u8) {
+		let (head, tail) = RegistrationQueueEnds::<T>::get();
+		RegistrationQueue::<T>::insert(tail, (hoster.clone(), retry));
+		QueuedRegistrations::<T>::insert(hoster, tail);
+		RegistrationQueueEnds::<T>::put((head, tail.saturating_add(1)));
+		Self::deposit_event(Event::RegistrationQueued {
+			hoster: hoster.clone(),
+			ahead: tail.saturating_sub(head),
+		});
+	}
+
+	/// Takes `hoster` out of the registration queue, if it waits there (it left).
+	pub(crate) fn dequeue_registration(hoster: &T::AccountId) {
+		if let Some(position) = QueuedRegistrations::<T>::take(hoster) {
+			RegistrationQueue::<T>::remove(position);
+		}
+	}
+
+	/// Requests the registration benchmarks waiting in the queue, in order,
+	/// while the block's registration budget has room: looks at most at
+	/// `MaxRegistrationsPerBlock` positions (an entry whose hoster left is
+	/// skipped). Returns how many positions it looked at.
+	pub(crate) fn serve_registration_queue() -> u32 {
+		let (mut head, tail) = RegistrationQueueEnds::<T>::get();
+		let mut looked = 0u32;
+		while head < tail && looked < T::MaxRegistrationsPerBlock::get() {
+			looked += 1;
+			let Some((hoster, retry)) = RegistrationQueue::<T>::get(head) else {
+				head += 1;
+				continue;
+			};
+			let opened = match Hosters::<T>::get(&hoster) {
+				Some(h) => Self::open_request(
+					&hoster,
+					h.registration_feed,
+					BenchmarkKind::Registration,
+					retry,
+				),
+				None => Err(Error::<T>::NotHoster),
+			};
+			match opened {
+				// No room, or no committee yet: wait for a later block, in order.
+				Err(Error::<T>::TooManyRequests | Error::<T>::NoAttestorAvailable) => break,
+				Err(e) => log::debug!(
+					target: LOG_TARGET,
+					"queued registration of {hoster:?} dropped: {e:?}"
+				),
+				Ok(_) => {},
+			}
+			RegistrationQueue::<T>::remove(head);
+			QueuedRegistrations::<T>::remove(&hoster);
+			head += 1;
+		}
+		// An empty queue starts again at zero.
+		RegistrationQueueEnds::<T>::put(if head == tail { (0, 0) } else { (head, tail) });
+		looked
+	}
+
+	/// At least `CommitteeQuorum` active attestors other than `hoster` exist.
+	fn ensure_committee_possible(hoster: &T::AccountId) -> Result<(), Error<T>> {
+		let eligible =
+			ActiveAttestors::<T>::get().iter().filter(|(a, _)| a != hoster).count() as u32;
+		ensure!(eligible >= T::CommitteeQuorum::get().max(1), Error::<T>::NoAttestorAvailable);
+		Ok(())
+	}
+
+	/// The block budget of requests of `kind`.
+	pub fn budget_of(kind: BenchmarkKind) -> u32 {
+		match kind {
+			BenchmarkKind::Registration => T::MaxRegistrationsPerBlock::get(),
+			BenchmarkKind::Periodic => T::MaxBenchmarksPerBlock::get(),
+			BenchmarkKind::OnDemand => T::MaxOnDemandPerBlock::get(),
+		}
 	}
 
 	/// Every `BenchmarkPeriod` blocks, requests benchmarks for up to
@@ -68,7 +182,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Creates a benchmark request and queues it for its committee, drawn
 	/// at the start of the next block ([`Self::assign_committees`]); emits
-	/// `BenchmarkRequested`. Counts against the block's request budget.
+	/// `BenchmarkRequested`. Counts against the block's budget of its kind.
 	pub(crate) fn create_request(
 		hoster: &T::AccountId,
 		feed_id: FeedId,
@@ -85,14 +199,14 @@ impl<T: Config> Pallet<T> {
 		retry: u8,
 	) -> Result<RequestId, Error<T>> {
 		let now = frame_system::Pallet::<T>::block_number();
-		let (block, count) = RequestsInBlock::<T>::get();
-		let count = if block == now { count } else { 0 };
-		ensure!(count < T::MaxRequestsPerBlock::get(), Error::<T>::TooManyRequests);
+		let (block, mut counts) = RequestsInBlock::<T>::get();
+		if block != now {
+			counts = RequestCounts::default();
+		}
+		ensure!(*counts.of(kind) < Self::budget_of(kind), Error::<T>::TooManyRequests);
 		let feed = Feeds::<T>::get(feed_id).ok_or(Error::<T>::UnknownFeed)?;
 		ensure!(Hosters::<T>::contains_key(hoster), Error::<T>::NotHoster);
-		let eligible =
-			ActiveAttestors::<T>::get().iter().filter(|(a, _)| a != hoster).count() as u32;
-		ensure!(eligible >= T::CommitteeQuorum::get().max(1), Error::<T>::NoAttestorAvailable);
+		Self::ensure_committee_possible(hoster)?;
 		let id = NextRequestId::<T>::get();
 		Unassigned::<T>::try_mutate(|(block, ids)| {
 			if *block != now {
@@ -124,7 +238,11 @@ impl<T: Config> Pallet<T> {
 		});
 		BenchmarkRequests::<T>::insert(id, request);
 		NextRequestId::<T>::put(id.saturating_add(1));
-		RequestsInBlock::<T>::put((now, count + 1));
+		*counts.of(kind) += 1;
+		RequestsInBlock::<T>::put((now, counts));
+		if kind == BenchmarkKind::OnDemand {
+			OnDemandRequests::<T>::mutate(hoster, |open| *open = open.saturating_add(1));
+		}
 		log::debug!(
 			target: LOG_TARGET,
 			"request {} ({:?}): hoster {:?}, feed {} at length {}; committee drawn next block",
@@ -170,6 +288,7 @@ impl<T: Config> Pallet<T> {
 			else {
 				// The hoster or feed left, or too few attestors remain: nobody is blamed.
 				BenchmarkRequests::<T>::remove(id);
+				Self::request_gone(id, &request, None);
 				Self::deposit_event(Event::RequestVoid {
 					request: id,
 					hoster: request.hoster,
@@ -182,6 +301,7 @@ impl<T: Config> Pallet<T> {
 			if RequestsByDeadline::<T>::try_mutate(deadline, |list| list.try_push(id)).is_err() {
 				// Cannot happen: one block's requests share one deadline and fit its list.
 				BenchmarkRequests::<T>::remove(id);
+				Self::request_gone(id, &request, None);
 				continue;
 			}
 			request.nonce = nonce;
@@ -246,6 +366,22 @@ impl<T: Config> Pallet<T> {
 		chosen
 	}
 
+	/// What a removed request leaves: an on-demand request no longer counts
+	/// against its hoster, and its deposit goes back to whoever asked, or
+	/// moves to the request that tries it again (`retry`).
+	fn request_gone(id: RequestId, request: &RequestOf<T>, retry: Option<RequestId>) {
+		if request.kind != BenchmarkKind::OnDemand {
+			return;
+		}
+		OnDemandRequests::<T>::mutate_exists(&request.hoster, |open| {
+			*open = open.map(|n| n.saturating_sub(1)).filter(|n| *n > 0)
+		});
+		match retry {
+			Some(next) => Self::move_request_deposit(id, next),
+			None => Self::release_request_deposit(id),
+		}
+	}
+
 	/// Closes the requests whose deadline was `block`; returns how many were
 	/// closed.
 	pub(crate) fn close_expired(block: BlockNumberFor<T>) -> u32 {
@@ -277,11 +413,26 @@ impl<T: Config> Pallet<T> {
 		let ratings = measurements.len() as u32;
 		let Some(verdict) = committee::verdict_of(&measurements, T::CommitteeQuorum::get()) else {
 			let retry = if request.retry < MAX_RETRIES {
-				Self::open_request(&request.hoster, request.feed, request.kind, request.retry + 1)
-					.ok()
+				let opened = Self::open_request(
+					&request.hoster,
+					request.feed,
+					request.kind,
+					request.retry + 1,
+				);
+				if request.kind == BenchmarkKind::Registration
+					&& matches!(opened, Err(Error::<T>::TooManyRequests))
+					&& Hosters::<T>::contains_key(&request.hoster)
+				{
+					// A registration is never dropped for want of room: it waits its turn.
+					if !QueuedRegistrations::<T>::contains_key(&request.hoster) {
+						Self::enqueue_registration(&request.hoster, request.retry + 1);
+					}
+				}
+				opened.ok()
 			} else {
 				None
 			};
+			Self::request_gone(id, &request, retry);
 			log::debug!(target: LOG_TARGET, "request {id} void: {ratings} rating(s), silent {silent:?}, retry {retry:?}");
 			Self::deposit_event(Event::RequestVoid {
 				request: id,
@@ -292,6 +443,7 @@ impl<T: Config> Pallet<T> {
 			});
 			return Closed::Void { retried: retry.is_some() };
 		};
+		Self::request_gone(id, &request, None);
 		let mut disagreeing = Vec::new();
 		for vote in &request.votes {
 			if !committee::agrees(&vote.measurement, &verdict) {

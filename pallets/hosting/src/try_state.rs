@@ -16,7 +16,11 @@
 //!   is closed;
 //! * feeds and deposits: each feed's `FeedUsage` counts its hostings and lasts
 //!   until its open requests close; usage and deposits belong only to items
-//!   that exist.
+//!   that exist;
+//! * budgets: the registration queue holds registered hosters, each once, at
+//!   the position its index names, between the queue's ends; each hoster's
+//!   `OnDemandRequests` counts its open on-demand requests, and only open
+//!   on-demand requests hold a request deposit.
 
 use alloc::{collections::BTreeMap, vec::Vec};
 use frame_support::ensure;
@@ -30,7 +34,45 @@ impl<T: Config> Pallet<T> {
 		Self::check_schedule()?;
 		Self::check_attestors()?;
 		Self::check_requests()?;
+		Self::check_budgets()?;
 		Self::check_feeds_and_deposits()
+	}
+
+	fn check_budgets() -> Result<(), TryRuntimeError> {
+		let (head, tail) = RegistrationQueueEnds::<T>::get();
+		ensure!(head <= tail, "the registration queue ends are crossed");
+		let mut queued = 0usize;
+		for (position, (hoster, _)) in RegistrationQueue::<T>::iter() {
+			queued += 1;
+			ensure!(
+				(head..tail).contains(&position),
+				"a queued registration lies outside the queue's ends"
+			);
+			ensure!(
+				QueuedRegistrations::<T>::get(&hoster) == Some(position),
+				"a queued registration is not indexed at its position"
+			);
+			ensure!(Hosters::<T>::contains_key(&hoster), "a queued registration has no hoster");
+		}
+		ensure!(
+			QueuedRegistrations::<T>::iter().count() == queued,
+			"the registration queue's index names entries the queue does not hold"
+		);
+		let mut open: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		for (_, request) in BenchmarkRequests::<T>::iter() {
+			if request.kind == BenchmarkKind::OnDemand {
+				*open.entry(request.hoster).or_default() += 1;
+			}
+		}
+		let counted: BTreeMap<T::AccountId, u32> = OnDemandRequests::<T>::iter().collect();
+		ensure!(counted == open, "a hoster's on-demand count is not its open on-demand requests");
+		for id in RequestDeposits::<T>::iter_keys() {
+			ensure!(
+				BenchmarkRequests::<T>::get(id).is_some_and(|r| r.kind == BenchmarkKind::OnDemand),
+				"a request deposit outlived its on-demand request"
+			);
+		}
+		Ok(())
 	}
 
 	fn check_feeds_and_deposits() -> Result<(), TryRuntimeError> {

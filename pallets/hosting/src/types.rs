@@ -276,6 +276,41 @@ pub enum BenchmarkKind {
 	OnDemand,
 }
 
+/// Requests created in one block, per kind: each kind has its own budget
+/// (`MaxRegistrationsPerBlock`, `MaxBenchmarksPerBlock`, `MaxOnDemandPerBlock`).
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct RequestCounts {
+	/// Registration requests.
+	pub registration: u32,
+	/// Periodic requests.
+	pub periodic: u32,
+	/// On-demand requests.
+	pub on_demand: u32,
+}
+
+impl RequestCounts {
+	/// The count of `kind`.
+	pub fn of(&mut self, kind: BenchmarkKind) -> &mut u32 {
+		match kind {
+			BenchmarkKind::Registration => &mut self.registration,
+			BenchmarkKind::Periodic => &mut self.periodic,
+			BenchmarkKind::OnDemand => &mut self.on_demand,
+		}
+	}
+}
+
 /// What one rating measured, as kept with its request until the request
 /// closes: the figures, without the proofs checked when it was accepted.
 #[derive(

@@ -54,7 +54,7 @@ pub trait WeightInfo {
 	fn authorize_performance_benchmark_response() -> Weight;
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight;
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight;
-	fn on_initialize(e: u32, p: u32, ) -> Weight;
+	fn on_initialize(e: u32, p: u32, q: u32, ) -> Weight;
 }
 
 /// Weights measured for `pallet_hosting`, with the runtime's database weights.
@@ -491,7 +491,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 256]`.
 	/// The range of component `p` is `[0, 16]`.
-	fn on_initialize(e: u32, p: u32, ) -> Weight {
+	fn on_initialize(e: u32, p: u32, q: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3877 + e * (119 ±0) + p * (327 ±0)`
 		//  Estimated: `11622 + e * (6057 ±1) + p * (2689 ±24)`
@@ -508,6 +508,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(q.into()))
+			.saturating_add(T::DbWeight::get().reads_writes((4_u64).saturating_mul(q.into()), (5_u64).saturating_mul(q.into())))
+			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(q.into()))
 	}
 }
 
@@ -634,7 +637,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(s.into()))
 	}
-	fn on_initialize(e: u32, p: u32, ) -> Weight {
+	fn on_initialize(e: u32, p: u32, q: u32, ) -> Weight {
 		Weight::from_parts(2_159_810_794, 0)
 			.saturating_add(Weight::from_parts(0, 11622))
 			.saturating_add(Weight::from_parts(95_083_444, 0).saturating_mul(e.into()))
@@ -646,5 +649,8 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(q.into()))
+			.saturating_add(ParityDbWeight::get().reads_writes((4_u64).saturating_mul(q.into()), (5_u64).saturating_mul(q.into())))
+			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(q.into()))
 	}
 }

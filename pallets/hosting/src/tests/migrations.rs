@@ -1,17 +1,21 @@
-//! The storage migrations from versions 1 to 5: their pre- and post-upgrade
+//! The storage migrations from versions 1 to 6: their pre- and post-upgrade
 //! checks (as `try-runtime` runs them) on states written as those versions
 //! wrote them: an attestor, an open request half answered, a hoster's figures
 //! (overall and per region).
 
 use super::*;
 use crate::{
-	figures::{Beta, Figures},
+	figures::Beta,
 	migrations::{
 		v2::{old, InnerMigrateV1ToV2, MigrateV1ToV2},
 		v3::{old as v2_format, InnerMigrateV2ToV3, MigrateV2ToV3},
 		v4::{old as v3_format, InnerMigrateV3ToV4, MigrateV3ToV4},
 		v5::{old as v4_format, InnerMigrateV4ToV5, MigrateV4ToV5},
 		v6::{InnerMigrateV5ToV6, MigrateV5ToV6},
+		v7::{
+			old::{self as v6_format, Figures},
+			InnerMigrateV6ToV7, MigrateV6ToV7,
+		},
 	},
 };
 use frame_support::{
@@ -107,6 +111,10 @@ fn version_one_records_are_translated_and_nothing_is_lost() {
 		MigrateV5ToV6::<Test>::on_runtime_upgrade();
 		assert_ok!(InnerMigrateV5ToV6::<Test>::post_upgrade_checks(state));
 		assert_eq!(Hosting::on_chain_storage_version(), 6);
+		let state = InnerMigrateV6ToV7::<Test>::pre_upgrade_figures();
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV6ToV7::<Test>::post_upgrade_checks(state));
+		assert_eq!(Hosting::on_chain_storage_version(), 7);
 
 		// Attestors keep their record; their account key becomes their signing key.
 		let alice = Attestors::<Test>::get(account("Alice")).unwrap();
@@ -151,24 +159,26 @@ fn the_migration_runs_once() {
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
 		let attestor = Attestors::<Test>::get(account("Alice"));
 		assert!(attestor.is_some());
 		let figures = HosterFigures::<Test>::get(account("Dave"));
 		let requests: Vec<_> = BenchmarkRequests::<Test>::iter().map(|r| r.encode()).collect();
 		assert_eq!(requests.len(), 1);
-		// Second runs at version 6 do nothing (they would fail to decode newer records).
+		// Second runs at version 7 do nothing (they would fail to decode newer records).
 		MigrateV1ToV2::<Test>::on_runtime_upgrade();
 		MigrateV2ToV3::<Test>::on_runtime_upgrade();
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
 		assert_eq!(Attestors::<Test>::get(account("Alice")), attestor);
 		assert_eq!(HosterFigures::<Test>::get(account("Dave")), figures);
 		assert_eq!(
 			BenchmarkRequests::<Test>::iter().map(|r| r.encode()).collect::<Vec<_>>(),
 			requests
 		);
-		assert_eq!(Hosting::on_chain_storage_version(), 6);
+		assert_eq!(Hosting::on_chain_storage_version(), 7);
 	});
 }
 
@@ -236,6 +246,7 @@ fn version_two_requests_keep_the_contact_key_and_figures_take_their_regions() {
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
 
 		// The open request keeps everything, and now the hoster's contact key and endpoint.
 		let r = request(id);
@@ -267,6 +278,7 @@ fn a_request_whose_hoster_left_before_the_upgrade_is_void_not_blamed() {
 		MigrateV3ToV4::<Test>::on_runtime_upgrade();
 		MigrateV4ToV5::<Test>::on_runtime_upgrade();
 		MigrateV5ToV6::<Test>::on_runtime_upgrade();
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
 		assert_eq!((request(id).contact_key, request(id).endpoint.len()), ([0; 32], 0));
 		run_to_block(5);
 		assert!(BenchmarkRequests::<Test>::get(id).is_none());
@@ -436,5 +448,56 @@ fn version_five_feeds_learn_what_uses_them() {
 		// Run again, it changes nothing.
 		MigrateV5ToV6::<Test>::on_runtime_upgrade();
 		assert_eq!(FeedUsage::<Test>::get(first).hostings, 2);
+	});
+}
+
+/// A version-6 state: Dave has figures overall and from two regions, rated
+/// in block 3, and the block's request count is in the version-6 format.
+#[test]
+fn version_six_figures_keep_their_values_and_forget_by_time_from_then_on() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (_, _, _) = registered("Dave");
+		let rated = |samples: u32, alpha: u64, beta: u64| Figures {
+			availability: Beta { alpha, beta },
+			reliability: Beta { alpha, beta },
+			samples,
+			last_update: 3u64,
+			..Default::default()
+		};
+		let old_record = v6_format::FiguresRecord {
+			overall: rated(4, 3_000_000_000, 1_000_000_000),
+			regions: BoundedVec::truncate_from(vec![
+				v6_format::RegionFigures { region: region("eu"), figures: rated(2, 2, 0) },
+				v6_format::RegionFigures { region: region("us"), figures: rated(2, 1, 1) },
+			]),
+			last_verdict: None,
+		};
+		let _ = HosterFigures::<Test>::clear(u32::MAX, None);
+		v6_format::HosterFigures::<Test>::insert(account("Dave"), &old_record);
+		v6_format::RequestsInBlock::<Test>::put((3u64, 4u32));
+		StorageVersion::new(6).put::<Hosting>();
+
+		let state = InnerMigrateV6ToV7::<Test>::pre_upgrade_figures();
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
+		assert_ok!(InnerMigrateV6ToV7::<Test>::post_upgrade_checks(state));
+		assert_eq!(Hosting::on_chain_storage_version(), 7);
+		let record = HosterFigures::<Test>::get(account("Dave")).unwrap();
+		assert_eq!(record.overall.availability, Beta { alpha: 3_000_000_000, beta: 1_000_000_000 });
+		assert_eq!((record.overall.samples, record.overall.last_update), (4, 3));
+		assert_eq!(record.overall.this_block, Default::default());
+		assert_eq!(record.region(&region("us")).unwrap().availability, Beta { alpha: 1, beta: 1 });
+		// The old count is gone: this block's budgets start empty.
+		assert!(!RequestsInBlock::<Test>::exists());
+
+		// Run again, it changes nothing.
+		MigrateV6ToV7::<Test>::on_runtime_upgrade();
+		assert_eq!(HosterFigures::<Test>::get(account("Dave")), Some(record.clone()));
+
+		// A post-upgrade check that finds the figures changed fails.
+		let state = vec![(account("Dave"), old_record)].encode();
+		HosterFigures::<Test>::mutate(account("Dave"), |r| {
+			r.as_mut().unwrap().overall.samples = 5;
+		});
+		assert!(InnerMigrateV6ToV7::<Test>::post_upgrade_checks(state).is_err());
 	});
 }

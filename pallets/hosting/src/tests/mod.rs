@@ -6,6 +6,7 @@
 //! (`try_state`), and the helpers the topics share.
 
 mod attestors;
+mod budgets;
 mod committees;
 mod deposits;
 mod feeds;
@@ -145,7 +146,10 @@ impl pallet_hosting::Config for Test {
 	type WeightInfo = ();
 	type BenchmarkPeriod = ConstU64<BENCHMARK_PERIOD>;
 	type MaxBenchmarksPerBlock = ConstU32<2>;
-	type MaxRequestsPerBlock = ConstU32<4>;
+	type MaxRegistrationsPerBlock = ConstU32<MAX_REGISTRATIONS_PER_BLOCK>;
+	type MaxOnDemandPerBlock = ConstU32<MAX_ON_DEMAND_PER_BLOCK>;
+	type MaxOnDemandPerHoster = ConstU32<MAX_ON_DEMAND_PER_HOSTER>;
+	type MaxRequestsPerBlock = ConstU32<7>;
 	type ChunksPerBenchmark = ConstU32<4>;
 	type AttestorsPerRequest = CommitteeSize;
 	type ResponseWindow = ConstU64<RESPONSE_WINDOW>;
@@ -164,9 +168,18 @@ impl pallet_hosting::Config for Test {
 		HoldConsideration<AccountId, Balances, HosterDepositReason, StoragePrice<Test>>;
 	type HostingConsideration =
 		HoldConsideration<AccountId, Balances, HostingDepositReason, StoragePrice<Test>>;
+	type RequestConsideration =
+		HoldConsideration<AccountId, Balances, RequestDepositReason, StoragePrice<Test>>;
 	type DepositBase = ConstU64<DEPOSIT_BASE>;
 	type DepositPerByte = ConstU64<DEPOSIT_PER_BYTE>;
 }
+
+/// Registration requests a block before they queue.
+pub const MAX_REGISTRATIONS_PER_BLOCK: u32 = 3;
+/// On-demand requests a block.
+pub const MAX_ON_DEMAND_PER_BLOCK: u32 = 2;
+/// Open on-demand requests on one hoster.
+pub const MAX_ON_DEMAND_PER_HOSTER: u32 = 3;
 
 /// The mock's deposit for one more storage item.
 pub const DEPOSIT_BASE: u64 = 10;
@@ -179,6 +192,8 @@ parameter_types! {
 		RuntimeHoldReason::Hosting(HoldReason::HosterDeposit);
 	pub const HostingDepositReason: RuntimeHoldReason =
 		RuntimeHoldReason::Hosting(HoldReason::HostingDeposit);
+	pub const RequestDepositReason: RuntimeHoldReason =
+		RuntimeHoldReason::Hosting(HoldReason::RequestDeposit);
 }
 
 /// The sr25519 pair of a dev name (`"Alice"` → `//Alice`).

@@ -869,11 +869,23 @@ fn ratings_beyond_the_batch_limit_go_in_several_transactions() {
 	let mut n = two_attestors();
 	let (feed, ids) = n.ext.execute_with(|| {
 		let (feed, feed_id, first) = registered("Dave");
-		// MaxRequestsPerBlock a block, until one more than a batch holds.
+		// Three hosters, each with as many on-demand requests open as it may
+		// have, `MaxOnDemandPerBlock` a block, until one more than a batch holds.
+		let hosters = ["Dave", "Ferdie", "Charlie"];
+		for name in &hosters[1..] {
+			assert_ok!(Hosting::register_hoster(
+				RuntimeOrigin::signed(account(name)),
+				form(name),
+				feed_id
+			));
+		}
+		let mut turn = 0;
 		while NextRequestId::<Test>::get() - first <= max as u64 {
+			let hoster = account(hosters[turn % hosters.len()]);
+			turn += 1;
 			if Hosting::request_performance_benchmark(
 				RuntimeOrigin::signed(account("Eve")),
-				account("Dave"),
+				hoster,
 				feed_id,
 			)
 			.is_err()

@@ -1,4 +1,5 @@
-//! Benchmark requests: expiry, the periodic schedule, the per-block budget, chunk sampling.
+//! Benchmark requests: expiry, the periodic schedule, chunk sampling (the
+//! per-block budgets are in `budgets`).
 
 use super::*;
 use frame_support::{assert_noop, assert_ok};
@@ -186,42 +187,6 @@ fn periodic_rounds_are_bounded_and_rotate_over_all_hostings() {
 		let before = NextRequestId::<Test>::get();
 		run_to_block(5 * BENCHMARK_PERIOD + 3);
 		assert_eq!(NextRequestId::<Test>::get(), before);
-	});
-}
-
-#[test]
-fn on_demand_requests_are_bounded_per_block() {
-	ExtBuilder::default().build_and_execute(|| {
-		let (_, feed_id, _) = registered("Dave");
-		let eve = || RuntimeOrigin::signed(account("Eve"));
-		// MaxRequestsPerBlock is 4 (the registration was in block 1; this is block 2).
-		for _ in 0..4 {
-			assert_ok!(Hosting::request_performance_benchmark(eve(), account("Dave"), feed_id));
-		}
-		assert_noop!(
-			Hosting::request_performance_benchmark(eve(), account("Dave"), feed_id),
-			Error::<Test>::TooManyRequests
-		);
-		next_block();
-		assert_ok!(Hosting::request_performance_benchmark(eve(), account("Dave"), feed_id));
-		assert_noop!(
-			Hosting::request_performance_benchmark(eve(), account("Ferdie"), feed_id),
-			Error::<Test>::NotHoster
-		);
-		let other = TestFeed::new(2, 2).publish("Eve");
-		assert_noop!(
-			Hosting::request_performance_benchmark(eve(), account("Dave"), other),
-			Error::<Test>::NotHosting
-		);
-		assert_eq!(
-			last_event(),
-			RuntimeEvent::Hosting(Event::FeedPublished {
-				feed: other,
-				key: TestFeed::new(2, 2).key,
-				publisher: account("Eve"),
-				length: 2
-			})
-		);
 	});
 }
 
