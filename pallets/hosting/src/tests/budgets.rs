@@ -227,3 +227,35 @@ fn queued_registrations_go_first_and_spill_into_the_next_blocks() {
 		assert_eq!(registration_requests(), vec!["Dave"]);
 	});
 }
+
+#[test]
+fn a_void_registration_tried_again_in_a_full_block_waits_in_the_queue_with_its_tries() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (_, _, id) = registered("Dave");
+		let closes = request(id).deadline + 1;
+		run_to_block(closes - 1);
+		// The block that closes it has no registration room left (as if
+		// others registered first): its retry waits, counted as a retry.
+		let full =
+			RequestCounts { registration: MAX_REGISTRATIONS_PER_BLOCK, ..Default::default() };
+		RequestsInBlock::<Test>::put((closes, full));
+		System::reset_events();
+		next_block();
+		assert!(BenchmarkRequests::<Test>::get(id).is_none());
+		System::assert_has_event(
+			Event::RegistrationQueued { hoster: account("Dave"), ahead: 0 }.into(),
+		);
+		assert_eq!(
+			RegistrationQueue::<Test>::get(
+				QueuedRegistrations::<Test>::get(account("Dave")).unwrap()
+			),
+			Some((account("Dave"), 1))
+		);
+		System::reset_events();
+		next_block();
+		assert_eq!(registration_requests(), vec!["Dave"]);
+		let retry = NextRequestId::<Test>::get() - 1;
+		assert_eq!((request(retry).kind, request(retry).retry), (BenchmarkKind::Registration, 1));
+		assert_eq!(RegistrationQueueEnds::<Test>::get(), (0, 0));
+	});
+}

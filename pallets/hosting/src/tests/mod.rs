@@ -620,10 +620,6 @@ pub(crate) fn held(who: &str) -> u64 {
 	Balances::balance_on_hold(&RuntimeHoldReason::Hosting(HoldReason::AttestorBond), &account(who))
 }
 
-pub(crate) fn last_event() -> RuntimeEvent {
-	System::events().pop().expect("an event").event
-}
-
 /// The pool's answer to a rating refused with a rejection code.
 pub(crate) fn rejected(code: u8) -> TransactionValidityError {
 	TransactionValidityError::Invalid(InvalidTransaction::Custom(code))

@@ -2,7 +2,7 @@
 //! per-block budgets are in `budgets`).
 
 use super::*;
-use frame_support::{assert_noop, assert_ok};
+use frame_support::assert_ok;
 use sp_core::H256;
 use sp_runtime::Perbill;
 
