@@ -3,8 +3,8 @@
 # unit and integration tests (including the node smoke test in node/tests), the
 # pallet benchmarks as tests, the no_std build of hypercore-verify, the check
 # that RocksDB stays out of the build, the JS test vectors (reproducible; hoster
-# feeds verify with the JS reference), and the end-to-end runs with real nodes
-# and hosters.
+# feeds verify with the JS reference), the end-to-end runs with real nodes
+# and hosters, and a runtime upgrade of a running chain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
@@ -53,3 +53,6 @@ scripts/e2e.sh
 
 stage "Local testnet: four validators, three attestors, one killed and restarted"
 scripts/testnet.sh
+
+stage "Runtime upgrade of a live chain: setCode to the next spec_version, state kept, ratings landing"
+scripts/upgrade.sh

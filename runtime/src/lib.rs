@@ -77,12 +77,29 @@ impl_opaque_keys! {
 }
 
 /// The runtime's version.
+#[cfg(not(feature = "next-spec-version"))]
 #[runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("hosting"),
 	impl_name: alloc::borrow::Cow::Borrowed("hosting-node"),
 	authoring_version: 1,
 	spec_version: 110,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 2,
+	system_version: 1,
+};
+
+/// The runtime's version with `spec_version` one higher (feature
+/// `next-spec-version`): the code `scripts/upgrade.sh` upgrades a running
+/// chain to. Bump it with the one above (the script checks it is higher).
+#[cfg(feature = "next-spec-version")]
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("hosting"),
+	impl_name: alloc::borrow::Cow::Borrowed("hosting-node"),
+	authoring_version: 1,
+	spec_version: 111,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
