@@ -132,6 +132,15 @@ parameter_types! {
 }
 
 parameter_types! {
+	/// A hoster answers at most 16 on-demand requests at a time (48 fetches
+	/// of its committees'), whoever asks. A `storage` parameter: root can
+	/// change it without an upgrade (`system.setStorage` at
+	/// `twox128(":MaxOnDemandPerHoster:")`, a SCALE `u32`), as the load
+	/// benchmarks do to put many requests on one hoster.
+	pub storage MaxOnDemandPerHoster: u32 = 16;
+}
+
+parameter_types! {
 	/// An attestor's bond: what it loses a share of when it disagrees with its
 	/// committees too often (see `DisagreementSlash`).
 	pub const AttestorBond: Balance = 1_000 * UNIT;
@@ -201,9 +210,7 @@ impl pallet_hosting::Config for Runtime {
 	type MaxRegistrationsPerBlock = ConstU32<32>;
 	/// The rest of the block's requests are anyone's to ask for.
 	type MaxOnDemandPerBlock = ConstU32<208>;
-	/// A hoster answers at most 16 on-demand requests at a time (48 fetches
-	/// of its committees'), whoever asks.
-	type MaxOnDemandPerHoster = ConstU32<16>;
+	type MaxOnDemandPerHoster = MaxOnDemandPerHoster;
 	/// 256 requests a block (the three budgets), each rated by a committee of
 	/// three: 768 ratings and 256 closes a block, about half of a block's
 	/// normal weight (see the README's figures).

@@ -225,3 +225,16 @@ fn deposits_hold_what_the_constants_in_apps_say() {
 		assert_eq!(held(HoldReason::FeedDeposit) + held(HoldReason::HosterDeposit), 0);
 	});
 }
+
+#[test]
+fn root_can_raise_the_on_demand_limit_per_hoster_at_its_storage_key() {
+	use codec::Encode;
+	type Limit = <Runtime as pallet_hosting::Config>::MaxOnDemandPerHoster;
+	ext_from_preset(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(Limit::get(), 16);
+		// The key the load benchmarks write with sudo(system.setStorage).
+		let key = sp_io::hashing::twox_128(b":MaxOnDemandPerHoster:");
+		sp_io::storage::set(&key, &4096u32.encode());
+		assert_eq!(Limit::get(), 4096);
+	});
+}

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { ApiPromise, WsProvider, Keyring } from '@polkadot/api'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util'
+import { setOnDemandLimit } from './on-demand-limit.mjs'
 
 const [url, hoster, feed, count] = process.argv.slice(2)
 const n = Number(count)
@@ -33,9 +34,11 @@ const eveHost = keyring.addFromUri('//Eve//host')
 await inBlock(api.tx.hosting.registerAttestor('bench', ferdieHost.address, proof(ferdieHost, ferdie)), ferdie)
 await inBlock(api.tx.hosting.registerAttestor('bench-2', eveHost.address, proof(eveHost, eve)), eve)
 for (const stash of stashes) await inBlock(api.tx.hosting.unregisterAttestor(), stash)
+// All N requests are on one hoster: raise the runtime's limit per hoster (16).
+await setOnDemandLimit(api, keyring.addFromUri('//Alice'), Math.max(n, 16))
 
 // N requests from dev accounts, in batches of 25 per block (the runtime opens at
-// most 32 requests a block), each batch sent at once and awaited in a block.
+// most 208 on-demand requests a block), each batch sent at once and awaited in a block.
 const senders = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve'].map((s) => keyring.addFromUri(s))
 // Committees are drawn a block after the requests: wait for the last ones.
 const settle = () => new Promise((resolve) => setTimeout(resolve, 7_000))

@@ -716,20 +716,20 @@ mod benchmarks {
 		let hoster: T::AccountId = account("hoster", 0, 0);
 		// As many requests a block as all budgets allow: the kinds' counts are
 		// reset between them (setup only), and each on-demand one holds a deposit.
-		let asker: T::AccountId = account("asker", 0, 0);
-		afford::<T>(&asker);
-		let open_requests = |count: u32| {
-			for _ in 0..count {
+		let open_requests = |count: u32, round: u32| {
+			for i in 0..count {
+				let asker: T::AccountId = account("asker", i, round);
+				afford::<T>(&asker);
 				let id = Hosting::<T>::create_request(&hoster, feed, BenchmarkKind::OnDemand)
 					.expect("within the block's budget");
 				Hosting::<T>::hold_request_deposit(&asker, id).expect("afforded");
 				RequestsInBlock::<T>::kill();
 			}
 		};
-		open_requests(e);
+		open_requests(e, 0);
 		next_block::<T>();
 		frame_system::Pallet::<T>::set_block_number(closing.saturating_sub(One::one()));
-		open_requests(e);
+		open_requests(e, 1);
 		// `q` Pending hosters wait in the registration queue.
 		for i in 0..q {
 			let waiting: T::AccountId = account("waiting", i, 0);

@@ -3,7 +3,7 @@
 //! (frame-omni-bencher 0.28.0, which that script installs; its benchmarking
 //! engine, frame-benchmarking-cli, is version 64.0.0; do not edit by hand).
 //!
-//! DATE: 2026-11-29, STEPS: `20`, REPEAT: `5`
+//! DATE: 2026-11-30, STEPS: `20`, REPEAT: `5`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`, WASM-EXECUTION: `Compiled`
 //! Database weights come from the runtime's `DbWeight` (ParityDb).
 
@@ -65,7 +65,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::NextFeedId` (r:1 w:1)
 	/// Proof: `Hosting::NextFeedId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:0 w:1)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::FeedDeposits` (r:0 w:1)
@@ -73,10 +73,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn publish_feed() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `183`
-		//  Estimated: `3586`
-		// Minimum execution time: 144_740_000 picoseconds.
-		Weight::from_parts(252_471_000, 0)
-			.saturating_add(Weight::from_parts(0, 3586))
+		//  Estimated: `3604`
+		// Minimum execution time: 146_584_000 picoseconds.
+		Weight::from_parts(171_109_000, 0)
+			.saturating_add(Weight::from_parts(0, 3604))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -86,8 +86,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `512`
 		//  Estimated: `7441`
-		// Minimum execution time: 88_005_000 picoseconds.
-		Weight::from_parts(135_854_000, 0)
+		// Minimum execution time: 84_477_000 picoseconds.
+		Weight::from_parts(106_829_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -101,17 +101,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::HosterDeposits` (r:1 w:1)
 	/// Proof: `Hosting::HosterDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hostings` (r:1 w:1)
 	/// Proof: `Hosting::Hostings` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingCount` (r:1 w:1)
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
 	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
-	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::QueuedRegistrations` (r:1 w:0)
+	/// Proof: `Hosting::QueuedRegistrations` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegistrationQueueEnds` (r:1 w:0)
+	/// Proof: `Hosting::RegistrationQueueEnds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
+	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
@@ -125,14 +129,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 64]`.
 	fn register_hoster(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1212 + a * (50 ±0)`
+		//  Measured:  `1184 + a * (50 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 236_901_000 picoseconds.
-		Weight::from_parts(325_136_080, 0)
+		// Minimum execution time: 213_158_000 picoseconds.
+		Weight::from_parts(272_615_043, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 268_718
-			.saturating_add(Weight::from_parts(812_984, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+			// Standard Error: 191_221
+			.saturating_add(Weight::from_parts(223_848, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
@@ -143,10 +147,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterDeposits` (r:1 w:1)
 	/// Proof: `Hosting::HosterDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
-	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::QueuedRegistrations` (r:1 w:0)
+	/// Proof: `Hosting::QueuedRegistrations` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegistrationQueueEnds` (r:1 w:0)
+	/// Proof: `Hosting::RegistrationQueueEnds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
+	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
@@ -160,12 +168,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1374 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 103_182_000 picoseconds.
-		Weight::from_parts(145_875_567, 0)
+		// Minimum execution time: 94_266_000 picoseconds.
+		Weight::from_parts(130_819_376, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 123_588
-			.saturating_add(Weight::from_parts(680_367, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+			// Standard Error: 135_805
+			.saturating_add(Weight::from_parts(954_083, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
@@ -181,22 +189,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::HostingDeposits` (r:256 w:256)
 	/// Proof: `Hosting::HostingDeposits` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::QueuedRegistrations` (r:1 w:0)
+	/// Proof: `Hosting::QueuedRegistrations` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterDeposits` (r:1 w:1)
 	/// Proof: `Hosting::HosterDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:0 w:1)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1535), added: 4010, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[1, 256]`.
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1319 + h * (117 ±0)`
 		//  Estimated: `6076 + h * (2551 ±0)`
-		// Minimum execution time: 327_421_000 picoseconds.
-		Weight::from_parts(608_852_777, 0)
+		// Minimum execution time: 198_029_000 picoseconds.
+		Weight::from_parts(228_876_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 4_548_805
-			.saturating_add(Weight::from_parts(102_654_242, 0).saturating_mul(h.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+			// Standard Error: 2_176_248
+			.saturating_add(Weight::from_parts(104_466_396, 0).saturating_mul(h.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(h.into())))
@@ -209,13 +219,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn register_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4159`
+		//  Measured:  `4211`
 		//  Estimated: `5647`
-		// Minimum execution time: 198_530_000 picoseconds.
-		Weight::from_parts(269_082_000, 0)
+		// Minimum execution time: 203_439_000 picoseconds.
+		Weight::from_parts(305_951_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -228,8 +238,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3694`
 		//  Estimated: `5647`
-		// Minimum execution time: 70_381_000 picoseconds.
-		Weight::from_parts(107_751_000, 0)
+		// Minimum execution time: 67_746_000 picoseconds.
+		Weight::from_parts(97_602_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -237,15 +247,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::AttestorKeys` (r:0 w:1)
 	/// Proof: `Hosting::AttestorKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn withdraw_attestor_bond() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `551`
 		//  Estimated: `3648`
-		// Minimum execution time: 73_618_000 picoseconds.
-		Weight::from_parts(128_800_000, 0)
+		// Minimum execution time: 74_660_000 picoseconds.
+		Weight::from_parts(126_636_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -253,15 +263,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Attestors` (r:1 w:1)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	fn resume_attestor() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3809`
 		//  Estimated: `5647`
-		// Minimum execution time: 128_580_000 picoseconds.
-		Weight::from_parts(193_450_000, 0)
+		// Minimum execution time: 131_765_000 picoseconds.
+		Weight::from_parts(199_052_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -277,7 +287,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
 	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingDeposits` (r:0 w:1)
 	/// Proof: `Hosting::HostingDeposits` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:0 w:1)
@@ -286,8 +296,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1017`
 		//  Estimated: `7441`
-		// Minimum execution time: 130_563_000 picoseconds.
-		Weight::from_parts(205_844_000, 0)
+		// Minimum execution time: 128_971_000 picoseconds.
+		Weight::from_parts(211_054_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -305,13 +315,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::HostingDeposits` (r:1 w:1)
 	/// Proof: `Hosting::HostingDeposits` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn stop_hosting() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1244`
 		//  Estimated: `6076`
-		// Minimum execution time: 124_282_000 picoseconds.
-		Weight::from_parts(206_816_000, 0)
+		// Minimum execution time: 133_288_000 picoseconds.
+		Weight::from_parts(216_264_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -323,15 +333,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::FeedDeposits` (r:1 w:1)
 	/// Proof: `Hosting::FeedDeposits` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::FeedByKey` (r:0 w:1)
 	/// Proof: `Hosting::FeedByKey` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn unpublish_feed() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3818`
 		//  Estimated: `7441`
-		// Minimum execution time: 89_828_000 picoseconds.
-		Weight::from_parts(149_248_000, 0)
+		// Minimum execution time: 95_769_000 picoseconds.
+		Weight::from_parts(150_180_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -340,8 +350,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Hostings` (r:1 w:0)
 	/// Proof: `Hosting::Hostings` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::OnDemandRequests` (r:1 w:1)
+	/// Proof: `Hosting::OnDemandRequests` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: UNKNOWN KEY `0x40c7a5bfff92c89bdfa441654829a824` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x40c7a5bfff92c89bdfa441654829a824` (r:1 w:0)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
-	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:1 w:0)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
@@ -352,20 +366,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
 	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RequestDeposits` (r:0 w:1)
+	/// Proof: `Hosting::RequestDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::BenchmarkRequests` (r:0 w:1)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// The range of component `a` is `[1, 64]`.
 	fn request_performance_benchmark(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1111 + a * (44 ±0)`
-		//  Estimated: `7441`
-		// Minimum execution time: 62_988_000 picoseconds.
-		Weight::from_parts(123_043_414, 0)
+		//  Measured:  `1198 + a * (44 ±0)`
+		//  Estimated: `7441 + a * (44 ±0)`
+		// Minimum execution time: 153_747_000 picoseconds.
+		Weight::from_parts(218_627_602, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 94_794
-			.saturating_add(Weight::from_parts(385_010, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			// Standard Error: 119_201
+			.saturating_add(Weight::from_parts(894_735, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(Weight::from_parts(0, 44).saturating_mul(a.into()))
 	}
 	/// Storage: `Hosting::BenchmarkRequests` (r:1 w:1)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
@@ -374,13 +393,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Hosters` (r:1 w:1)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:1 w:1)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1535), added: 4010, mode: `MaxEncodedLen`)
 	fn performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1641`
+		//  Measured:  `1614`
 		//  Estimated: `8964`
-		// Minimum execution time: 102_151_000 picoseconds.
-		Weight::from_parts(175_788_000, 0)
+		// Minimum execution time: 115_065_000 picoseconds.
+		Weight::from_parts(183_983_000, 0)
 			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -393,10 +412,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_performance_benchmark_response() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1174`
+		//  Measured:  `1147`
 		//  Estimated: `4018`
-		// Minimum execution time: 240_429_000 picoseconds.
-		Weight::from_parts(310_840_000, 0)
+		// Minimum execution time: 241_210_000 picoseconds.
+		Weight::from_parts(335_105_000, 0)
 			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
@@ -407,31 +426,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Hosters` (r:64 w:64)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:64 w:64)
-	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1355), added: 3830, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1535), added: 4010, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	/// The range of component `c` is `[0, 64]`.
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `634 + c * (777 ±0) + n * (434 ±0)`
-		//  Estimated: `7768 + c * (3830 ±0) + n * (3028 ±0)`
-		// Minimum execution time: 956_995_000 picoseconds.
-		Weight::from_parts(944_601_646, 0)
+		//  Measured:  `607 + c * (777 ±0) + n * (434 ±0)`
+		//  Estimated: `7768 + c * (4010 ±0) + n * (3028 ±7)`
+		// Minimum execution time: 1_067_170_000 picoseconds.
+		Weight::from_parts(946_483_334, 0)
 			.saturating_add(Weight::from_parts(0, 7768))
-			// Standard Error: 4_449_516
-			.saturating_add(Weight::from_parts(4_906_202, 0).saturating_mul(n.into()))
-			// Standard Error: 4_449_516
-			.saturating_add(Weight::from_parts(59_410_189, 0).saturating_mul(c.into()))
+			// Standard Error: 4_434_224
+			.saturating_add(Weight::from_parts(5_420_295, 0).saturating_mul(n.into()))
+			// Standard Error: 4_434_224
+			.saturating_add(Weight::from_parts(60_705_286, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 3830).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 4010).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
@@ -444,15 +463,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 64]`.
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `696 + n * (487 ±0) + s * (487 ±0)`
+		//  Measured:  `669 + n * (487 ±0) + s * (487 ±0)`
 		//  Estimated: `3648 + n * (3028 ±0) + s * (3028 ±0)`
-		// Minimum execution time: 7_239_634_000 picoseconds.
-		Weight::from_parts(7_585_529_000, 0)
+		// Minimum execution time: 6_832_123_000 picoseconds.
+		Weight::from_parts(6_852_111_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
-			// Standard Error: 6_831_175
-			.saturating_add(Weight::from_parts(70_152_334, 0).saturating_mul(n.into()))
-			// Standard Error: 6_844_966
-			.saturating_add(Weight::from_parts(112_807_837, 0).saturating_mul(s.into()))
+			// Standard Error: 6_642_637
+			.saturating_add(Weight::from_parts(59_154_636, 0).saturating_mul(n.into()))
+			// Standard Error: 6_656_046
+			.saturating_add(Weight::from_parts(116_263_320, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
@@ -469,7 +488,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Hosters` (r:16 w:0)
+	/// Storage: `Hosting::Hosters` (r:48 w:0)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Feeds` (r:1 w:0)
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
@@ -478,159 +497,178 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Hosting::Attestors` (r:4 w:4)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
-	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::FeedUsage` (r:1 w:1)
 	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::OnDemandRequests` (r:1 w:1)
+	/// Proof: `Hosting::OnDemandRequests` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RequestDeposits` (r:256 w:464)
+	/// Proof: `Hosting::RequestDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:48 w:48)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:48 w:48)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegistrationQueueEnds` (r:1 w:1)
+	/// Proof: `Hosting::RegistrationQueueEnds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegistrationQueue` (r:32 w:32)
+	/// Proof: `Hosting::RegistrationQueue` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingCount` (r:1 w:0)
 	/// Proof: `Hosting::HostingCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ScheduleCursor` (r:1 w:1)
 	/// Proof: `Hosting::ScheduleCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HostingSchedule` (r:16 w:0)
 	/// Proof: `Hosting::HostingSchedule` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::QueuedRegistrations` (r:0 w:32)
+	/// Proof: `Hosting::QueuedRegistrations` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 256]`.
 	/// The range of component `p` is `[0, 16]`.
+	/// The range of component `q` is `[0, 32]`.
 	fn on_initialize(e: u32, p: u32, q: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3877 + e * (119 ±0) + p * (327 ±0)`
-		//  Estimated: `11622 + e * (6057 ±1) + p * (2689 ±24)`
-		// Minimum execution time: 824_508_000 picoseconds.
-		Weight::from_parts(2_159_810_794, 0)
-			.saturating_add(Weight::from_parts(0, 11622))
-			// Standard Error: 5_990_408
-			.saturating_add(Weight::from_parts(95_083_444, 0).saturating_mul(e.into()))
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(21_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
+		//  Measured:  `1305 + e * (251 ±0) + p * (357 ±0) + q * (324 ±0)`
+		//  Estimated: `19288 + e * (6057 ±0) + p * (2696 ±14) + q * (2748 ±7)`
+		// Minimum execution time: 1_618_389_000 picoseconds.
+		Weight::from_parts(2_065_983_000, 0)
+			.saturating_add(Weight::from_parts(0, 19288))
+			// Standard Error: 3_797_638
+			.saturating_add(Weight::from_parts(124_072_875, 0).saturating_mul(e.into()))
+			// Standard Error: 59_816_456
+			.saturating_add(Weight::from_parts(7_428_749, 0).saturating_mul(p.into()))
+			// Standard Error: 30_202_643
+			.saturating_add(Weight::from_parts(56_093_452, 0).saturating_mul(q.into()))
+			.saturating_add(T::DbWeight::get().reads(40_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(q.into())))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(q.into())))
 			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(q.into()))
-			.saturating_add(T::DbWeight::get().reads_writes((4_u64).saturating_mul(q.into()), (5_u64).saturating_mul(q.into())))
-			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(q.into()))
+			.saturating_add(Weight::from_parts(0, 2696).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2748).saturating_mul(q.into()))
 	}
 }
 
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(252_471_000, 0)
-			.saturating_add(Weight::from_parts(0, 3586))
+		Weight::from_parts(171_109_000, 0)
+			.saturating_add(Weight::from_parts(0, 3604))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(135_854_000, 0)
+		Weight::from_parts(106_829_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(325_136_080, 0)
+		Weight::from_parts(272_615_043, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(812_984, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(Weight::from_parts(223_848, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(145_875_567, 0)
+		Weight::from_parts(130_819_376, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(680_367, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(Weight::from_parts(954_083, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(608_852_777, 0)
+		Weight::from_parts(228_876_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(102_654_242, 0).saturating_mul(h.into()))
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(Weight::from_parts(104_466_396, 0).saturating_mul(h.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 2551).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(269_082_000, 0)
+		Weight::from_parts(305_951_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(107_751_000, 0)
+		Weight::from_parts(97_602_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(128_800_000, 0)
+		Weight::from_parts(126_636_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(193_450_000, 0)
+		Weight::from_parts(199_052_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(205_844_000, 0)
+		Weight::from_parts(211_054_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(206_816_000, 0)
+		Weight::from_parts(216_264_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn unpublish_feed() -> Weight {
-		Weight::from_parts(149_248_000, 0)
+		Weight::from_parts(150_180_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(123_043_414, 0)
+		Weight::from_parts(218_627_602, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(385_010, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(Weight::from_parts(894_735, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
+			.saturating_add(Weight::from_parts(0, 44).saturating_mul(a.into()))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(175_788_000, 0)
+		Weight::from_parts(183_983_000, 0)
 			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(310_840_000, 0)
+		Weight::from_parts(335_105_000, 0)
 			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
 	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(944_601_646, 0)
+		Weight::from_parts(946_483_334, 0)
 			.saturating_add(Weight::from_parts(0, 7768))
-			.saturating_add(Weight::from_parts(4_906_202, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(59_410_189, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(5_420_295, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(60_705_286, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 3830).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 4010).saturating_mul(c.into()))
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
 	}
 	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
-		Weight::from_parts(7_585_529_000, 0)
+		Weight::from_parts(6_852_111_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
-			.saturating_add(Weight::from_parts(70_152_334, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(112_807_837, 0).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(59_154_636, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(116_263_320, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
@@ -638,19 +676,20 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(s.into()))
 	}
 	fn on_initialize(e: u32, p: u32, q: u32, ) -> Weight {
-		Weight::from_parts(2_159_810_794, 0)
-			.saturating_add(Weight::from_parts(0, 11622))
-			.saturating_add(Weight::from_parts(95_083_444, 0).saturating_mul(e.into()))
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(e.into())))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(21_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(e.into())))
+		Weight::from_parts(2_065_983_000, 0)
+			.saturating_add(Weight::from_parts(0, 19288))
+			.saturating_add(Weight::from_parts(124_072_875, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(7_428_749, 0).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(56_093_452, 0).saturating_mul(q.into()))
+			.saturating_add(ParityDbWeight::get().reads(40_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(e.into())))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(q.into())))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(q.into())))
 			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(0, 2689).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(q.into()))
-			.saturating_add(ParityDbWeight::get().reads_writes((4_u64).saturating_mul(q.into()), (5_u64).saturating_mul(q.into())))
-			.saturating_add(Weight::from_parts(0, 6057).saturating_mul(q.into()))
+			.saturating_add(Weight::from_parts(0, 2696).saturating_mul(p.into()))
+			.saturating_add(Weight::from_parts(0, 2748).saturating_mul(q.into()))
 	}
 }
