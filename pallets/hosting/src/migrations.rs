@@ -818,8 +818,9 @@ pub mod v5 {
 ///
 /// One block: one read per hosting (the schedule) and per open request (at
 /// most `MaxRequestsPerBlock × (ResponseWindow + 2)`), one write per feed in
-/// use. At ParityDb's weights a block's 2 s of compute covers some 200,000
-/// hostings; a chain with more would run it as a multi-block migration.
+/// use. At ParityDb's weights (a read 8 µs) the 1 s of a block of this
+/// runtime covers some 100,000 hostings; a chain with more would run it as a
+/// multi-block migration.
 pub mod v6 {
 	use alloc::{collections::BTreeMap, vec::Vec};
 	use codec::{Decode, Encode};
@@ -923,8 +924,9 @@ pub mod v6 {
 ///   `OnDemandRequests` and `RequestDeposits` (new) start empty.
 ///
 /// One block: one read and one write per hoster with figures. At ParityDb's
-/// weights a block's 2 s of compute covers some 25,000 hosters; a chain with
-/// more would run it as a multi-block migration (`pallet-migrations`).
+/// weights (a read 8 µs, a write 50 µs) the 1 s of a block of this runtime
+/// covers some 15,000 hosters; a chain with more would run it as a
+/// multi-block migration (`pallet-migrations`).
 pub mod v7 {
 	use alloc::vec::Vec;
 	use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
