@@ -96,7 +96,6 @@ try {
   check(sudid, 'setCode was not dispatched (no Sudid event)')
   check(sudid.data.sudoResult.isOk, `setCode failed: ${sudid.data.sudoResult.toString()}`)
   check(upgradedEvents.some((e) => api.events.system.CodeUpdated.is(e)), 'no CodeUpdated event')
-  const upgraded = { blockHash: upgradedHash }
   const lastOld = (await api.rpc.chain.getHeader(upgradedHash)).number.toNumber()
   let firstNewHash
   for (;;) {
@@ -113,7 +112,7 @@ try {
   check(after.specName.toString() === before.specName.toString(), 'the new code is another chain\'s runtime')
 
   // 3. Nothing lost between the last block of the old code and the first of the new.
-  const old = await snapshot(api, upgraded.blockHash)
+  const old = await snapshot(api, upgradedHash)
   const now = await snapshot(api, firstNewHash)
   const events = await eventsAt(api, firstNewHash)
   const closedThere = new Set(events

@@ -63,7 +63,6 @@ impl<T: Config> Pallet<T> {
 		if QueuedRegistrations::<T>::contains_key(hoster) {
 			return Ok(());
 		}
-		Self::ensure_committee_possible(hoster)?;
 		let (head, tail) = RegistrationQueueEnds::<T>::get();
 		if head == tail {
 			match Self::create_request(hoster, feed, BenchmarkKind::Registration) {
@@ -71,12 +70,18 @@ impl<T: Config> Pallet<T> {
 				other => return other.map(|_| ()).map_err(Into::into),
 			}
 		}
+		// Queued only if a committee can be drawn, or it would wait for ever.
+		Self::ensure_committee_possible(hoster)?;
 		Self::enqueue_registration(hoster, 0);
 		Ok(())
 	}
 
-	/// Puts `hoster` at the end of the registration queue (its `retry`-th try).
+	/// Puts `hoster` at the end of the registration queue (its `retry`-th
+	/// try), unless it waits there already.
 	pub(crate) fn enqueue_registration(hoster: &T::AccountId, retry: u8) {
+		if QueuedRegistrations::<T>::contains_key(hoster) {
+			return;
+		}
 		let (head, tail) = RegistrationQueueEnds::<T>::get();
 		RegistrationQueue::<T>::insert(tail, (hoster.clone(), retry));
 		QueuedRegistrations::<T>::insert(hoster, tail);
@@ -100,6 +105,9 @@ impl<T: Config> Pallet<T> {
 	/// skipped). Returns how many positions it looked at.
 	pub(crate) fn serve_registration_queue() -> u32 {
 		let (mut head, tail) = RegistrationQueueEnds::<T>::get();
+		if head == tail {
+			return 0;
+		}
 		let mut looked = 0u32;
 		while head < tail && looked < T::MaxRegistrationsPerBlock::get() {
 			looked += 1;
@@ -424,9 +432,7 @@ impl<T: Config> Pallet<T> {
 					&& Hosters::<T>::contains_key(&request.hoster)
 				{
 					// A registration is never dropped for want of room: it waits its turn.
-					if !QueuedRegistrations::<T>::contains_key(&request.hoster) {
-						Self::enqueue_registration(&request.hoster, request.retry + 1);
-					}
+					Self::enqueue_registration(&request.hoster, request.retry + 1);
 				}
 				opened.ok()
 			} else {
