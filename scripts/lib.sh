@@ -28,6 +28,7 @@
 #                             waits until a node answers JSON-RPC on PORT
 #   rpc PORT METHOD [PARAMS]  one JSON-RPC call; prints its result as JSON
 #   client_deps               installs the @polkadot/api client (scripts/client)
+#   swarm_deps                installs the Hypercore peer (hoster/swarm) and the JS interop peers (scripts/swarm)
 #   account_of SURI...        account ids (64 hex) of secret URIs such as //Dave
 #   facts PORT WHAT...        scripts/client/chain-facts.mjs against the node on PORT
 #   hoster_is PORT ACCOUNT STATUS
@@ -211,3 +212,9 @@ wait_for() {
 
 # "best 5 finalized 3" | field finalized → 3
 field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }'; }
+
+# The Node packages of the hoster's Hypercore peer and of the swarm interop tests.
+swarm_deps() {
+	[ -d hoster/swarm/node_modules/hyperswarm ] || (cd hoster/swarm && npm ci --no-audit --no-fund --loglevel=error)
+	[ -d scripts/swarm/node_modules/hypercore10 ] || (cd scripts/swarm && npm ci --no-audit --no-fund --loglevel=error)
+}

@@ -43,4 +43,5 @@ if [ ! -d scripts/vectors/node_modules/hypercore ]; then
 	(cd scripts/vectors && npm ci --no-audit --no-fund --loglevel=error)
 fi
 client_deps
+swarm_deps
 echo "setup: ok"

@@ -4,7 +4,8 @@
 # pallet benchmarks as tests, the no_std build of hypercore-verify, the check
 # that RocksDB stays out of the build, the JS test vectors (reproducible; hoster
 # feeds verify with the JS reference), the end-to-end runs with real nodes
-# and hosters, and a runtime upgrade of a running chain.
+# and hosters, the hoster on the Hypercore network against JS Hypercore 10 and
+# 11, and a runtime upgrade of a running chain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
@@ -53,6 +54,9 @@ scripts/e2e.sh
 
 stage "Local testnet: four validators, three attestors, one killed and restarted"
 scripts/testnet.sh
+
+stage "The hoster on the Hypercore network: JS 10/11 feeds imported and followed, seeded to JS readers, greeting checked on chain"
+scripts/swarm.sh
 
 stage "Runtime upgrade of a live chain: setCode to the next spec_version, state kept, ratings landing"
 scripts/upgrade.sh

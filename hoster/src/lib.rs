@@ -7,13 +7,17 @@
 //! * [`server`]: the HTTP API (the protocol is [`hypercore_verify::wire`]);
 //! * [`import`]: copying a feed from another hoster, every block verified;
 //! * [`keys`]: the contact key that signs proofs of contact;
+//! * [`hello`]: the hoster's signed greeting (`GET /hello`, the `hosting-extension`);
+//! * [`swarm`]: the hoster on the Hypercore network (seeding, importing, following);
 //! * [`chain`]: the client of the hosting chain; [`render`]: its reports as text.
 #![deny(missing_docs)]
 
 pub mod accounts;
 pub mod chain;
+pub mod hello;
 pub mod import;
 pub mod keys;
 pub mod render;
 pub mod server;
 pub mod store;
+pub mod swarm;

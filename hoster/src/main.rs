@@ -70,7 +70,46 @@ enum Command {
 		#[arg(long, env = "HOSTER_HEADER_TIMEOUT", default_value_t = 10,
 			value_parser = clap::value_parser!(u64).range(1..=3600))]
 		header_timeout: u64,
+		/// Also join the Hypercore swarm of every stored feed: seed it to any
+		/// Hypercore 10 or 11 peer, greet peers on the `hosting-extension`, and
+		/// follow what the feeds' writers append.
+		#[arg(long, env = "HOSTER_SWARM")]
+		swarm: bool,
+		#[command(flatten)]
+		swarm_args: SwarmArgs,
 	},
+}
+
+/// Where the Hypercore peer runs and which DHT it uses.
+#[derive(clap::Args, Debug, Clone)]
+struct SwarmArgs {
+	/// A DHT bootstrap node, host:port (repeatable; the variable is
+	/// comma-separated). None: Hyperswarm's public bootstrap nodes.
+	#[arg(long = "bootstrap", env = "HOSTER_BOOTSTRAP", value_delimiter = ',',
+		value_parser = hoster::swarm::parse_host_port)]
+	bootstrap: Vec<String>,
+	/// The Hypercore peer's own UDP socket, host:port (a loopback host keeps
+	/// it, and the tests, on this machine).
+	#[arg(long, env = "HOSTER_SWARM_LISTEN", value_parser = hoster::swarm::parse_host_port)]
+	swarm_listen: Option<String>,
+	/// The Hypercore peer's script (`hoster/swarm/peer.js` with its installed
+	/// `node_modules`).
+	#[arg(long, env = "HOSTER_SWARM_PEER", default_value_os_t = hoster::swarm::default_script())]
+	swarm_peer: PathBuf,
+	/// The Node.js executable that runs it.
+	#[arg(long, env = "HOSTER_NODE", default_value = "node")]
+	node: PathBuf,
+}
+
+impl SwarmArgs {
+	fn options(&self) -> hoster::swarm::SwarmOptions {
+		hoster::swarm::SwarmOptions {
+			node: self.node.clone(),
+			script: self.swarm_peer.clone(),
+			bootstrap: self.bootstrap.clone(),
+			listen: self.swarm_listen.clone(),
+		}
+	}
 }
 
 /// Connection and signing options of the chain commands.
@@ -187,14 +226,23 @@ enum FeedCommand {
 		#[arg(long)]
 		json: bool,
 	},
-	/// Copy a feed from another hoster, verifying every block before storing it.
+	/// Copy a feed, verifying its signed state and every block before storing
+	/// it: from another hoster's HTTP API (`--from`), or else from the feed's
+	/// Hypercore peers, found on the DHT (any Hypercore 10 or 11 app's feed).
+	/// Run again, it brings a copy up to the writer's length; cut short, it
+	/// resumes.
 	Import {
-		/// Base URL of the other hoster (http://host:port).
+		/// Base URL of another hoster (http://host:port); without it, the swarm.
 		#[arg(long)]
-		from: String,
+		from: Option<String>,
 		/// Feed key (64 hex characters).
 		#[arg(long)]
 		key: String,
+		/// Seconds to wait for a peer of the feed on the swarm.
+		#[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+		find_timeout: u64,
+		#[command(flatten)]
+		swarm_args: SwarmArgs,
 	},
 	/// Write a feed as a JSON test vector (blocks, paths, roots, signature) for the JS reference to check.
 	ExportVector {
@@ -289,12 +337,21 @@ async fn run(cli: Cli) -> Result<()> {
 	match cli.command {
 		Command::Feed(command) => feed(&cli.data, command).await,
 		Command::Chain(args) => chain(&cli.data, args).await,
-		Command::Serve { listen, metrics_listen, account, max_connections, header_timeout } => {
+		Command::Serve {
+			listen,
+			metrics_listen,
+			account,
+			max_connections,
+			header_timeout,
+			swarm,
+			swarm_args,
+		} => {
 			let limits = server::ServeLimits {
 				max_connections: max_connections as usize,
 				header_timeout: std::time::Duration::from_secs(header_timeout),
 			};
-			serve(&cli.data, &listen, &metrics_listen, account.as_deref(), limits).await
+			let swarm = swarm.then(|| swarm_args.options());
+			serve(&cli.data, &listen, &metrics_listen, account.as_deref(), limits, swarm).await
 		},
 	}
 }
@@ -310,7 +367,10 @@ async fn feed(data: &Path, command: FeedCommand) -> Result<()> {
 			feed_append(&store, data, &key, &path, chunk_size)
 		},
 		FeedCommand::List { json } => feed_list(&store, data, json),
-		FeedCommand::Import { from, key } => feed_import(&store, &from, &key).await,
+		FeedCommand::Import { from: Some(from), key, .. } => feed_import(&store, &from, &key).await,
+		FeedCommand::Import { from: None, key, find_timeout, swarm_args } => {
+			feed_import_swarm(&store, data, &key, &swarm_args.options(), find_timeout).await
+		},
 		FeedCommand::ExportVector { key } => feed_export_vector(&store, &key),
 	}
 }
@@ -410,6 +470,50 @@ async fn feed_import(store: &Store, from: &str, key: &str) -> Result<()> {
 	eprintln!("imported {} blocks, every one verified", state.length);
 	println!("{}", hex::encode(key));
 	Ok(())
+}
+
+async fn feed_import_swarm(
+	store: &Store,
+	data: &Path,
+	key: &str,
+	options: &hoster::swarm::SwarmOptions,
+	find_timeout: u64,
+) -> Result<()> {
+	let key = hex32(key)?;
+	let seed = contact_key(data)?.to_bytes();
+	let bar = progress_blocks("downloading");
+	let length = hoster::swarm::fetch::import_from_swarm(
+		store,
+		data,
+		&key,
+		options,
+		&seed,
+		std::time::Duration::from_secs(find_timeout),
+		|have, length| {
+			bar.set_length(length);
+			bar.set_position(have);
+		},
+	)
+	.await?;
+	bar.finish_and_clear();
+	eprintln!("stored {length} blocks from the swarm: the signed state and every block verified");
+	println!("{}", hex::encode(key));
+	Ok(())
+}
+
+/// A progress bar counting blocks (hidden when stderr is not a terminal).
+fn progress_blocks(what: &str) -> ProgressBar {
+	if !std::io::stderr().is_terminal() {
+		return ProgressBar::hidden();
+	}
+	let bar = ProgressBar::new(0);
+	if let Ok(style) =
+		ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} blocks {per_sec} eta {eta}")
+	{
+		bar.set_style(style.progress_chars("=> "));
+	}
+	bar.set_message(what.to_string());
+	bar
 }
 
 fn feed_export_vector(store: &Store, key: &str) -> Result<()> {
@@ -551,14 +655,10 @@ async fn serve(
 	metrics_listen: &str,
 	account: Option<&str>,
 	limits: server::ServeLimits,
+	swarm: Option<hoster::swarm::SwarmOptions>,
 ) -> Result<()> {
-	let account = match account {
-		Some(account) => Some(parse_account(account).context("--account")?),
-		// The account `chain register` saved, if any.
-		None => std::fs::read_to_string(data.join("account"))
-			.ok()
-			.and_then(|a| parse_account(&a).ok()),
-	};
+	// None: the account `chain register` saves, read again as it changes.
+	let account = account.map(|a| parse_account(a).context("--account")).transpose()?;
 	let contact = contact_key(data)?;
 	let hoster = Hoster::new(data, contact.clone(), account)?;
 	let listener = server::bind(listen)
@@ -578,9 +678,25 @@ async fn serve(
 	let metrics_server = tokio::spawn(server::serve_metrics(hoster.clone(), metrics, async move {
 		let _ = metrics_stopped.await;
 	}));
+	let (stop_swarm, swarm_stopped) = tokio::sync::watch::channel(false);
+	let seeder = swarm.map(|options| {
+		tokio::spawn(
+			hoster::swarm::seed::Seeder {
+				options,
+				data: data.to_path_buf(),
+				contact: contact.clone(),
+				hoster: hoster.clone(),
+			}
+			.run(swarm_stopped),
+		)
+	});
 	let served = server::serve_with(hoster, listener, limits, server::shutdown_signal()).await;
 	let _ = stop_metrics.send(());
+	let _ = stop_swarm.send(true);
 	let _ = metrics_server.await;
+	if let Some(seeder) = seeder {
+		let _ = seeder.await;
+	}
 	served?;
 	Ok(())
 }

@@ -400,10 +400,14 @@ async fn hello_announces_the_hoster_signed_by_its_contact_key() {
 	let (_, body) = get(&format!("{}/hello", s.url)).await;
 	let hello: serde_json::Value = serde_json::from_slice(&body).unwrap();
 	assert_eq!(hello["account"], hex::encode([5u8; 32]));
-	assert_eq!(hello["feeds"], serde_json::json!([hex::encode(key)]));
+	assert_eq!(hello["feeds"], serde_json::json!([{ "key": hex::encode(key), "length": 2 }]));
 	let contact = SigningKey::from_bytes(&[9u8; 32]).verifying_key();
 	assert_eq!(hello["contact_key"], hex::encode(contact.to_bytes()));
-	let message = hoster::server::hello_message(&[5; 32], &contact.to_bytes(), &[key]);
+	let message = hoster::hello::hello_message(
+		&[5; 32],
+		&contact.to_bytes(),
+		&[hoster::hello::HeldFeed { key, length: 2 }],
+	);
 	let signature: [u8; 64] =
 		hex::decode(hello["signature"].as_str().unwrap()).unwrap().try_into().unwrap();
 	assert!(contact.verify(&message, &Signature::from_bytes(&signature)).is_ok());

@@ -60,7 +60,10 @@ pub use error::ApiError;
 pub use served::ServedLog;
 pub use stats::{prometheus, Stats, Traffic};
 
-use crate::store::{hex32, Feed, Store, StoreError};
+use crate::{
+	hello::{signed_hello, HeldFeed, Hello},
+	store::{hex32, Feed, Store, StoreError},
+};
 
 /// How often the served feeds are reloaded from the data directory.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
@@ -84,13 +87,18 @@ pub struct Hoster {
 	store: Store,
 	feeds: RwLock<HashMap<[u8; 32], LoadedFeed>>,
 	contact: SigningKey,
-	account: Option<[u8; 32]>,
+	account: RwLock<Option<[u8; 32]>>,
+	/// `<data>/account`, re-read on refresh, when no account was given.
+	account_file: Option<std::path::PathBuf>,
 	stats: Mutex<Stats>,
 	served: Mutex<ServedLog>,
 }
 
 impl Hoster {
-	/// A server over `data`, proving contact with `contact`, announcing `account`.
+	/// A server over `data`, proving contact with `contact`, announcing
+	/// `account`; without one, the account `hoster chain register` saved in
+	/// `<data>/account`, read again on every refresh (a hoster registers while
+	/// it serves, since its registration benchmark fetches from it).
 	pub fn new(
 		data: &std::path::Path,
 		contact: SigningKey,
@@ -100,7 +108,8 @@ impl Hoster {
 			store: Store::open(data)?,
 			feeds: RwLock::new(HashMap::new()),
 			contact,
-			account,
+			account: RwLock::new(account),
+			account_file: account.is_none().then(|| data.join("account")),
 			stats: Mutex::new(Stats::default()),
 			served: Mutex::new(ServedLog::default()),
 		});
@@ -111,6 +120,12 @@ impl Hoster {
 	/// Loads new feeds and feeds whose header changed (they grew). Lists the
 	/// data directory: [`serve`] calls it from a timer, never from a request.
 	pub fn refresh(&self) -> Result<(), StoreError> {
+		if let Some(file) = &self.account_file {
+			let saved = std::fs::read_to_string(file)
+				.ok()
+				.and_then(|a| crate::accounts::parse_account(a.trim()).ok());
+			*self.account.write().unwrap_or_else(PoisonError::into_inner) = saved;
+		}
 		for key in self.store.keys()? {
 			let Some(version) = header_version(&self.store.header_path(&key)) else { continue };
 			if self.feeds.read().unwrap_or_else(PoisonError::into_inner).get(&key).map(|f| f.1)
@@ -135,6 +150,33 @@ impl Hoster {
 			.unwrap_or_else(PoisonError::into_inner)
 			.get(key)
 			.map(|f| f.0.clone())
+	}
+
+	/// Replaces the Hypercore protocol's traffic shown by `/stats` and `/metrics`
+	/// with what the swarm peer last reported.
+	pub fn set_swarm_traffic(
+		&self,
+		feeds: std::collections::BTreeMap<String, crate::swarm::seed::SwarmTraffic>,
+	) {
+		self.stats.lock().unwrap_or_else(PoisonError::into_inner).swarm = feeds;
+	}
+
+	/// The chain account the hoster announces.
+	pub fn account(&self) -> Option<[u8; 32]> {
+		*self.account.read().unwrap_or_else(PoisonError::into_inner)
+	}
+
+	/// The served feeds with their lengths, sorted by key.
+	pub fn held_feeds(&self) -> Vec<HeldFeed> {
+		let mut feeds: Vec<HeldFeed> = self
+			.feeds
+			.read()
+			.unwrap_or_else(PoisonError::into_inner)
+			.iter()
+			.map(|(key, (feed, _))| HeldFeed { key: *key, length: feed.state().length })
+			.collect();
+		feeds.sort_by_key(|f| f.key);
+		feeds
 	}
 
 	/// Keys of the loaded feeds, sorted.
@@ -335,30 +377,10 @@ async fn list_feeds(State(hoster): State<Arc<Hoster>>) -> Json<serde_json::Value
 	Json(json!({ "feeds": keys }))
 }
 
-/// The greeting's signed message: context, account (32 zero bytes if none), contact key, feed keys.
-pub fn hello_message(account: &[u8; 32], contact_key: &[u8; 32], feeds: &[[u8; 32]]) -> Vec<u8> {
-	let mut message = b"hosting/hello/v1".to_vec();
-	message.extend_from_slice(account);
-	message.extend_from_slice(contact_key);
-	(feeds.len() as u32).encode_to(&mut message);
-	for feed in feeds {
-		message.extend_from_slice(feed);
-	}
-	message
-}
-
-/// `GET /hello`: account, contact key and feeds, signed with the contact key ([`hello_message`]).
-async fn hello(State(hoster): State<Arc<Hoster>>) -> Json<serde_json::Value> {
-	let feeds = hoster.feed_keys();
-	let account = hoster.account.unwrap_or([0; 32]);
-	let contact_key = hoster.contact.verifying_key().to_bytes();
-	let signature = hoster.contact.sign(&hello_message(&account, &contact_key, &feeds));
-	Json(json!({
-		"account": hoster.account.map(hex::encode),
-		"contact_key": hex::encode(contact_key),
-		"feeds": feeds.iter().map(hex::encode).collect::<Vec<_>>(),
-		"signature": hex::encode(signature.to_bytes()),
-	}))
+/// `GET /hello`: account, contact key and every feed with its length, signed
+/// with the contact key ([`crate::hello`]).
+async fn hello(State(hoster): State<Arc<Hoster>>) -> Json<Hello> {
+	Json(signed_hello(&hoster.contact, hoster.account(), &hoster.held_feeds()))
 }
 
 /// `GET /stats`.

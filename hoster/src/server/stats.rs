@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::swarm::seed::SwarmTraffic;
+
 /// Most peers, and most attestors, the statistics keep.
 pub const MAX_TRACKED: usize = 256;
 
@@ -44,6 +46,9 @@ pub struct Stats {
 	/// By attestor account (hex): contact requests signed, and the blocks and
 	/// bytes they vouched for; the [`MAX_TRACKED`] most recently seen.
 	pub attestors: BTreeMap<String, Traffic>,
+	/// By feed key (hex): traffic over the Hypercore protocol (`serve --swarm`),
+	/// as the peer last reported it.
+	pub swarm: BTreeMap<String, SwarmTraffic>,
 	/// When each peer and attestor was last counted, in counts.
 	#[serde(skip)]
 	seen: BTreeMap<(bool, String), u64>,
@@ -110,6 +115,41 @@ pub fn prometheus(stats: &Stats) -> String {
 			}
 		}
 	}
+	if stats.swarm.is_empty() {
+		return out;
+	}
+	for (metric, kind, help, pick) in [
+		(
+			"hoster_swarm_uploaded_blocks_total",
+			"counter",
+			"Blocks uploaded to Hypercore peers, by feed.",
+			(|t: &SwarmTraffic| t.total.uploaded_blocks) as fn(&SwarmTraffic) -> u64,
+		),
+		(
+			"hoster_swarm_uploaded_bytes_total",
+			"counter",
+			"Block bytes uploaded to Hypercore peers, by feed.",
+			|t| t.total.uploaded_bytes,
+		),
+		(
+			"hoster_swarm_downloaded_blocks_total",
+			"counter",
+			"Blocks downloaded from Hypercore peers (following writers), by feed.",
+			|t| t.total.downloaded_blocks,
+		),
+		(
+			"hoster_swarm_downloaded_bytes_total",
+			"counter",
+			"Block bytes downloaded from Hypercore peers, by feed.",
+			|t| t.total.downloaded_bytes,
+		),
+		("hoster_swarm_peers", "gauge", "Hypercore peers open now, by feed.", |t| t.peer_count),
+	] {
+		out.push_str(&format!("# HELP {metric} {help}\n# TYPE {metric} {kind}\n"));
+		for (feed, traffic) in &stats.swarm {
+			out.push_str(&format!("{metric}{{feed=\"{feed}\"}} {}\n", pick(traffic)));
+		}
+	}
 	out
 }
 
@@ -153,6 +193,25 @@ mod tests {
 		assert!(stats.peers.contains_key(&last));
 		assert!(!stats.peers.contains_key("x0"));
 		assert_eq!(stats.feeds["f"].requests, 1 + 10 * MAX_TRACKED as u64 + 20);
+	}
+
+	#[test]
+	fn swarm_traffic_shows_by_feed_only_when_there_is_a_swarm() {
+		let mut stats = Stats::default();
+		assert!(!prometheus(&stats).contains("hoster_swarm"));
+		let mut traffic = SwarmTraffic { peer_count: 2, ..Default::default() };
+		traffic.total.uploaded_blocks = 5;
+		traffic.total.downloaded_bytes = 9;
+		stats.swarm.insert("ab".into(), traffic);
+		let text = prometheus(&stats);
+		for line in [
+			"# TYPE hoster_swarm_peers gauge",
+			"hoster_swarm_peers{feed=\"ab\"} 2",
+			"hoster_swarm_uploaded_blocks_total{feed=\"ab\"} 5",
+			"hoster_swarm_downloaded_bytes_total{feed=\"ab\"} 9",
+		] {
+			assert!(text.lines().any(|l| l == line), "{line} in {text}");
+		}
 	}
 
 	#[test]
