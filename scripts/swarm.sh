@@ -120,4 +120,17 @@ grep -q "^hoster_swarm_uploaded_blocks_total{feed=\"$K11\"}" "$WORK/metrics.txt"
 if command -v promtool >/dev/null; then
 	promtool check metrics <"$WORK/metrics.txt" || fail "promtool rejects the metrics"
 fi
+say "the Hypercore peer dies: the hoster restarts it, and it seeds again"
+pkill -KILL -f "peer.js serve --data $DATA" || fail "no Hypercore peer runs for the hoster"
+wait_for 50 0.2 grep -q "restarting it in" "$WORK/hoster.log" || fail "the hoster did not notice its peer died"
+peer_started_twice() { [ "$(grep -c 'in the Hypercore swarm' "$WORK/hoster.log")" -ge 2 ]; }
+wait_for 50 0.2 peer_started_twice || fail "the hoster did not restart its peer"
+node scripts/swarm/reader.js --version 11 --key "$K10" --dir "$WORK/reader-after-restart" --bootstrap "$B" \
+	--length 40 --hoster-key "$CONTACT" >"$WORK/reader-after-restart.json" 2>>"$WORK/readers.log" ||
+	fail "the restarted peer did not seed"
+grep -q "\"digest\":\"$D10\"" "$WORK/reader-after-restart.json" || fail "the restarted peer seeded other bytes"
+
+say "the hoster stops: its Hypercore peer stops with it"
+stop hoster
+pgrep -f "peer.js serve --data $DATA" >/dev/null && fail "the Hypercore peer outlived the hoster"
 say "the hoster is a Hypercore peer: imports, follows, seeds JS 10 and 11, greets, and is rated"
