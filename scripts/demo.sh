@@ -2,9 +2,11 @@
 # The main job, from a fresh clone: set up the machine, build, start a
 # development chain (`hosting-node --dev`: Alice validates; the node holds the
 # keys of the chain's three bonded attestors, so every benchmark is rated by a
-# committee of three), create
-# a sample Hypercore feed and serve it with `hoster serve`, publish it, register
-# the hoster (Dave) with its form, and show the benchmark requests, the ratings
+# committee of three) and a Hyperswarm DHT of its own on loopback; a Hypercore
+# app (JS hypercore 11) writes a feed and seeds it; the hoster imports it from
+# the swarm (`hoster feed import --key`), serves it over HTTP and the Hypercore
+# protocol (`hoster serve --swarm`), publishes it, registers (Dave) with its
+# form on it, and the script shows the benchmark requests, the ratings
 # (the chain's events), the hoster's figures and its does_qualify answer as they
 # land. polkadot.js apps can watch and drive the same chain on ws://127.0.0.1:9944.
 # Ctrl-C stops every process this script started; the logs stay in the work
@@ -27,10 +29,19 @@ DATA=$WORK/hoster
 start_dev_node node "$RPC_PORT" --rpc-cors all -lruntime::hosting=info
 echo "node: hosting-node --dev, RPC ws://127.0.0.1:$RPC_PORT (log: $WORK/node.log)"
 
-head -c 1048576 /dev/urandom >"$WORK/sample.bin"
-KEY=$("$BIN/hoster" --data "$DATA" feed create "$WORK/sample.bin" --chunk-size 64KiB)
-start_hoster hoster "$DATA" "$HOSTER_PORT"
-echo "hoster: feed $KEY (1 MiB, 16 blocks of 64 KiB), served on http://127.0.0.1:$HOSTER_PORT"
+# A DHT of its own, so nothing leaves this machine, and a Hypercore app on it.
+DHT_PORT=$(free_port)
+SWARM=(--bootstrap "127.0.0.1:$DHT_PORT" --swarm-listen 127.0.0.1:0)
+start_process dht node scripts/swarm/testnet.js "$DHT_PORT"
+wait_for 50 0.2 grep -q bootstrap "$WORK/dht.log" || fail "the DHT did not start"
+start_process app node scripts/swarm/writer.js --version 11 --mode manifest --dir "$WORK/app" \
+	--blocks 16 --size 65536 --seed demo --bootstrap "127.0.0.1:$DHT_PORT"
+wait_for 100 0.2 grep -q '"key"' "$WORK/app.log" || fail "the Hypercore app did not start"
+KEY=$(grep -m1 -o '"key":"[0-9a-f]*"' "$WORK/app.log" | cut -d'"' -f4)
+echo "a Hypercore app (JS hypercore 11, log: $WORK/app.log) wrote feed $KEY (1 MiB, 16 blocks of 64 KiB) and seeds it"
+"$BIN/hoster" --data "$DATA" feed import --key "$KEY" "${SWARM[@]}" >/dev/null
+start_hoster hoster "$DATA" "$HOSTER_PORT" --swarm "${SWARM[@]}"
+echo "hoster: imported it from the swarm, every block verified; serves it on http://127.0.0.1:$HOSTER_PORT and seeds it to Hypercore peers"
 register_hoster "$DATA" "$RPC_PORT" //Dave "$KEY" "http://127.0.0.1:$HOSTER_PORT" local 500 1000000 90 1000000000
 DAVE=$(account_of //Dave)
 
@@ -64,6 +75,15 @@ while running node; do
 	if [ -z "$offered" ] && [ -n "$active" ]; then
 		offered=yes
 		echo "    (Dave is Active: he can now offer to host more feeds with 'hoster chain offer')"
+		# A Hypercore app's reader, as a user of the feed: it reads from the
+		# hoster and checks the hoster's greeting against the chain.
+		CONTACT=$(curl -sf "http://127.0.0.1:$HOSTER_PORT/hello" | node -pe "JSON.parse(require('fs').readFileSync(0, 'utf8')).contact_key")
+		if node scripts/swarm/reader.js --version 10 --key "$KEY" --dir "$WORK/reader" --bootstrap "127.0.0.1:$DHT_PORT" \
+			--length 16 --hoster-key "$CONTACT" --chain "ws://127.0.0.1:$RPC_PORT" >"$WORK/reader.json" 2>"$WORK/reader.log"; then
+			node -e "const r = JSON.parse(require('fs').readFileSync('$WORK/reader.json', 'utf8'));
+console.log('    a JS Hypercore 10 reader downloaded', r.length, 'blocks from the feed swarm, where the hoster seeds it;')
+console.log('    its hosting-extension greeting checks on chain:', r.verdict.ok ? 'a registered hoster, ' + r.verdict.status : r.verdict.reasons.join('; '))"
+		fi
 	fi
 	sleep 6
 done
