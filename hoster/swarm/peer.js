@@ -25,7 +25,8 @@
 // stdout {"type":"listening","port":N,"public_key":HEX}
 //        {"type":"progress","key":HEX,"have":N,"length":N}  fetch: contiguous blocks held
 //        {"type":"state","key":HEX,"state":{JsonState}}    a signed state whose blocks follow
-//        {"type":"block","key":HEX,"index":N,"value":HEX}   in order, from the stored length
+//        {"type":"block","key":HEX,"index":N,"size":N}      in order, from the stored length;
+//                                                           the line is followed by the block's N raw bytes
 //        {"type":"end","key":HEX}                           every block of the last state sent
 //        {"type":"stats","feeds":{HEX:{...}}}               serve: traffic, every 2 s
 //        {"type":"error","key":HEX?,"message":TEXT}
@@ -43,8 +44,20 @@ const { FeedTraffic } = require('./lib/traffic.js')
 const EXTENSION = 'hosting-extension'
 const hex = (b) => Buffer.from(b).toString('hex')
 
+/** Writes one message; resolves when the pipe can take more (backpressure). */
 function send(message) {
-  process.stdout.write(JSON.stringify(message) + '\n')
+  return write(JSON.stringify(message) + '\n')
+}
+
+/** A block: its line, then its bytes as they are (no text encoding to pay for). */
+function sendBlock(keyHex, index, value) {
+  process.stdout.write(JSON.stringify({ type: 'block', key: keyHex, index, size: value.length }) + '\n')
+  return write(value)
+}
+
+function write(data) {
+  if (process.stdout.write(data)) return Promise.resolve()
+  return new Promise((resolve) => process.stdout.once('drain', resolve))
 }
 
 function parseArgs(argv) {
@@ -111,15 +124,20 @@ async function readStart(lines) {
   return crypto.keyPair(Buffer.from(start.seed, 'hex'))
 }
 
-/** Sends a core's signed state and its blocks from `from` on, then `end`. */
+/**
+ * Sends a core's signed state and its blocks from `from` on, then `end`. Each
+ * block goes as soon as it is downloaded (the whole range is requested at
+ * once), so the hoster stores while the rest arrives.
+ */
 async function passOn(core, keyHex, from) {
   const state = stateOf(core)
   if (state.length <= from) return from
-  await core.download({ start: from, end: state.length }).done()
+  const range = core.download({ start: from, end: state.length })
   send({ type: 'state', key: keyHex, state })
   for (let index = from; index < state.length; index++) {
-    send({ type: 'block', key: keyHex, index, value: hex(await core.get(index)) })
+    await sendBlock(keyHex, index, await core.get(index))
   }
+  await range.done()
   send({ type: 'end', key: keyHex })
   return state.length
 }

@@ -107,3 +107,61 @@ fn every_subcommand_explains_itself() {
 		assert!(text(&out.stdout).len() > 100, "{args:?}");
 	}
 }
+
+#[test]
+fn a_swarm_import_without_node_or_of_a_feed_written_here_fails_clearly() {
+	let dir = tempfile::tempdir().unwrap();
+	let data = dir.path().join("data");
+	let key = "ab".repeat(32);
+	// No Node.js: the error names what to install; nothing is stored.
+	let out = hoster(
+		&data,
+		&[
+			"feed",
+			"import",
+			"--key",
+			&key,
+			"--bootstrap",
+			"127.0.0.1:9",
+			"--node",
+			"/nonexistent/node",
+		],
+	);
+	assert!(!out.status.success());
+	assert!(text(&out.stderr).contains("cannot start the Hypercore peer"), "{}", text(&out.stderr));
+	assert!(text(&out.stderr).contains("npm ci"), "{}", text(&out.stderr));
+	let list = text(&hoster(&data, &["feed", "list", "--json"]).stdout);
+	assert_eq!(list.trim(), "[]");
+
+	// A feed written here takes nothing from the swarm: refused before any peer runs.
+	let input = dir.path().join("input.bin");
+	std::fs::write(&input, vec![1u8; 100]).unwrap();
+	let own = text(&hoster(&data, &["feed", "create", input.to_str().unwrap()]).stdout);
+	let out = hoster(
+		&data,
+		&[
+			"feed",
+			"import",
+			"--key",
+			own.trim(),
+			"--bootstrap",
+			"127.0.0.1:9",
+			"--node",
+			"/nonexistent/node",
+		],
+	);
+	assert!(!out.status.success());
+	assert!(text(&out.stderr).contains("is written here"), "{}", text(&out.stderr));
+
+	// Addresses are host:port.
+	for bad in ["127.0.0.1", "127.0.0.1:99999", ":80"] {
+		let out = hoster(&data, &["feed", "import", "--key", &key, "--bootstrap", bad]);
+		assert!(
+			!out.status.success() && text(&out.stderr).contains("not"),
+			"{bad}: {}",
+			text(&out.stderr)
+		);
+		let out = hoster(&data, &["serve", "--swarm", "--swarm-listen", bad]);
+		assert!(!out.status.success(), "{bad}");
+	}
+}

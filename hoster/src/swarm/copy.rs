@@ -45,8 +45,8 @@ pub enum CopyError {
 		/// The block that came.
 		got: u64,
 	},
-	/// A block is not hex or too large.
-	#[error("block {0} is not hex bytes of at most the largest block size")]
+	/// A block is larger than any block may be.
+	#[error("block {0} is larger than the largest block size")]
 	BadBlock(u64),
 	/// `end` came before every block of the state.
 	#[error("the state has {length} blocks; {got} came")]
@@ -137,7 +137,7 @@ impl Copier {
 	}
 
 	/// The next block of the pending state, in order.
-	pub fn block(&mut self, index: u64, value: &str) -> Result<Copied, CopyError> {
+	pub fn block(&mut self, index: u64, value: &[u8]) -> Result<Copied, CopyError> {
 		if self.skipping {
 			return Ok(Copied::Nothing);
 		}
@@ -148,7 +148,7 @@ impl Copier {
 		result
 	}
 
-	fn write_block(&mut self, index: u64, value: &str) -> Result<Copied, CopyError> {
+	fn write_block(&mut self, index: u64, value: &[u8]) -> Result<Copied, CopyError> {
 		let pending = self.pending.as_mut().ok_or(CopyError::NoState(index))?;
 		if index < pending.stored {
 			// A block stored already (the peer counted from an older length).
@@ -157,11 +157,10 @@ impl Copier {
 		if index != pending.next || index >= pending.state.length {
 			return Err(CopyError::OutOfOrder { expected: pending.next, got: index });
 		}
-		if value.len() > 2 * MAX_BLOCK_SIZE as usize {
+		if value.len() > MAX_BLOCK_SIZE as usize {
 			return Err(CopyError::BadBlock(index));
 		}
-		let bytes = hex::decode(value).map_err(|_| CopyError::BadBlock(index))?;
-		pending.feed.append_verified(&bytes)?;
+		pending.feed.append_verified(value)?;
 		pending.next += 1;
 		Ok(Copied::Nothing)
 	}
@@ -226,7 +225,7 @@ mod tests {
 		let mut copier = Copier::new(dst.clone(), key);
 		copier.state(&first).unwrap();
 		for (i, b) in blocks.iter().enumerate() {
-			copier.block(i as u64, &hex::encode(b)).unwrap();
+			copier.block(i as u64, b).unwrap();
 		}
 		assert_eq!(copier.end().unwrap(), Copied::Stored(5));
 		assert_eq!(dst.feed(&key).unwrap().unwrap().state().to_json(), first);
@@ -236,8 +235,8 @@ mod tests {
 		writer.append(vec![vec![9u8; 7], vec![8u8; 3]], |_| {}).unwrap();
 		let second = state_at(&src, &key);
 		copier.state(&second).unwrap();
-		copier.block(5, &hex::encode([9u8; 7])).unwrap();
-		copier.block(6, &hex::encode([8u8; 3])).unwrap();
+		copier.block(5, &[9u8; 7]).unwrap();
+		copier.block(6, &[8u8; 3]).unwrap();
 		assert_eq!(copier.end().unwrap(), Copied::Stored(7));
 		let stored = dst.feed(&key).unwrap().unwrap();
 		assert_eq!(stored.state().to_json(), second);
@@ -245,18 +244,18 @@ mod tests {
 		assert!(!stored.writable());
 		// The same state again, with its blocks, changes nothing.
 		assert_eq!(copier.state(&second).unwrap(), Copied::Nothing);
-		assert_eq!(copier.block(0, &hex::encode(&blocks[0])).unwrap(), Copied::Nothing);
+		assert_eq!(copier.block(0, &blocks[0]).unwrap(), Copied::Nothing);
 		assert_eq!(copier.end().unwrap(), Copied::Nothing);
 		// A longer state sent from block 0 on: the stored blocks are skipped.
 		let mut writer = src.feed(&key).unwrap().unwrap();
 		writer.append(vec![vec![7u8; 5]], |_| {}).unwrap();
 		copier.state(&state_at(&src, &key)).unwrap();
 		for (i, b) in blocks.iter().enumerate() {
-			copier.block(i as u64, &hex::encode(b)).unwrap();
+			copier.block(i as u64, b).unwrap();
 		}
-		copier.block(5, &hex::encode([9u8; 7])).unwrap();
-		copier.block(6, &hex::encode([8u8; 3])).unwrap();
-		copier.block(7, &hex::encode([7u8; 5])).unwrap();
+		copier.block(5, &[9u8; 7]).unwrap();
+		copier.block(6, &[8u8; 3]).unwrap();
+		copier.block(7, &[7u8; 5]).unwrap();
 		assert_eq!(copier.end().unwrap(), Copied::Stored(8));
 	}
 
@@ -268,8 +267,8 @@ mod tests {
 		let mut copier = Copier::new(dst.clone(), key);
 		copier.state(&state_at(&src, &key)).unwrap();
 		for (i, b) in blocks.iter().enumerate() {
-			let value = if i == 2 { hex::encode(b"forged") } else { hex::encode(b) };
-			copier.block(i as u64, &value).unwrap();
+			let value: &[u8] = if i == 2 { b"forged" } else { b };
+			copier.block(i as u64, value).unwrap();
 		}
 		assert!(matches!(copier.end(), Err(CopyError::Mismatch(_))));
 		assert!(dst.feed(&key).unwrap().is_none(), "a refused new copy is removed");
@@ -277,19 +276,19 @@ mod tests {
 		// Stored at 4; a longer state with a forged block keeps the stored 4.
 		copier.state(&state_at(&src, &key)).unwrap();
 		for (i, b) in blocks.iter().enumerate() {
-			copier.block(i as u64, &hex::encode(b)).unwrap();
+			copier.block(i as u64, b).unwrap();
 		}
 		copier.end().unwrap();
 		let mut writer = src.feed(&key).unwrap().unwrap();
 		writer.append(vec![vec![1u8; 10]], |_| {}).unwrap();
 		copier.state(&state_at(&src, &key)).unwrap();
-		copier.block(4, &hex::encode([2u8; 10])).unwrap();
+		copier.block(4, &[2u8; 10]).unwrap();
 		assert!(matches!(copier.end(), Err(CopyError::Mismatch(_))));
 		let stored = dst.feed(&key).unwrap().unwrap();
 		assert_eq!(stored.state().length, 4);
 		// And the right block after the refusal is taken.
 		copier.state(&state_at(&src, &key)).unwrap();
-		copier.block(4, &hex::encode([1u8; 10])).unwrap();
+		copier.block(4, &[1u8; 10]).unwrap();
 		assert_eq!(copier.end().unwrap(), Copied::Stored(5));
 	}
 
@@ -309,18 +308,19 @@ mod tests {
 			copier.state(&state_at(&other_src, &other_key)),
 			Err(CopyError::OtherFeed { .. })
 		));
-		assert!(matches!(copier.block(0, "00"), Err(CopyError::NoState(0))));
+		assert!(matches!(copier.block(0, &[0]), Err(CopyError::NoState(0))));
 
 		copier.state(&state_at(&src, &key)).unwrap();
 		assert!(matches!(
-			copier.block(1, &hex::encode(&blocks[1])),
+			copier.block(1, &blocks[1]),
 			Err(CopyError::OutOfOrder { expected: 0, got: 1 })
 		));
 		assert!(dst.feed(&key).unwrap().is_none());
 		copier.state(&state_at(&src, &key)).unwrap();
-		assert!(matches!(copier.block(0, "zz"), Err(CopyError::BadBlock(0))));
+		let huge = vec![0u8; MAX_BLOCK_SIZE as usize + 1];
+		assert!(matches!(copier.block(0, &huge), Err(CopyError::BadBlock(0))));
 		copier.state(&state_at(&src, &key)).unwrap();
-		copier.block(0, &hex::encode(&blocks[0])).unwrap();
+		copier.block(0, &blocks[0]).unwrap();
 		assert!(matches!(copier.end(), Err(CopyError::Incomplete { length: 3, got: 1 })));
 		assert!(dst.feed(&key).unwrap().is_none());
 

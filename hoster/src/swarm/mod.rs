@@ -27,11 +27,17 @@ use std::{path::PathBuf, process::Stdio};
 
 use serde::Deserialize;
 use tokio::{
-	io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines},
+	io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
 	process::{Child, ChildStdin, ChildStdout, Command},
 };
 
+use hypercore_verify::MAX_BLOCK_SIZE;
+
 use crate::store::JsonState;
+
+/// The longest line the peer may send (a feed state with its roots, or the
+/// traffic statistics of every hosted feed).
+pub const MAX_LINE_BYTES: u64 = 16 << 20;
 
 /// Where the peer runs and which DHT it uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,14 +96,17 @@ pub enum PeerMessage {
 		/// The state.
 		state: JsonState,
 	},
-	/// The next block.
+	/// The next block: its line gives its size, and its bytes follow the line.
 	Block {
 		/// Feed key.
 		key: String,
 		/// Its index.
 		index: u64,
-		/// Its bytes, hex.
-		value: String,
+		/// Its size in bytes.
+		size: u32,
+		/// Its bytes (read after the line).
+		#[serde(skip)]
+		value: Vec<u8>,
 	},
 	/// Every block of the last state was sent.
 	End {
@@ -148,7 +157,8 @@ pub enum SwarmError {
 pub struct Peer {
 	child: Child,
 	stdin: ChildStdin,
-	stdout: Lines<BufReader<ChildStdout>>,
+	stdout: BufReader<ChildStdout>,
+	line: String,
 }
 
 impl Peer {
@@ -188,7 +198,13 @@ impl Peer {
 		let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
 			return Err(SwarmError::Stopped);
 		};
-		let mut peer = Peer { child, stdin, stdout: BufReader::new(stdout).lines() };
+		// Blocks come through it: read it in large pieces.
+		let mut peer = Peer {
+			child,
+			stdin,
+			stdout: BufReader::with_capacity(1 << 20, stdout),
+			line: String::new(),
+		};
 		peer.send(&serde_json::json!({ "type": "start", "seed": hex::encode(seed) }))
 			.await?;
 		Ok(peer)
@@ -205,10 +221,30 @@ impl Peer {
 
 	/// The next message; [`SwarmError::Stopped`] once the peer has exited.
 	pub async fn next(&mut self) -> Result<PeerMessage, SwarmError> {
-		let line = self.stdout.next_line().await?.ok_or(SwarmError::Stopped)?;
-		serde_json::from_str(&line).map_err(|e| {
-			SwarmError::Unreadable(format!("{e}: {}", line.chars().take(200).collect::<String>()))
-		})
+		self.line.clear();
+		let read = (&mut self.stdout).take(MAX_LINE_BYTES).read_line(&mut self.line).await?;
+		if read == 0 {
+			return Err(SwarmError::Stopped);
+		}
+		if !self.line.ends_with('\n') {
+			return Err(SwarmError::Unreadable(format!(
+				"a line longer than {MAX_LINE_BYTES} bytes"
+			)));
+		}
+		let mut message: PeerMessage = serde_json::from_str(&self.line).map_err(|e| {
+			SwarmError::Unreadable(format!(
+				"{e}: {}",
+				self.line.chars().take(200).collect::<String>()
+			))
+		})?;
+		if let PeerMessage::Block { size, value, .. } = &mut message {
+			if *size > MAX_BLOCK_SIZE {
+				return Err(SwarmError::Unreadable(format!("a block of {size} bytes")));
+			}
+			value.resize(*size as usize, 0);
+			self.stdout.read_exact(value).await?;
+		}
+		Ok(message)
 	}
 
 	/// Closes its stdin (it leaves the swarm and exits) and waits up to five
@@ -243,9 +279,11 @@ mod tests {
 	#[test]
 	fn peer_messages_are_read_by_type() {
 		let m: PeerMessage =
-			serde_json::from_str(r#"{"type":"block","key":"ab","index":3,"value":"00ff"}"#)
-				.unwrap();
-		assert_eq!(m, PeerMessage::Block { key: "ab".into(), index: 3, value: "00ff".into() });
+			serde_json::from_str(r#"{"type":"block","key":"ab","index":3,"size":2}"#).unwrap();
+		assert_eq!(
+			m,
+			PeerMessage::Block { key: "ab".into(), index: 3, size: 2, value: Vec::new() }
+		);
 		assert!(serde_json::from_str::<PeerMessage>(r#"{"type":"teleport"}"#).is_err());
 	}
 }

@@ -185,7 +185,7 @@ impl Seeder {
 			PeerMessage::State { key, state } => {
 				copier(copiers, store, key).map(|c| c.state(state))
 			},
-			PeerMessage::Block { key, index, value } => {
+			PeerMessage::Block { key, index, value, .. } => {
 				copier(copiers, store, key).map(|c| c.block(*index, value))
 			},
 			PeerMessage::End { key } => copier(copiers, store, key).map(|c| c.end()),
