@@ -32,6 +32,7 @@
 //        {"type":"error","key":HEX?,"message":TEXT}
 'use strict'
 
+const fs = require('fs')
 const path = require('path')
 const readline = require('readline')
 const Hypercore = require('hypercore')
@@ -234,6 +235,8 @@ async function serve(opts, lines) {
     byDiscoveryKey.delete(hex(feed.core.discoveryKey))
     await swarm.leave(feed.core.discoveryKey)
     await feed.core.close()
+    // The hoster removed the feed: its copy here goes too.
+    fs.rmSync(path.join(opts.data, 'swarm', 'cores', keyHex), { recursive: true, force: true })
   }
 
   const stats = setInterval(() => {
