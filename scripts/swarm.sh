@@ -2,7 +2,8 @@
 # The hoster on the Hypercore network, against the real JS library, on a DHT
 # of its own on loopback (hyperdht's testnet; nothing leaves this machine):
 # - a feed written by JS Hypercore 11 (manifest mode) and one by 10 (compat
-#   mode) are imported with `hoster feed import --key` over the swarm;
+#   mode) are imported with `hoster feed import --key` over the swarm; an
+#   import killed halfway resumes from what it downloaded;
 # - `hoster serve --swarm` follows what the JS writer appends, and the longer
 #   state is published with `hoster chain update`;
 # - with the writers gone, fresh JS 11 and 10 readers download every block
@@ -63,6 +64,29 @@ out=$(hoster feed import --key xyz "${SWARM[@]}" 2>&1) && fail "a bad key was ac
 out=$(hoster feed import --key "$K11" --bootstrap nowhere 2>&1) && fail "a bad bootstrap address was accepted"
 grep -q "not host:port" <<<"$out" || fail "no clear error for a bad bootstrap address: $out"
 [ "$(hoster feed list --json | grep -o '"key"' | wc -l)" = 2 ] || fail "a failed import left a feed behind"
+
+say "an import cut short resumes where it stopped"
+start_process w64 node scripts/swarm/writer.js --version 11 --mode manifest --dir "$WORK/w64" \
+	--blocks 1024 --size 65536 --seed w64 --bootstrap "$B"
+wait_for 300 0.2 grep -q '"key"' "$WORK/w64.log" || fail "the 64 MiB JS writer did not start"
+K64=$(last_json w64 key)
+RUST_LOG=hoster=debug "$BIN/hoster" --data "$DATA" feed import --key "$K64" "${SWARM[@]}" >"$WORK/import-cut.log" 2>&1 &
+IMPORT=$!
+# Its progress, logged every half second: cut it once a tenth is here.
+downloaded_some() { grep -Eq 'downloaded ([1-9][0-9]{2,}) of 1024 blocks' "$WORK/import-cut.log"; }
+wait_for 600 0.05 downloaded_some || fail "the import did not start downloading"
+kill -KILL "$IMPORT"
+wait "$IMPORT" 2>/dev/null || true
+stored_is "$K64" 1024 && fail "the import finished before it could be cut short"
+peer_gone() { ! pgrep -f "peer.js fetch --data $DATA" >/dev/null; }
+wait_for 50 0.2 peer_gone || fail "the import's Hypercore peer outlived it"
+hoster feed import --key "$K64" "${SWARM[@]}" --find-timeout 60 >/dev/null 2>"$WORK/import-resumed.log" ||
+	fail "the import did not resume (log: $WORK/import-resumed.log)"
+grep -q "resuming an earlier import" "$WORK/import-resumed.log" || fail "the second import started over"
+stored_is "$K64" 1024 || fail "the resumed import did not store the whole feed"
+[ -d "$DATA/swarm/fetch/$K64" ] && fail "the finished import left its download behind"
+stop w64
+say "$(grep -o 'resuming.*' "$WORK/import-resumed.log")"
 
 RPC=$(free_port); HTTP=$(free_port)
 start_dev_node node "$RPC"

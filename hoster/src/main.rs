@@ -482,6 +482,7 @@ async fn feed_import_swarm(
 	let key = hex32(key)?;
 	let seed = contact_key(data)?.to_bytes();
 	let bar = progress_blocks("downloading");
+	let mut first = true;
 	let length = hoster::swarm::fetch::import_from_swarm(
 		store,
 		data,
@@ -490,6 +491,14 @@ async fn feed_import_swarm(
 		&seed,
 		std::time::Duration::from_secs(find_timeout),
 		|have, length| {
+			if first && have > 0 {
+				bar.suspend(|| {
+					eprintln!(
+						"resuming an earlier import: {have} of {length} blocks were downloaded already"
+					)
+				});
+			}
+			first = false;
 			bar.set_length(length);
 			bar.set_position(have);
 		},

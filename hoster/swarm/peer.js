@@ -277,6 +277,12 @@ function storedLength(data, keyHex) {
 
 async function fetch(opts, lines) {
   const keyPair = await readStart(lines)
+  // The hoster went away (its end of stdin closed): stop downloading for nobody.
+  // What was downloaded stays, for the next import to resume from.
+  let finished = false
+  process.stdin.once('end', () => {
+    if (!finished) process.exit(1)
+  })
   const swarm = openSwarm(opts, keyPair)
   // A storage of its own (a serving peer may hold the feed's core open): what
   // it downloaded stays there until the hoster stored the feed, so an import
@@ -310,7 +316,10 @@ async function fetch(opts, lines) {
     process.exitCode = 1
     return
   }
-  const progress = setInterval(() => send({ type: 'progress', key: opts.key, have: core.contiguousLength, length: core.length }), 500)
+  // What an earlier, interrupted import downloaded is here already: say so at once.
+  const report = () => send({ type: 'progress', key: opts.key, have: core.contiguousLength, length: core.length })
+  report()
+  const progress = setInterval(report, 500)
   let from = opts.fromLength
   try {
     from = await passOn(core, opts.key, from)
@@ -323,6 +332,7 @@ async function fetch(opts, lines) {
       for await (const line of lines) void line
     }
   } finally {
+    finished = true
     clearInterval(progress)
     await shutdown(swarm, [core])
   }
@@ -334,6 +344,8 @@ async function shutdown(swarm, cores) {
 }
 
 async function main() {
+  // The hoster's end of the pipe closed (it stopped or died): nothing to do for nobody.
+  process.stdout.on('error', () => process.exit(1))
   const opts = parseArgs(process.argv.slice(2))
   const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity })
   const lines = input[Symbol.asyncIterator]()

@@ -67,6 +67,7 @@ pub async fn import_from_swarm(
 		};
 		let step = match message {
 			PeerMessage::Progress { have, length, .. } => {
+				tracing::debug!("downloaded {have} of {length} blocks");
 				progress(have, length);
 				Ok(Copied::Nothing)
 			},
