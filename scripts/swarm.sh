@@ -78,6 +78,7 @@ wait_for 600 0.05 downloaded_some || fail "the import did not start downloading"
 kill -KILL "$IMPORT"
 wait "$IMPORT" 2>/dev/null || true
 stored_is "$K64" 1024 && fail "the import finished before it could be cut short"
+[ "$(stored_length "$K64")" = undefined ] || fail "a copy cut short is listed (and would be served)"
 peer_gone() { ! pgrep -f "peer.js fetch --data $DATA" >/dev/null; }
 wait_for 50 0.2 peer_gone || fail "the import's Hypercore peer outlived it"
 hoster feed import --key "$K64" "${SWARM[@]}" --find-timeout 60 >/dev/null 2>"$WORK/import-resumed.log" ||

@@ -43,6 +43,10 @@ const { readState, loadIntoCore, stateOf } = require('./lib/store.js')
 const { FeedTraffic } = require('./lib/traffic.js')
 
 const EXTENSION = 'hosting-extension'
+/** The largest block (hypercore-verify's MAX_BLOCK_SIZE). */
+const MAX_BLOCK_SIZE = 4 * 1024 * 1024
+/** How long a block may take to arrive once its feed's length is known. */
+const BLOCK_TIMEOUT_MS = 60000
 const hex = (b) => Buffer.from(b).toString('hex')
 
 /** Writes one message; resolves when the pipe can take more (backpressure). */
@@ -134,12 +138,22 @@ async function passOn(core, keyHex, from) {
   const state = stateOf(core)
   if (state.length <= from) return from
   const range = core.download({ start: from, end: state.length })
-  send({ type: 'state', key: keyHex, state })
-  for (let index = from; index < state.length; index++) {
-    await sendBlock(keyHex, index, await core.get(index))
+  try {
+    send({ type: 'state', key: keyHex, state })
+    for (let index = from; index < state.length; index++) {
+      // A peer that announced a length but serves no blocks must not hold the feed forever.
+      const value = await core.get(index, { timeout: BLOCK_TIMEOUT_MS })
+      if (value.length > MAX_BLOCK_SIZE) {
+        // Announced, not sent: the hoster refuses the state (the largest block the chain and attestors take).
+        await send({ type: 'block', key: keyHex, index, size: value.length })
+        throw new Error(`block ${index} has ${value.length} bytes, more than ${MAX_BLOCK_SIZE}`)
+      }
+      await sendBlock(keyHex, index, value)
+    }
+    send({ type: 'end', key: keyHex })
+  } finally {
+    range.destroy()
   }
-  await range.done()
-  send({ type: 'end', key: keyHex })
   return state.length
 }
 
@@ -223,7 +237,8 @@ async function serve(opts, lines) {
     feed.hello = message.hello
     // Peers open already hear the new greeting (a longer length, an account).
     if (changed) feed.extension.broadcast(feed.hello)
-    await feed.serially(() => loadIntoCore(feed.core, opts.data, keyHex))
+    // Not awaited: one feed's load or follow never holds up the others' messages.
+    feed.serially(() => loadIntoCore(feed.core, opts.data, keyHex))
     // A writer may be ahead of the store already.
     feed.serially(() => feed.follow())
   }
@@ -293,8 +308,10 @@ async function fetch(opts, lines) {
     conn.on('error', () => {})
     core.replicate(conn)
   })
+  // Client only: a fetch never listens, so it never answers for the hoster's key
+  // (a serving peer of the same hoster may be running).
   swarm.join(core.discoveryKey, { server: false, client: true })
-  await swarm.listen()
+  await swarm.dht.ready()
   send({ type: 'listening', port: swarm.dht.address().port, public_key: hex(keyPair.publicKey) })
 
   // Finding a peer of the feed, within the timeout, and the length it knows.
@@ -327,7 +344,9 @@ async function fetch(opts, lines) {
       // Pass on every append until stdin closes.
       let queue = Promise.resolve()
       core.on('append', () => {
-        queue = queue.then(async () => { from = await passOn(core, opts.key, from) })
+        queue = queue
+          .then(async () => { from = await passOn(core, opts.key, from) })
+          .catch((err) => send({ type: 'error', key: opts.key, message: err.message }))
       })
       for await (const line of lines) void line
     }

@@ -67,10 +67,20 @@ impl Feed {
 		state: FeedState,
 		secret: Option<SigningKey>,
 	) -> Result<Self, StoreError> {
-		let (data, offsets, tree) = Self::files(&dir)?;
-		let feed = Feed { dir, state, data, offsets, tree, secret };
+		let feed = Self::init_unlisted(dir, state, secret)?;
 		feed.write_header()?;
 		Ok(feed)
+	}
+
+	/// A feed whose files exist but whose header is not written yet: the store
+	/// does not list it (a copy under way; [`Feed::finish_copy`] lists it).
+	pub(super) fn init_unlisted(
+		dir: PathBuf,
+		state: FeedState,
+		secret: Option<SigningKey>,
+	) -> Result<Self, StoreError> {
+		let (data, offsets, tree) = Self::files(&dir)?;
+		Ok(Feed { dir, state, data, offsets, tree, secret })
 	}
 
 	/// Opens a feed directory, with its signing key if it has one.

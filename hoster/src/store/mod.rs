@@ -117,7 +117,8 @@ impl Store {
 	}
 
 	/// Creates a read-only copy of a feed whose signed state was verified; blocks
-	/// are added with [`Feed::append_verified`].
+	/// are added with [`Feed::append_verified`]. The store lists it only once
+	/// [`Feed::finish_copy`] wrote its header: a copy cut short is never served.
 	pub fn create_copy(&self, state: &FeedState) -> Result<Feed, StoreError> {
 		state.verify()?;
 		let dir = self.dir(&state.key);
@@ -127,7 +128,7 @@ impl Store {
 		fs::create_dir_all(&dir)?;
 		let empty =
 			FeedState { length: 0, roots: Vec::new(), signature: Vec::new(), ..state.clone() };
-		Feed::init(dir, empty, None)
+		Feed::init_unlisted(dir, empty, None)
 	}
 
 	/// Removes a feed's directory (a failed import).

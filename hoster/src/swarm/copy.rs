@@ -136,8 +136,13 @@ impl Copier {
 		Ok(Copied::Nothing)
 	}
 
-	/// The next block of the pending state, in order.
-	pub fn block(&mut self, index: u64, value: &[u8]) -> Result<Copied, CopyError> {
+	/// The next block of the pending state, in order; `size` is the size the
+	/// peer announced (larger than `value` when the block was too large to read).
+	pub fn block(&mut self, index: u64, value: &[u8], size: u32) -> Result<Copied, CopyError> {
+		if size as usize != value.len() {
+			self.abandon()?;
+			return Err(CopyError::BadBlock(index));
+		}
 		if self.skipping {
 			return Ok(Copied::Nothing);
 		}
@@ -186,6 +191,14 @@ impl Copier {
 
 	/// Drops a pending state: the stored header never changed, so the feed is
 	/// as it was; a copy begun for it is removed.
+	fn abandon_pending(&mut self) {
+		if let Err(e) = self.abandon() {
+			tracing::warn!("removing an unfinished copy of {}: {e}", hex::encode(self.key));
+		}
+	}
+
+	/// Drops a pending state: the stored header never changed, so the feed is
+	/// as it was; a copy begun for it is removed.
 	fn abandon(&mut self) -> Result<(), StoreError> {
 		if let Some(pending) = self.pending.take() {
 			if pending.new {
@@ -194,6 +207,13 @@ impl Copier {
 			}
 		}
 		Ok(())
+	}
+}
+
+impl Drop for Copier {
+	/// A copy never finished (the peer stopped, an error) leaves nothing behind.
+	fn drop(&mut self) {
+		self.abandon_pending();
 	}
 }
 
@@ -212,6 +232,10 @@ mod tests {
 		(store, feed.state().key, blocks)
 	}
 
+	fn put(copier: &mut Copier, index: u64, value: &[u8]) -> Result<Copied, CopyError> {
+		copier.block(index, value, value.len() as u32)
+	}
+
 	fn state_at(store: &Store, key: &[u8; 32]) -> JsonState {
 		store.feed(key).unwrap().unwrap().state().to_json()
 	}
@@ -225,7 +249,7 @@ mod tests {
 		let mut copier = Copier::new(dst.clone(), key);
 		copier.state(&first).unwrap();
 		for (i, b) in blocks.iter().enumerate() {
-			copier.block(i as u64, b).unwrap();
+			put(&mut copier, i as u64, b).unwrap();
 		}
 		assert_eq!(copier.end().unwrap(), Copied::Stored(5));
 		assert_eq!(dst.feed(&key).unwrap().unwrap().state().to_json(), first);
@@ -235,8 +259,8 @@ mod tests {
 		writer.append(vec![vec![9u8; 7], vec![8u8; 3]], |_| {}).unwrap();
 		let second = state_at(&src, &key);
 		copier.state(&second).unwrap();
-		copier.block(5, &[9u8; 7]).unwrap();
-		copier.block(6, &[8u8; 3]).unwrap();
+		put(&mut copier, 5, &[9u8; 7]).unwrap();
+		put(&mut copier, 6, &[8u8; 3]).unwrap();
 		assert_eq!(copier.end().unwrap(), Copied::Stored(7));
 		let stored = dst.feed(&key).unwrap().unwrap();
 		assert_eq!(stored.state().to_json(), second);
@@ -244,18 +268,18 @@ mod tests {
 		assert!(!stored.writable());
 		// The same state again, with its blocks, changes nothing.
 		assert_eq!(copier.state(&second).unwrap(), Copied::Nothing);
-		assert_eq!(copier.block(0, &blocks[0]).unwrap(), Copied::Nothing);
+		assert_eq!(put(&mut copier, 0, &blocks[0]).unwrap(), Copied::Nothing);
 		assert_eq!(copier.end().unwrap(), Copied::Nothing);
 		// A longer state sent from block 0 on: the stored blocks are skipped.
 		let mut writer = src.feed(&key).unwrap().unwrap();
 		writer.append(vec![vec![7u8; 5]], |_| {}).unwrap();
 		copier.state(&state_at(&src, &key)).unwrap();
 		for (i, b) in blocks.iter().enumerate() {
-			copier.block(i as u64, b).unwrap();
+			put(&mut copier, i as u64, b).unwrap();
 		}
-		copier.block(5, &[9u8; 7]).unwrap();
-		copier.block(6, &[8u8; 3]).unwrap();
-		copier.block(7, &[7u8; 5]).unwrap();
+		put(&mut copier, 5, &[9u8; 7]).unwrap();
+		put(&mut copier, 6, &[8u8; 3]).unwrap();
+		put(&mut copier, 7, &[7u8; 5]).unwrap();
 		assert_eq!(copier.end().unwrap(), Copied::Stored(8));
 	}
 
@@ -268,7 +292,7 @@ mod tests {
 		copier.state(&state_at(&src, &key)).unwrap();
 		for (i, b) in blocks.iter().enumerate() {
 			let value: &[u8] = if i == 2 { b"forged" } else { b };
-			copier.block(i as u64, value).unwrap();
+			put(&mut copier, i as u64, value).unwrap();
 		}
 		assert!(matches!(copier.end(), Err(CopyError::Mismatch(_))));
 		assert!(dst.feed(&key).unwrap().is_none(), "a refused new copy is removed");
@@ -276,19 +300,19 @@ mod tests {
 		// Stored at 4; a longer state with a forged block keeps the stored 4.
 		copier.state(&state_at(&src, &key)).unwrap();
 		for (i, b) in blocks.iter().enumerate() {
-			copier.block(i as u64, b).unwrap();
+			put(&mut copier, i as u64, b).unwrap();
 		}
 		copier.end().unwrap();
 		let mut writer = src.feed(&key).unwrap().unwrap();
 		writer.append(vec![vec![1u8; 10]], |_| {}).unwrap();
 		copier.state(&state_at(&src, &key)).unwrap();
-		copier.block(4, &[2u8; 10]).unwrap();
+		put(&mut copier, 4, &[2u8; 10]).unwrap();
 		assert!(matches!(copier.end(), Err(CopyError::Mismatch(_))));
 		let stored = dst.feed(&key).unwrap().unwrap();
 		assert_eq!(stored.state().length, 4);
 		// And the right block after the refusal is taken.
 		copier.state(&state_at(&src, &key)).unwrap();
-		copier.block(4, &[1u8; 10]).unwrap();
+		put(&mut copier, 4, &[1u8; 10]).unwrap();
 		assert_eq!(copier.end().unwrap(), Copied::Stored(5));
 	}
 
@@ -308,21 +332,33 @@ mod tests {
 			copier.state(&state_at(&other_src, &other_key)),
 			Err(CopyError::OtherFeed { .. })
 		));
-		assert!(matches!(copier.block(0, &[0]), Err(CopyError::NoState(0))));
+		assert!(matches!(put(&mut copier, 0, &[0]), Err(CopyError::NoState(0))));
 
 		copier.state(&state_at(&src, &key)).unwrap();
 		assert!(matches!(
-			copier.block(1, &blocks[1]),
+			put(&mut copier, 1, &blocks[1]),
 			Err(CopyError::OutOfOrder { expected: 0, got: 1 })
 		));
 		assert!(dst.feed(&key).unwrap().is_none());
 		copier.state(&state_at(&src, &key)).unwrap();
 		let huge = vec![0u8; MAX_BLOCK_SIZE as usize + 1];
-		assert!(matches!(copier.block(0, &huge), Err(CopyError::BadBlock(0))));
+		assert!(matches!(put(&mut copier, 0, &huge), Err(CopyError::BadBlock(0))));
 		copier.state(&state_at(&src, &key)).unwrap();
-		copier.block(0, &blocks[0]).unwrap();
+		put(&mut copier, 0, &blocks[0]).unwrap();
 		assert!(matches!(copier.end(), Err(CopyError::Incomplete { length: 3, got: 1 })));
 		assert!(dst.feed(&key).unwrap().is_none());
+
+		// A block announced larger than it came (too large to read) is refused.
+		copier.state(&state_at(&src, &key)).unwrap();
+		assert!(matches!(copier.block(0, &[], MAX_BLOCK_SIZE + 1), Err(CopyError::BadBlock(0))));
+		assert!(dst.feed(&key).unwrap().is_none());
+
+		// A copy under way is not listed; dropped unfinished, it leaves nothing.
+		copier.state(&state_at(&src, &key)).unwrap();
+		put(&mut copier, 0, &blocks[0]).unwrap();
+		assert!(dst.keys().unwrap().is_empty());
+		drop(copier);
+		assert!(!dst_dir.path().join("feeds").join(hex::encode(key)).exists());
 
 		// A feed written here takes no state from the swarm.
 		let mut own = Copier::new(src.clone(), key);

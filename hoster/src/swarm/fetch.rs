@@ -12,6 +12,10 @@ use super::{
 };
 use crate::store::{Store, StoreError};
 
+/// How long the peer may say nothing, past the time to find a peer, before the
+/// import gives up.
+pub const SILENCE: Duration = Duration::from_secs(120);
+
 /// Why a feed could not be imported from the swarm.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
@@ -27,6 +31,10 @@ pub enum FetchError {
 	/// The store failed.
 	#[error(transparent)]
 	Store(#[from] StoreError),
+	/// The peer said nothing for this many seconds (it reports progress twice
+	/// a second once it found a peer of the feed).
+	#[error("the Hypercore peer said nothing for {0} s")]
+	Silent(u64),
 	/// The peer stopped before passing on a whole state.
 	#[error("the Hypercore peer stopped before the feed was complete")]
 	Incomplete,
@@ -58,12 +66,15 @@ pub async fn import_from_swarm(
 		find.as_secs().max(1).to_string(),
 	];
 	let mut peer = Peer::start(options, data, "fetch", &args, seed).await?;
+	let silence = find + SILENCE;
 	let mut stored = None;
 	let outcome = loop {
-		let message = match peer.next().await {
-			Ok(message) => message,
-			Err(SwarmError::Stopped) => break Ok(()),
-			Err(e) => break Err(FetchError::from(e)),
+		// The peer reports progress twice a second while it works.
+		let message = match tokio::time::timeout(silence, peer.next()).await {
+			Ok(Ok(message)) => message,
+			Ok(Err(SwarmError::Stopped)) => break Ok(()),
+			Ok(Err(e)) => break Err(FetchError::from(e)),
+			Err(_) => break Err(FetchError::Silent(silence.as_secs())),
 		};
 		let step = match message {
 			PeerMessage::Progress { have, length, .. } => {
@@ -72,7 +83,7 @@ pub async fn import_from_swarm(
 				Ok(Copied::Nothing)
 			},
 			PeerMessage::State { state, .. } => copier.state(&state),
-			PeerMessage::Block { index, value, .. } => copier.block(index, &value),
+			PeerMessage::Block { index, value, size, .. } => copier.block(index, &value, size),
 			PeerMessage::End { .. } => copier.end(),
 			PeerMessage::Error { message, .. } => break Err(FetchError::Peer(message)),
 			PeerMessage::Listening { .. } | PeerMessage::Stats { .. } => Ok(Copied::Nothing),
@@ -81,6 +92,8 @@ pub async fn import_from_swarm(
 			Ok(Copied::Stored(length)) => {
 				progress(length, length);
 				stored = Some(length);
+				// Stored: nothing more is needed from the peer.
+				break Ok(());
 			},
 			Ok(Copied::Nothing) => {},
 			Err(e) => break Err(e.into()),

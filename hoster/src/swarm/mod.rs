@@ -104,7 +104,8 @@ pub enum PeerMessage {
 		index: u64,
 		/// Its size in bytes.
 		size: u32,
-		/// Its bytes (read after the line).
+		/// Its bytes (read after the line); empty if `size` is over the
+		/// largest block size (the block is refused).
 		#[serde(skip)]
 		value: Vec<u8>,
 	},
@@ -153,12 +154,62 @@ pub enum SwarmError {
 	Stopped,
 }
 
-/// A running peer process.
+/// Messages read ahead of their handling (blocks among them: at most this many).
+const READ_AHEAD: usize = 16;
+
+/// A running peer process. Its stdout is read by a task of its own, whole
+/// message by whole message, so [`Peer::next`] can be raced against other
+/// events (a `select!`) without ever splitting a message.
 pub struct Peer {
 	child: Child,
 	stdin: ChildStdin,
-	stdout: BufReader<ChildStdout>,
-	line: String,
+	messages: tokio::sync::mpsc::Receiver<Result<PeerMessage, SwarmError>>,
+}
+
+/// Reads the peer's messages until it stops or says something unreadable.
+async fn read_messages(
+	stdout: ChildStdout,
+	messages: tokio::sync::mpsc::Sender<Result<PeerMessage, SwarmError>>,
+) {
+	// Blocks come through it: read it in large pieces.
+	let mut stdout = BufReader::with_capacity(1 << 20, stdout);
+	let mut line = String::new();
+	loop {
+		let message = read_message(&mut stdout, &mut line).await;
+		let last = message.is_err();
+		if messages.send(message).await.is_err() || last {
+			return;
+		}
+	}
+}
+
+/// One message: a line, and for a block the bytes that follow it.
+async fn read_message(
+	stdout: &mut BufReader<ChildStdout>,
+	line: &mut String,
+) -> Result<PeerMessage, SwarmError> {
+	line.clear();
+	let read = stdout.take(MAX_LINE_BYTES).read_line(line).await?;
+	if read == 0 {
+		return Err(SwarmError::Stopped);
+	}
+	if !line.ends_with('\n') {
+		return Err(SwarmError::Unreadable(format!("a line longer than {MAX_LINE_BYTES} bytes")));
+	}
+	let mut message: PeerMessage = serde_json::from_str(line).map_err(|e| {
+		SwarmError::Unreadable(format!("{e}: {}", line.chars().take(200).collect::<String>()))
+	})?;
+	if let PeerMessage::Block { size, value, .. } = &mut message {
+		if *size > MAX_BLOCK_SIZE {
+			// Skipped whole, so the next message is read from its start; the
+			// empty value tells the copier the block was refused.
+			tokio::io::copy(&mut stdout.take(u64::from(*size)), &mut tokio::io::sink()).await?;
+		} else {
+			value.resize(*size as usize, 0);
+			stdout.read_exact(value).await?;
+		}
+	}
+	Ok(message)
 }
 
 impl Peer {
@@ -198,13 +249,9 @@ impl Peer {
 		let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
 			return Err(SwarmError::Stopped);
 		};
-		// Blocks come through it: read it in large pieces.
-		let mut peer = Peer {
-			child,
-			stdin,
-			stdout: BufReader::with_capacity(1 << 20, stdout),
-			line: String::new(),
-		};
+		let (sender, messages) = tokio::sync::mpsc::channel(READ_AHEAD);
+		tokio::spawn(read_messages(stdout, sender));
+		let mut peer = Peer { child, stdin, messages };
 		peer.send(&serde_json::json!({ "type": "start", "seed": hex::encode(seed) }))
 			.await?;
 		Ok(peer)
@@ -220,31 +267,9 @@ impl Peer {
 	}
 
 	/// The next message; [`SwarmError::Stopped`] once the peer has exited.
+	/// Safe to cancel: a message is never lost or split.
 	pub async fn next(&mut self) -> Result<PeerMessage, SwarmError> {
-		self.line.clear();
-		let read = (&mut self.stdout).take(MAX_LINE_BYTES).read_line(&mut self.line).await?;
-		if read == 0 {
-			return Err(SwarmError::Stopped);
-		}
-		if !self.line.ends_with('\n') {
-			return Err(SwarmError::Unreadable(format!(
-				"a line longer than {MAX_LINE_BYTES} bytes"
-			)));
-		}
-		let mut message: PeerMessage = serde_json::from_str(&self.line).map_err(|e| {
-			SwarmError::Unreadable(format!(
-				"{e}: {}",
-				self.line.chars().take(200).collect::<String>()
-			))
-		})?;
-		if let PeerMessage::Block { size, value, .. } = &mut message {
-			if *size > MAX_BLOCK_SIZE {
-				return Err(SwarmError::Unreadable(format!("a block of {size} bytes")));
-			}
-			value.resize(*size as usize, 0);
-			self.stdout.read_exact(value).await?;
-		}
-		Ok(message)
+		self.messages.recv().await.unwrap_or(Err(SwarmError::Stopped))
 	}
 
 	/// Closes its stdin (it leaves the swarm and exits) and waits up to five

@@ -185,8 +185,8 @@ impl Seeder {
 			PeerMessage::State { key, state } => {
 				copier(copiers, store, key).map(|c| c.state(state))
 			},
-			PeerMessage::Block { key, index, value, .. } => {
-				copier(copiers, store, key).map(|c| c.block(*index, value))
+			PeerMessage::Block { key, index, value, size } => {
+				copier(copiers, store, key).map(|c| c.block(*index, value, *size))
 			},
 			PeerMessage::End { key } => copier(copiers, store, key).map(|c| c.end()),
 			PeerMessage::Stats { feeds } => {

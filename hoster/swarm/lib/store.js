@@ -155,12 +155,21 @@ async function loadIntoCore(core, data, keyHex) {
       pending.push(core.core.verify(proof, null))
       added++
       // Verified in batches (hypercore commits concurrent block proofs together).
-      if (pending.length >= 64) await Promise.all(pending.splice(0))
+      if (pending.length >= 64) await verifiedAll(pending.splice(0), keyHex)
     }
-    await Promise.all(pending)
+    await verifiedAll(pending, keyHex)
     return added
   } finally {
     stored.close()
+  }
+}
+
+/** Waits for every block proof; throws if the library refused one. */
+async function verifiedAll(verifies, keyHex) {
+  const results = await Promise.allSettled(verifies)
+  for (const r of results) {
+    if (r.status === 'rejected') throw r.reason
+    if (r.value !== true) throw new Error(`a stored block of ${keyHex} was refused`)
   }
 }
 
