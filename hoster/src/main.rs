@@ -288,14 +288,22 @@ fn files_of(path: &Path) -> Result<Vec<PathBuf>> {
 	Ok(out)
 }
 
+/// A progress bar of bytes (hidden when stderr is not a terminal).
 fn progress_bar(total: u64, what: &str) -> ProgressBar {
+	progress_with("{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}", total, what)
+}
+
+/// A progress bar counting blocks (hidden when stderr is not a terminal).
+fn progress_blocks(what: &str) -> ProgressBar {
+	progress_with("{msg} [{bar:40}] {pos}/{len} blocks {per_sec} eta {eta}", 0, what)
+}
+
+fn progress_with(template: &str, total: u64, what: &str) -> ProgressBar {
 	if !std::io::stderr().is_terminal() {
 		return ProgressBar::hidden();
 	}
 	let bar = ProgressBar::new(total);
-	if let Ok(style) = ProgressStyle::with_template(
-		"{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-	) {
+	if let Ok(style) = ProgressStyle::with_template(template) {
 		bar.set_style(style.progress_chars("=> "));
 	}
 	bar.set_message(what.to_string());
@@ -508,21 +516,6 @@ async fn feed_import_swarm(
 	eprintln!("stored {length} blocks from the swarm: the signed state and every block verified");
 	println!("{}", hex::encode(key));
 	Ok(())
-}
-
-/// A progress bar counting blocks (hidden when stderr is not a terminal).
-fn progress_blocks(what: &str) -> ProgressBar {
-	if !std::io::stderr().is_terminal() {
-		return ProgressBar::hidden();
-	}
-	let bar = ProgressBar::new(0);
-	if let Ok(style) =
-		ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} blocks {per_sec} eta {eta}")
-	{
-		bar.set_style(style.progress_chars("=> "));
-	}
-	bar.set_message(what.to_string());
-	bar
 }
 
 fn feed_export_vector(store: &Store, key: &str) -> Result<()> {

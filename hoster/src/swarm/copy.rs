@@ -98,11 +98,6 @@ impl Copier {
 		Copier { store, key, pending: None, skipping: false }
 	}
 
-	/// The stored length of the feed (0 if none is stored).
-	pub fn stored_length(&self) -> Result<u64, StoreError> {
-		Ok(self.store.feed(&self.key)?.map(|f| f.state().length).unwrap_or(0))
-	}
-
 	/// A signed state: the blocks from the stored length to its length follow.
 	/// A state no longer than the stored one is ignored.
 	pub fn state(&mut self, json: &JsonState) -> Result<Copied, CopyError> {

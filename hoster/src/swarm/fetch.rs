@@ -52,11 +52,12 @@ pub async fn import_from_swarm(
 	find: Duration,
 	mut progress: impl FnMut(u64, u64),
 ) -> Result<u64, FetchError> {
-	let mut copier = Copier::new(store.clone(), *key);
-	if store.feed(key)?.is_some_and(|f| f.writable()) {
+	let stored = store.feed(key)?;
+	if stored.as_ref().is_some_and(|f| f.writable()) {
 		return Err(CopyError::Writable(*key).into());
 	}
-	let from = copier.stored_length()?;
+	let from = stored.map_or(0, |f| f.state().length);
+	let mut copier = Copier::new(store.clone(), *key);
 	let args = [
 		"--key".to_string(),
 		hex::encode(key),
