@@ -218,3 +218,10 @@ swarm_deps() {
 	[ -d hoster/swarm/node_modules/hyperswarm ] || (cd hoster/swarm && npm ci --no-audit --no-fund --loglevel=error)
 	[ -d scripts/swarm/node_modules/hypercore10 ] || (cd scripts/swarm && npm ci --no-audit --no-fund --loglevel=error)
 }
+
+# The dashboard's packages (esbuild, @polkadot/api, playwright-core) and its
+# bundle, dashboard/dist, built again each time (esbuild takes a second).
+dashboard_deps() {
+	[ -d dashboard/node_modules/esbuild ] || (cd dashboard && npm ci --no-audit --no-fund --loglevel=error)
+	node dashboard/build.mjs >&2
+}
