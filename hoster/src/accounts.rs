@@ -1,11 +1,12 @@
 //! Chain accounts as people write and read them: SS58 (what polkadot.js apps
 //! shows) or 64 hex characters in, SS58 out, with the well-known development
-//! accounts (`//Alice` … `//Ferdie`) named.
+//! accounts (`//Alice` … `//Ferdie`, and their stashes, the development
+//! chains' attestors) named.
 
 use std::sync::OnceLock;
 
 use subxt::utils::AccountId32;
-use subxt_signer::sr25519::dev;
+use subxt_signer::{sr25519::Keypair, SecretUri};
 
 /// An account that is neither SS58 nor 64 hex characters.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -35,29 +36,38 @@ pub fn ss58(account: &[u8; 32]) -> String {
 	AccountId32(*account).to_string()
 }
 
-/// The development accounts by name.
-fn dev_accounts() -> &'static [(&'static str, [u8; 32])] {
-	static ACCOUNTS: OnceLock<Vec<(&'static str, [u8; 32])>> = OnceLock::new();
+/// The development accounts by name: `//Alice` … `//Ferdie`, and the stash
+/// accounts `//Alice//stash` … (the development chains' attestors).
+fn dev_accounts() -> &'static [(String, [u8; 32])] {
+	static ACCOUNTS: OnceLock<Vec<(String, [u8; 32])>> = OnceLock::new();
 	ACCOUNTS.get_or_init(|| {
-		[
-			("Alice", dev::alice()),
-			("Bob", dev::bob()),
-			("Charlie", dev::charlie()),
-			("Dave", dev::dave()),
-			("Eve", dev::eve()),
-			("Ferdie", dev::ferdie()),
-		]
-		.into_iter()
-		.map(|(name, pair)| (name, pair.public_key().0))
-		.collect()
+		let names = ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie"];
+		let account = |uri: String| {
+			let uri: SecretUri = uri.parse().expect("a development account's URI parses");
+			Keypair::from_uri(&uri).expect("a development account derives").public_key().0
+		};
+		names
+			.iter()
+			.map(|name| (name.to_string(), account(format!("//{name}"))))
+			.chain(
+				names
+					.iter()
+					.map(|name| (format!("{name}Stash"), account(format!("//{name}//stash")))),
+			)
+			.collect()
 	})
+}
+
+/// The development account's name (`Dave`, `AliceStash`), if it is one.
+pub fn dev_name(account: &[u8; 32]) -> Option<&'static str> {
+	dev_accounts().iter().find(|(_, a)| a == account).map(|(name, _)| name.as_str())
 }
 
 /// The account for people: `Dave (5DAAnr…)` for a development account, else
 /// its SS58 address.
 pub fn display_account(account: &[u8; 32]) -> String {
-	match dev_accounts().iter().find(|(_, a)| a == account) {
-		Some((name, _)) => format!("{name} ({})", ss58(account)),
+	match dev_name(account) {
+		Some(name) => format!("{name} ({})", ss58(account)),
 		None => ss58(account),
 	}
 }
@@ -80,6 +90,16 @@ mod tests {
 		assert_eq!(display_account(&from_ss58), format!("Dave ({DAVE_SS58})"));
 		assert_eq!(display_account(&[7; 32]), ss58(&[7; 32]));
 		assert_eq!(parse_account(&ss58(&[7; 32])), Ok([7; 32]));
+		assert_eq!(dev_name(&from_ss58), Some("Dave"));
+		assert_eq!(dev_name(&[7; 32]), None);
+	}
+
+	#[test]
+	fn the_dev_chains_attestors_are_named_too() {
+		// AliceStash, as the dev chain spec and polkadot.js apps name it.
+		let stash = parse_account("5GNJqTPyNqANBkUVMN1LPPrxXnFouWXoe2wNSmmEoLctxiZY").unwrap();
+		assert_eq!(dev_name(&stash), Some("AliceStash"));
+		assert!(display_account(&stash).starts_with("AliceStash (5GNJqT"));
 	}
 
 	#[test]

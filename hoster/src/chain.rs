@@ -17,7 +17,7 @@ use subxt::{
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
 use crate::{
-	render::{num, render_status, variant_name},
+	render::{num, variant_name, StatusReport},
 	store::FeedState,
 };
 
@@ -35,8 +35,9 @@ pub enum ChainError {
 	/// Both `--suri` and `--key-file` were given.
 	#[error("give either --suri or --key-file, not both")]
 	TwoKeys,
-	/// Neither `--suri` nor `--key-file` was given.
-	#[error("give the account's key with --suri //Alice or --key-file FILE")]
+	/// Neither `--suri` nor `--key-file` was given, for a command that signs
+	/// or names the signer's account.
+	#[error("give the account's key with --suri //Alice, HOSTER_SURI or --key-file FILE")]
 	NoKey,
 	/// The secret URI does not parse.
 	#[error("not a secret URI or phrase: {0}")]
@@ -87,10 +88,19 @@ impl ChainError {
 	}
 }
 
-/// A connected client and the signing key.
+/// A connected client and the signing key, if any (reading needs none).
 pub struct Chain {
 	api: OnlineClient<PolkadotConfig>,
-	signer: Keypair,
+	signer: Option<Keypair>,
+}
+
+/// Where a transaction landed: its finalized block.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Included {
+	/// The block's hash, `0x` and 64 hex characters.
+	pub block_hash: String,
+	/// The block's number.
+	pub block_number: u64,
 }
 
 /// A tree node as the pallet's calls take it.
@@ -159,6 +169,8 @@ pub struct OpenedRequest {
 	pub attestors: Vec<[u8; 32]>,
 	/// The last block a rating is accepted in.
 	pub deadline: u32,
+	/// The block the request's transaction is in.
+	pub included: Included,
 }
 
 /// Reads a signing key: a secret URI (`//Alice`, a phrase, `0x` seed) from
@@ -207,17 +219,23 @@ pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 impl Chain {
-	/// Connects to a node's RPC endpoint (`ws://127.0.0.1:9944`).
-	pub async fn connect(url: &str, signer: Keypair) -> Result<Self, ChainError> {
+	/// Connects to a node's RPC endpoint (`ws://127.0.0.1:9944`), with the key
+	/// that signs its transactions (none: it only reads).
+	pub async fn connect(url: &str, signer: Option<Keypair>) -> Result<Self, ChainError> {
 		let api = OnlineClient::<PolkadotConfig>::from_url(url)
 			.await
 			.map_err(|e| ChainError::Connect { url: url.into(), message: describe(&e) })?;
 		Ok(Chain { api, signer })
 	}
 
-	/// The signer's account id.
-	pub fn account(&self) -> [u8; 32] {
-		self.signer.public_key().0
+	/// The signer's account id, if there is a signer.
+	pub fn account(&self) -> Option<[u8; 32]> {
+		self.signer.as_ref().map(|s| s.public_key().0)
+	}
+
+	/// The signing key, which a transaction needs.
+	fn signing_key(&self) -> Result<&Keypair, ChainError> {
+		self.signer.as_ref().ok_or(ChainError::NoKey)
 	}
 
 	/// Submits a `Hosting` call signed by the signer and waits for finality.
@@ -225,27 +243,33 @@ impl Chain {
 		&self,
 		call: &str,
 		fields: impl subxt::ext::scale_encode::EncodeAsFields,
-	) -> Result<(), ChainError> {
-		self.submit_for_events(call, fields).await.map(|_| ())
+	) -> Result<Included, ChainError> {
+		self.submit_for_events(call, fields).await.map(|(included, _)| included)
 	}
 
-	/// Like `submit`, returning the events the call emitted.
+	/// Like `submit`, also returning the events the call emitted.
 	async fn submit_for_events(
 		&self,
 		call: &str,
 		fields: impl subxt::ext::scale_encode::EncodeAsFields,
-	) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, ChainError> {
+	) -> Result<(Included, subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>), ChainError> {
+		let signer = self.signing_key()?;
 		let payload = dynamic::transaction("Hosting", call, fields);
 		let at = self.api.at_current_block().await.map_err(|e| ChainError::node(&e))?;
 		let mut transactions = at.transactions();
 		let progress = transactions
-			.sign_and_submit_then_watch_default(&payload, &self.signer)
+			.sign_and_submit_then_watch_default(&payload, signer)
 			.await
 			.map_err(|e| ChainError::call(call, &e))?;
-		progress
-			.wait_for_finalized_success()
-			.await
-			.map_err(|e| ChainError::call(call, &e))
+		let in_block =
+			progress.wait_for_finalized().await.map_err(|e| ChainError::call(call, &e))?;
+		let events = in_block.wait_for_success().await.map_err(|e| ChainError::call(call, &e))?;
+		let block = in_block.at().await.map_err(|e| ChainError::node(&e))?;
+		let included = Included {
+			block_hash: format!("0x{}", hex::encode(in_block.block_hash())),
+			block_number: block.block_number(),
+		};
+		Ok((included, events))
 	}
 
 	/// The id of a published feed.
@@ -257,36 +281,40 @@ impl Chain {
 		value.map(|v| v.decode().map_err(|e| ChainError::node(&e))).transpose()
 	}
 
-	/// Publishes a feed's signed state.
-	pub async fn publish(&self, state: &FeedState) -> Result<u32, ChainError> {
-		self.submit(
-			"publish_feed",
-			(
-				state.key,
-				state.manifest.clone(),
-				state.length,
-				state.fork,
-				nodes(state),
-				state.signature.clone(),
-			),
-		)
-		.await?;
-		self.feed_id(&state.key).await?.ok_or(ChainError::NotFoundAfterPublishing)
+	/// Publishes a feed's signed state; its feed id and where it landed.
+	pub async fn publish(&self, state: &FeedState) -> Result<(u32, Included), ChainError> {
+		let included = self
+			.submit(
+				"publish_feed",
+				(
+					state.key,
+					state.manifest.clone(),
+					state.length,
+					state.fork,
+					nodes(state),
+					state.signature.clone(),
+				),
+			)
+			.await?;
+		let id = self.feed_id(&state.key).await?.ok_or(ChainError::NotFoundAfterPublishing)?;
+		Ok((id, included))
 	}
 
-	/// Updates a published feed to its longer signed state.
-	pub async fn update(&self, state: &FeedState) -> Result<u32, ChainError> {
+	/// Updates a published feed to its longer signed state; its feed id and
+	/// where the update landed.
+	pub async fn update(&self, state: &FeedState) -> Result<(u32, Included), ChainError> {
 		let id = self.feed_id(&state.key).await?.ok_or(ChainError::NotPublished)?;
-		self.submit(
-			"update_feed",
-			(id, state.length, state.fork, nodes(state), state.signature.clone()),
-		)
-		.await?;
-		Ok(id)
+		let included = self
+			.submit(
+				"update_feed",
+				(id, state.length, state.fork, nodes(state), state.signature.clone()),
+			)
+			.await?;
+		Ok((id, included))
 	}
 
 	/// Registers the signer as a hoster with `form`, benchmarked on `feed`.
-	pub async fn register(&self, form: ChainForm, feed: u32) -> Result<(), ChainError> {
+	pub async fn register(&self, form: ChainForm, feed: u32) -> Result<Included, ChainError> {
 		self.submit("register_hoster", (form, feed)).await
 	}
 
@@ -294,7 +322,7 @@ impl Chain {
 	/// its committee is drawn (at the start of the block after the one it is
 	/// in), from that block's `ProvidePerformanceBenchmark` event.
 	pub async fn request(&self, hoster: [u8; 32], feed: u32) -> Result<OpenedRequest, ChainError> {
-		let events =
+		let (included, events) =
 			self.submit_for_events("request_performance_benchmark", (hoster, feed)).await?;
 		let mut id = None;
 		for event in events.iter() {
@@ -350,6 +378,7 @@ impl Chain {
 						request: id,
 						attestors: opened.attestors,
 						deadline: opened.deadline,
+						included,
 					});
 				}
 				next += 1;
@@ -360,7 +389,7 @@ impl Chain {
 	}
 
 	/// Offers to host a published feed.
-	pub async fn offer(&self, feed: u32) -> Result<(), ChainError> {
+	pub async fn offer(&self, feed: u32) -> Result<Included, ChainError> {
 		self.submit("offer_hosting", (feed,)).await
 	}
 
@@ -384,10 +413,10 @@ impl Chain {
 	}
 
 	/// The hoster's status, figures, last rating and `does_qualify` answer
-	/// against its own promise, as text.
-	pub async fn status(&self, who: [u8; 32]) -> Result<String, ChainError> {
+	/// against its own promise.
+	pub async fn status(&self, who: [u8; 32]) -> Result<StatusReport, ChainError> {
 		let Some(hoster) = self.storage_value("Hosters", who).await? else {
-			return Ok(format!("{} is not a registered hoster", hex::encode(who)));
+			return Ok(StatusReport::not_registered(&who));
 		};
 		let figures = self.hosting_api("hoster_figures", (who,)).await?;
 		// `HosterFigures` keeps the last committee verdict next to the overall figures.
@@ -415,7 +444,7 @@ impl Chain {
 		let verdict = self
 			.hosting_api("does_qualify", (who, Value::unnamed_variant("Hoster", []), requirements))
 			.await?;
-		Ok(render_status(&who, &hoster, &figures, last.as_ref(), &verdict))
+		Ok(StatusReport::from_values(&who, &hoster, &figures, last.as_ref(), &verdict))
 	}
 }
 

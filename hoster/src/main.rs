@@ -1,16 +1,17 @@
 //! `hoster`: store Hypercore feeds, serve verifiable blocks, talk to the chain.
 
 use std::{
+	ffi::OsString,
 	io::IsTerminal,
 	path::{Path, PathBuf},
 	process::ExitCode,
 };
 
 use anyhow::{anyhow, bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{parser::ValueSource, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use hoster::{
-	accounts::{display_account, parse_account},
-	chain::{Chain, ChainForm, ChainPromise},
+	accounts::{dev_name, display_account, parse_account, ss58},
+	chain::{Chain, ChainError, ChainForm, ChainPromise, Included},
 	import::import,
 	keys::contact_key,
 	server::{self, Hoster},
@@ -19,14 +20,46 @@ use hoster::{
 use hypercore_verify::KeyMode;
 use indicatif::{ProgressBar, ProgressStyle};
 
+/// Settings and their config file, for `hoster --help`.
+const SETTINGS_HELP: &str = "\
+Settings: a flag on the command line wins over its environment variable
+(`[env: ...]` in each command's --help), which wins over the config file,
+which wins over the built-in default. The config file is DATA/hoster.toml,
+read if it exists, or the TOML file that --config PATH (HOSTER_CONFIG) names,
+which must exist. Its keys are the long names of the flags that have an
+environment variable (the variable's name without HOSTER_, so the
+dashboard's are dashboard-listen and dashboard-dir):
+
+    listen = \"0.0.0.0:8900\"
+    metrics-listen = \"127.0.0.1:9616\"
+    url = \"ws://127.0.0.1:9944\"
+    key-file = \"/etc/hoster/account.key\"
+    swarm = true
+    bootstrap = [\"dht1.example.org:49737\", \"dht2.example.org:49737\"]
+    max-connections = 4096
+    chunk-size = \"64KiB\"
+
+Paths are taken as written (relative ones from the working directory). An
+unknown key, a value of the wrong type or one its flag refuses is an error
+naming the file and the key, and the command does nothing. `suri` is refused:
+keep the secret URI alone in a file (chmod 600) named by key-file, or in
+HOSTER_SURI; a key-file from the config file gives way to --suri or
+HOSTER_SURI. `data` is taken only from a file named by --config.";
+
 /// Stores Hypercore feeds and serves every block with its Merkle proof and a
 /// proof of contact over HTTP, for the attestors of the hosting chain.
 #[derive(Parser, Debug)]
-#[command(name = "hoster", version, about, long_about = None)]
+#[command(name = "hoster", version, about, long_about = None,
+	after_help = "Settings also come from a config file, DATA/hoster.toml: see --help.",
+	after_long_help = SETTINGS_HELP)]
 struct Cli {
 	/// Directory of the stored feeds and the contact key.
 	#[arg(long, global = true, env = "HOSTER_DATA", default_value_os_t = default_data())]
 	data: PathBuf,
+
+	/// A TOML file of settings, instead of DATA/hoster.toml (see `hoster --help`).
+	#[arg(long, global = true, env = "HOSTER_CONFIG")]
+	config: Option<PathBuf>,
 
 	#[command(subcommand)]
 	command: Command,
@@ -78,6 +111,20 @@ enum Command {
 		#[command(flatten)]
 		swarm_args: SwarmArgs,
 	},
+	/// Serve the web dashboard of the chain (the bundle in dashboard/dist, built
+	/// by scripts/setup.sh) on loopback: GET / the page, /config.json the node
+	/// RPC it talks to, and the bundle's files. The browser talks to the node.
+	Dashboard {
+		/// Address to listen on (loopback by default: the page is for the operator).
+		#[arg(long, env = "HOSTER_DASHBOARD_LISTEN", default_value = "127.0.0.1:8800")]
+		listen: String,
+		/// The built dashboard: index.html, app.js, app.css.
+		#[arg(long, env = "HOSTER_DASHBOARD_DIR", default_value_os_t = hoster::dashboard::default_dir())]
+		dir: PathBuf,
+		/// The node's RPC endpoint the page connects to (ws:// or wss://).
+		#[arg(long, env = "HOSTER_URL", default_value = "ws://127.0.0.1:9944")]
+		url: String,
+	},
 }
 
 /// Where the Hypercore peer runs and which DHT it uses.
@@ -125,6 +172,12 @@ struct ChainArgs {
 	/// A file whose first line is the account's secret URI.
 	#[arg(long, global = true, env = "HOSTER_KEY_FILE")]
 	key_file: Option<PathBuf>,
+	/// Print the answer as one JSON object, for scripts: `status` the report
+	/// (plain numbers, units in the keys: `availability_percent`, `latency_ms`,
+	/// `bandwidth_bytes_per_s`); the others what happened (`action`, ids,
+	/// `block_hash`, `block_number`).
+	#[arg(long, global = true)]
+	json: bool,
 	#[command(subcommand)]
 	command: ChainCommand,
 }
@@ -181,7 +234,8 @@ enum ChainCommand {
 	},
 	/// Your registration, figures, last rating and whether you meet your own promise.
 	Status {
-		/// Another hoster's account (SS58 or 64 hex characters) instead of yours.
+		/// Another hoster's account (SS58 or 64 hex characters) instead of yours
+		/// (then no key is needed).
 		#[arg(long)]
 		account: Option<String>,
 	},
@@ -329,10 +383,51 @@ fn append_files(feed: &mut Feed, path: &Path, chunk_size: usize) -> Result<()> {
 	Ok(())
 }
 
+/// The command line, with the config file's values as defaults (see
+/// [`SETTINGS_HELP`]). A broken config file stops here, unless `--help` or
+/// `--version` was asked for.
+fn parse_cli(args: Vec<OsString>) -> Result<Cli, String> {
+	let command = Cli::command();
+	let var = |name: &str| std::env::var_os(name);
+	let command = match hoster::config::with_config(command.clone(), &args, var, &default_data()) {
+		Ok(command) => command,
+		Err(e) => {
+			if let Err(clap_error) = command.try_get_matches_from(&args) {
+				use clap::error::ErrorKind;
+				if matches!(clap_error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+					clap_error.exit();
+				}
+			}
+			return Err(e.to_string());
+		},
+	};
+	let mut for_errors = command.clone();
+	let matches = command.get_matches_from(&args);
+	let mut cli =
+		Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut for_errors).exit());
+	// A key file from the config file gives way to a secret URI from the
+	// command line or the environment: two keys given at one level stay an error.
+	if let Command::Chain(chain) = &mut cli.command {
+		let key_file_source =
+			matches.subcommand_matches("chain").and_then(|m| m.value_source("key_file"));
+		if chain.suri.is_some() && key_file_source == Some(ValueSource::DefaultValue) {
+			chain.key_file = None;
+		}
+	}
+	Ok(cli)
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
 	init_logs();
-	match run(Cli::parse()).await {
+	let cli = match parse_cli(std::env::args_os().collect()) {
+		Ok(cli) => cli,
+		Err(e) => {
+			eprintln!("error: {e}");
+			return ExitCode::from(2);
+		},
+	};
+	match run(cli).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
 			eprintln!("error: {e:#}");
@@ -360,6 +455,20 @@ async fn run(cli: Cli) -> Result<()> {
 			};
 			let swarm = swarm.then(|| swarm_args.options());
 			serve(&cli.data, &listen, &metrics_listen, account.as_deref(), limits, swarm).await
+		},
+		Command::Dashboard { listen, dir, url } => {
+			let site = hoster::dashboard::Site::open(&dir, &url)?;
+			let listener = tokio::net::TcpListener::bind(&listen)
+				.await
+				.with_context(|| format!("cannot listen on {listen}"))?;
+			let addr = listener.local_addr()?;
+			if !addr.ip().is_loopback() {
+				tracing::warn!("the dashboard listens on {addr}, not on loopback: whoever reaches it gets the page");
+			}
+			tracing::info!("dashboard on http://{addr}/ (files of {}, node {url})", dir.display());
+			println!("dashboard on http://{addr}/");
+			hoster::dashboard::serve(site, listener, server::shutdown_signal()).await?;
+			Ok(())
 		},
 	}
 }
@@ -525,11 +634,21 @@ fn feed_export_vector(store: &Store, key: &str) -> Result<()> {
 	Ok(())
 }
 
-/// `hoster chain ...`.
+/// `hoster chain ...`. The input is checked before the node is reached, so
+/// bad input submits nothing.
 async fn chain(data: &Path, args: ChainArgs) -> Result<()> {
-	let signer = hoster::chain::signer(args.suri.as_deref(), args.key_file.as_deref())?;
-	let chain = Chain::connect(&args.url, signer).await?;
-	let store = Store::open(data)?;
+	let signer = match hoster::chain::signer(args.suri.as_deref(), args.key_file.as_deref()) {
+		Ok(key) => Some(key),
+		// Another hoster's status is read without a key.
+		Err(ChainError::NoKey)
+			if matches!(args.command, ChainCommand::Status { account: Some(_) }) =>
+		{
+			None
+		},
+		Err(e) => return Err(e.into()),
+	};
+	let json = args.json;
+	let url = args.url.as_str();
 	match args.command {
 		ChainCommand::Register {
 			endpoint,
@@ -540,22 +659,54 @@ async fn chain(data: &Path, args: ChainArgs) -> Result<()> {
 			capacity,
 			feed,
 		} => {
-			let promised = ChainPromise {
-				availability: promise_availability,
-				latency_ms: promise_latency,
-				bandwidth_bytes_per_sec: promise_bandwidth,
+			let key = hex32(&feed)?;
+			let form = ChainForm {
+				endpoint: endpoint.into_bytes(),
+				region: region.into_bytes(),
+				promised: ChainPromise {
+					availability: promise_availability,
+					latency_ms: promise_latency,
+					bandwidth_bytes_per_sec: promise_bandwidth,
+				},
+				capacity_bytes: capacity,
+				// Read (or made) once the feed is known to be published.
+				contact_key: [0; 32],
 			};
-			chain_register(&chain, data, endpoint, region, promised, capacity, &feed).await
+			let chain = Chain::connect(url, signer).await?;
+			chain_register(&chain, data, form, &key, json).await
 		},
 		ChainCommand::Publish { feed } => {
-			chain_publish(&chain, &signed_state(&store, data, &feed)?, &feed).await
+			let state = signed_state(&Store::open(data)?, data, &feed)?;
+			chain_publish(&Chain::connect(url, signer).await?, &state, json).await
 		},
 		ChainCommand::Update { feed } => {
-			chain_update(&chain, &signed_state(&store, data, &feed)?).await
+			let state = signed_state(&Store::open(data)?, data, &feed)?;
+			chain_update(&Chain::connect(url, signer).await?, &state, json).await
 		},
-		ChainCommand::Offer { feed } => chain_offer(&chain, &feed).await,
-		ChainCommand::Request { hoster, feed } => chain_request(&chain, &hoster, &feed).await,
-		ChainCommand::Status { account } => chain_status(&chain, account.as_deref()).await,
+		ChainCommand::Offer { feed } => {
+			let key = hex32(&feed)?;
+			chain_offer(&Chain::connect(url, signer).await?, &key, json).await
+		},
+		ChainCommand::Request { hoster, feed } => {
+			let hoster = parse_account(&hoster).context("--hoster")?;
+			let key = hex32(&feed)?;
+			chain_request(&Chain::connect(url, signer).await?, hoster, &key, json).await
+		},
+		ChainCommand::Status { account } => {
+			let who = account.map(|a| parse_account(&a).context("--account")).transpose()?;
+			let chain = Chain::connect(url, signer).await?;
+			let who = match who {
+				Some(who) => who,
+				None => chain.account().ok_or(ChainError::NoKey)?,
+			};
+			let report = chain.status(who).await?;
+			if json {
+				println!("{}", serde_json::to_string(&report)?);
+			} else {
+				print!("{}", hoster::render::render_status(&report));
+			}
+			Ok(())
+		},
 	}
 }
 
@@ -572,81 +723,133 @@ fn signed_state(store: &Store, data: &Path, key: &str) -> Result<FeedState> {
 }
 
 /// The id of a published feed, given its key.
-async fn published_feed(chain: &Chain, feed: &str, not_published: &str) -> Result<u32> {
+async fn published_feed(chain: &Chain, key: &[u8; 32], not_published: &str) -> Result<u32> {
 	chain
-		.feed_id(&hex32(feed)?)
+		.feed_id(key)
 		.await?
-		.ok_or_else(|| anyhow!("feed {feed} is not published{not_published}"))
+		.ok_or_else(|| anyhow!("feed {} is not published{not_published}", hex::encode(key)))
 }
 
+/// An account for scripts: SS58, hex, and the development account's name.
+fn account_json(account: &[u8; 32]) -> serde_json::Value {
+	serde_json::json!({
+		"account": ss58(account),
+		"account_hex": hex::encode(account),
+		"name": dev_name(account),
+	})
+}
+
+/// What a transaction did, for scripts: `action`, `fields`, and where it
+/// landed (`block_hash`, `block_number`).
+fn done_json(
+	action: &str,
+	mut fields: serde_json::Value,
+	included: &Included,
+) -> serde_json::Value {
+	fields["action"] = action.into();
+	fields["block_hash"] = included.block_hash.clone().into();
+	fields["block_number"] = included.block_number.into();
+	fields
+}
+
+/// Prints [`done_json`] as one line.
+fn print_done(action: &str, fields: serde_json::Value, included: &Included) -> Result<()> {
+	println!("{}", serde_json::to_string(&done_json(action, fields, included))?);
+	Ok(())
+}
+
+/// Registers with `form`, its contact key the one of `data`.
 async fn chain_register(
 	chain: &Chain,
 	data: &Path,
-	endpoint: String,
-	region: String,
-	promised: ChainPromise,
-	capacity_bytes: u64,
-	feed: &str,
+	mut form: ChainForm,
+	key: &[u8; 32],
+	json: bool,
 ) -> Result<()> {
+	let account = chain.account().ok_or(ChainError::NoKey)?;
+	let feed = hex::encode(key);
 	let id =
-		published_feed(chain, feed, &format!("; run `hoster chain publish {feed}` first")).await?;
-	let contact_key = contact_key(data)?.verifying_key().to_bytes();
-	let form = ChainForm {
-		endpoint: endpoint.into_bytes(),
-		region: region.into_bytes(),
-		promised,
-		capacity_bytes,
-		contact_key,
-	};
-	chain.register(form, id).await?;
-	std::fs::write(data.join("account"), hex::encode(chain.account()))?;
+		published_feed(chain, key, &format!("; run `hoster chain publish {feed}` first")).await?;
+	form.contact_key = contact_key(data)?.verifying_key().to_bytes();
+	let included = chain.register(form, id).await?;
+	std::fs::write(data.join("account"), hex::encode(account))?;
+	if json {
+		let mut fields = account_json(&account);
+		fields["status"] = "Pending".into();
+		fields["feed"] = feed.into();
+		fields["feed_id"] = id.into();
+		return print_done("register", fields, &included);
+	}
 	println!(
-		"registered {} as a Pending hoster; its registration benchmark is under way",
-		display_account(&chain.account())
+		"registered {} as a Pending hoster in block {}; its registration benchmark is under way",
+		display_account(&account),
+		included.block_number
 	);
 	Ok(())
 }
 
-async fn chain_publish(chain: &Chain, state: &FeedState, feed: &str) -> Result<()> {
-	let id = chain.publish(state).await?;
-	println!("published feed {feed} as feed {id}");
+async fn chain_publish(chain: &Chain, state: &FeedState, json: bool) -> Result<()> {
+	let (id, included) = chain.publish(state).await?;
+	let feed = hex::encode(state.key);
+	if json {
+		let fields = serde_json::json!({ "feed": feed, "feed_id": id, "length": state.length });
+		return print_done("publish", fields, &included);
+	}
+	println!(
+		"published feed {feed} as feed {id} at length {} in block {}",
+		state.length, included.block_number
+	);
 	Ok(())
 }
 
-async fn chain_update(chain: &Chain, state: &FeedState) -> Result<()> {
-	let id = chain.update(state).await?;
-	println!("feed {id} updated to length {}", state.length);
+async fn chain_update(chain: &Chain, state: &FeedState, json: bool) -> Result<()> {
+	let (id, included) = chain.update(state).await?;
+	if json {
+		let fields = serde_json::json!({
+			"feed": hex::encode(state.key),
+			"feed_id": id,
+			"length": state.length,
+		});
+		return print_done("update", fields, &included);
+	}
+	println!("feed {id} updated to length {} in block {}", state.length, included.block_number);
 	Ok(())
 }
 
-async fn chain_offer(chain: &Chain, feed: &str) -> Result<()> {
-	let id = published_feed(chain, feed, "").await?;
-	chain.offer(id).await?;
-	println!("offered to host feed {id}");
+async fn chain_offer(chain: &Chain, key: &[u8; 32], json: bool) -> Result<()> {
+	let id = published_feed(chain, key, "").await?;
+	let included = chain.offer(id).await?;
+	if json {
+		let fields = serde_json::json!({ "feed": hex::encode(key), "feed_id": id });
+		return print_done("offer", fields, &included);
+	}
+	println!("offered to host feed {id} in block {}", included.block_number);
 	Ok(())
 }
 
-async fn chain_request(chain: &Chain, hoster: &str, feed: &str) -> Result<()> {
-	let id = published_feed(chain, feed, "").await?;
-	let hoster = parse_account(hoster).context("--hoster")?;
+async fn chain_request(chain: &Chain, hoster: [u8; 32], key: &[u8; 32], json: bool) -> Result<()> {
+	let id = published_feed(chain, key, "").await?;
 	let opened = chain.request(hoster, id).await?;
+	if json {
+		let fields = serde_json::json!({
+			"request": opened.request,
+			"hoster": account_json(&hoster),
+			"feed": hex::encode(key),
+			"feed_id": id,
+			"attestors": opened.attestors.iter().map(account_json).collect::<Vec<_>>(),
+			"deadline_block": opened.deadline,
+		});
+		return print_done("request", fields, &opened.included);
+	}
 	let attestors: Vec<String> = opened.attestors.iter().map(display_account).collect();
 	println!(
-		"request {} opened: benchmark of {} on feed {id}, attestors {}, deadline block {}",
+		"request {} opened in block {}: benchmark of {} on feed {id}, attestors {}, deadline block {}",
 		opened.request,
+		opened.included.block_number,
 		display_account(&hoster),
 		attestors.join(", "),
 		opened.deadline
 	);
-	Ok(())
-}
-
-async fn chain_status(chain: &Chain, account: Option<&str>) -> Result<()> {
-	let who = match account {
-		Some(account) => parse_account(account).context("--account")?,
-		None => chain.account(),
-	};
-	print!("{}", chain.status(who).await?);
 	Ok(())
 }
 
@@ -701,4 +904,131 @@ async fn serve(
 	}
 	served?;
 	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn every_setting_is_keyed_by_its_flags_long_name() {
+		let settings = hoster::config::settings(&Cli::command());
+		for setting in settings.values() {
+			// The dashboard's flags share their long names with `serve`'s and
+			// `chain`'s; their variables, and so their keys, say whose they are.
+			let expected = match setting.env.as_str() {
+				"HOSTER_DASHBOARD_LISTEN" | "HOSTER_DASHBOARD_DIR" => {
+					format!("dashboard-{}", setting.long)
+				},
+				_ => setting.long.clone(),
+			};
+			assert_eq!(setting.key, expected, "{}", setting.env);
+		}
+		for key in ["listen", "metrics-listen", "url", "key-file", "bootstrap", "swarm", "data"] {
+			assert!(settings.contains_key(key), "{key}");
+		}
+		// One variable, several flags: `url` sets `chain` and `dashboard` alike.
+		assert_eq!(settings["url"].places.len(), 2);
+		assert_eq!(settings["bootstrap"].places.len(), 2, "serve and feed import");
+	}
+
+	/// The example of `hoster --help`, as a config file.
+	fn help_example() -> String {
+		SETTINGS_HELP
+			.lines()
+			.filter_map(|l| l.strip_prefix("    "))
+			.collect::<Vec<_>>()
+			.join("\n")
+	}
+
+	#[test]
+	fn the_help_example_is_a_valid_config_file_and_takes_effect() {
+		let example = help_example();
+		assert!(example.contains("listen = \"0.0.0.0:8900\""), "{example}");
+		let dir = tempfile::tempdir().unwrap();
+		let file = dir.path().join("example.toml");
+		std::fs::write(&file, &example).unwrap();
+		let args: Vec<OsString> = ["hoster", "--config", file.to_str().unwrap(), "serve"]
+			.map(OsString::from)
+			.to_vec();
+		let command =
+			hoster::config::with_config(Cli::command(), &args, |_| None, Path::new("/none"))
+				.unwrap();
+		// No variable is read here: the command's own `env` is dropped.
+		let command = command.mut_subcommand("serve", |s| {
+			s.mut_arg("listen", |a| a.env(None::<&'static str>))
+				.mut_arg("swarm", |a| a.env(None::<&'static str>))
+				.mut_arg("max_connections", |a| a.env(None::<&'static str>))
+		});
+		let cli = Cli::from_arg_matches(&command.try_get_matches_from(&args).unwrap()).unwrap();
+		let Command::Serve { listen, swarm, max_connections, swarm_args, .. } = cli.command else {
+			panic!("not serve")
+		};
+		assert_eq!((listen.as_str(), swarm, max_connections), ("0.0.0.0:8900", true, 4096));
+		if std::env::var_os("HOSTER_BOOTSTRAP").is_none() {
+			assert_eq!(swarm_args.bootstrap, ["dht1.example.org:49737", "dht2.example.org:49737"]);
+		}
+	}
+
+	#[test]
+	fn a_transactions_answer_for_scripts_says_what_happened_and_where() {
+		let included = Included { block_hash: format!("0x{}", "ab".repeat(32)), block_number: 7 };
+		let dave = parse_account("5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy").unwrap();
+		let mut fields = account_json(&dave);
+		fields["feed_id"] = 3.into();
+		assert_eq!(
+			done_json("register", fields, &included),
+			serde_json::json!({
+				"action": "register",
+				"account": "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy",
+				"account_hex": "306721211d5404bd9da88e0204360a1a9ab8b87c66c1bc2fcdd37f3c2222cc20",
+				"name": "Dave",
+				"feed_id": 3,
+				"block_hash": format!("0x{}", "ab".repeat(32)),
+				"block_number": 7,
+			})
+		);
+		assert_eq!(account_json(&[7; 32])["name"], serde_json::Value::Null);
+	}
+
+	#[test]
+	fn the_registration_form_can_come_from_the_config_file() {
+		// Required flags are satisfied by the file.
+		let dir = tempfile::tempdir().unwrap();
+		let file = dir.path().join("form.toml");
+		std::fs::write(
+			&file,
+			"endpoint = \"http://h:8900\"\nregion = \"eu\"\npromise-latency = 200\n\
+			 promise-bandwidth = 1000000\npromise-availability = 99.5\ncapacity = 1000000000\n",
+		)
+		.unwrap();
+		let args: Vec<OsString> = [
+			"hoster",
+			"--config",
+			file.to_str().unwrap(),
+			"chain",
+			"register",
+			"--feed",
+			"ab",
+			"--region",
+			"us",
+		]
+		.map(OsString::from)
+		.to_vec();
+		let command =
+			hoster::config::with_config(Cli::command(), &args, |_| None, Path::new("/none"))
+				.unwrap();
+		let matches = command.try_get_matches_from(&args).unwrap();
+		let Command::Chain(ChainArgs {
+			command: ChainCommand::Register { region, promise_availability, .. },
+			..
+		}) = Cli::from_arg_matches(&matches).unwrap().command
+		else {
+			panic!("not register")
+		};
+		if std::env::var_os("HOSTER_PROMISE_AVAILABILITY").is_none() {
+			assert_eq!(promise_availability, 995_000_000);
+		}
+		assert_eq!(region, "us", "the flag wins");
+	}
 }

@@ -6,6 +6,7 @@ use std::{os::unix::fs::PermissionsExt, process::Command};
 
 fn hoster(data: &std::path::Path, args: &[&str]) -> std::process::Output {
 	Command::new(env!("CARGO_BIN_EXE_hoster"))
+		.env_remove("HOSTER_CONFIG")
 		.env("HOSTER_METRICS_LISTEN", "127.0.0.1:0")
 		.arg("--data")
 		.arg(data)

@@ -12,7 +12,14 @@ use std::{
 
 fn hoster() -> Command {
 	let mut command = Command::new(env!("CARGO_BIN_EXE_hoster"));
-	for var in ["HOSTER_URL", "HOSTER_SURI", "HOSTER_KEY_FILE", "HOSTER_LISTEN", "RUST_LOG"] {
+	for var in [
+		"HOSTER_CONFIG",
+		"HOSTER_URL",
+		"HOSTER_SURI",
+		"HOSTER_KEY_FILE",
+		"HOSTER_LISTEN",
+		"RUST_LOG",
+	] {
 		command.env_remove(var);
 	}
 	// Tests run in parallel: each server's metrics on a free port.

@@ -235,7 +235,7 @@ pub const ACCESS_LOG: &str = "hoster::access";
 /// Logs one line per request at `info` on [`ACCESS_LOG`]: method, path (the
 /// query left out: it is bounded by the parser, not by the log), status, body
 /// bytes, duration in microseconds and the peer's address.
-async fn access_log(request: Request, next: Next) -> Response {
+pub(crate) async fn access_log(request: Request, next: Next) -> Response {
 	if !tracing::enabled!(target: ACCESS_LOG, tracing::Level::INFO) {
 		return next.run(request).await;
 	}
