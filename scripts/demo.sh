@@ -8,16 +8,19 @@
 # protocol (`hoster serve --swarm`), publishes it, registers (Dave) with its
 # form on it, and the script shows the benchmark requests, the ratings
 # (the chain's events), the hoster's figures and its does_qualify answer as they
-# land. polkadot.js apps can watch and drive the same chain on ws://127.0.0.1:9944.
+# land. The dashboard (`hoster dashboard`) shows the same on
+# http://127.0.0.1:8800/, and polkadot.js apps can watch and drive the same
+# chain on ws://127.0.0.1:9944.
 # Ctrl-C stops every process this script started; the logs stay in the work
 # directory it names.
-#   [HOSTING_BIN_DIR=DIR] [RPC_PORT=9944] [HOSTER_PORT=8900] scripts/demo.sh
+#   [HOSTING_BIN_DIR=DIR] [RPC_PORT=9944] [HOSTER_PORT=8900] [DASHBOARD_PORT=8800] scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 RPC_PORT=${RPC_PORT:-9944}
 HOSTER_PORT=${HOSTER_PORT:-8900}
+DASHBOARD_PORT=${DASHBOARD_PORT:-8800}
 
 scripts/setup.sh
 echo "building hosting-node and hoster (the first build takes about 25 minutes on 2 cores)..."
@@ -44,8 +47,14 @@ start_hoster hoster "$DATA" "$HOSTER_PORT" --swarm "${SWARM[@]}"
 echo "hoster: imported it from the swarm, every block verified; serves it on http://127.0.0.1:$HOSTER_PORT and seeds it to Hypercore peers"
 register_hoster "$DATA" "$RPC_PORT" //Dave "$KEY" "http://127.0.0.1:$HOSTER_PORT" local 500 1000000 90 1000000000
 DAVE=$(account_of //Dave)
+start_process dashboard "$BIN/hoster" dashboard --listen "127.0.0.1:$DASHBOARD_PORT" --url "ws://127.0.0.1:$RPC_PORT"
+wait_for 50 0.2 curl -sf -o /dev/null "http://127.0.0.1:$DASHBOARD_PORT/" || fail "the dashboard did not start (log: $WORK/dashboard.log)"
 
 cat <<MSG
+
+The dashboard: http://127.0.0.1:$DASHBOARD_PORT/
+  every hoster's figures against its promise, curves over recent blocks, an early
+  warning, the ratings with their committees, the attestors, and does_qualify
 
 Open polkadot.js apps against this chain:
   https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$RPC_PORT#/explorer

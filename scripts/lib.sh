@@ -29,10 +29,19 @@
 #   rpc PORT METHOD [PARAMS]  one JSON-RPC call; prints its result as JSON
 #   client_deps               installs the @polkadot/api client (scripts/client)
 #   swarm_deps                installs the Hypercore peer (hoster/swarm) and the JS interop peers (scripts/swarm)
+#   dashboard_deps            installs the dashboard's packages and builds its bundle (dashboard/dist)
 #   account_of SURI...        account ids (64 hex) of secret URIs such as //Dave
 #   facts PORT WHAT...        scripts/client/chain-facts.mjs against the node on PORT
+#                             (what the hoster CLI cannot answer: heads, attestors,
+#                             events, claims, figures at a past block)
+#   hoster_status PORT ACCOUNT
+#                             `hoster chain status --account ACCOUNT --json`: the
+#                             hoster's registration, figures, last verdict and
+#                             does_qualify answer as one JSON object (no key needed)
 #   hoster_is PORT ACCOUNT STATUS
 #                             whether the hoster's status on chain is STATUS
+#   json EXPR                 a Python expression over the JSON on stdin (`j`):
+#                             `hoster_status P A | json 'j["qualifies"]'` → true
 #   request_benchmark PORT SURI HOSTER FEED_ID
 #                             requestPerformanceBenchmark signed by SURI; prints
 #                             "request N attestors A,.. deadline D block B"
@@ -183,7 +192,18 @@ facts() {
 	node scripts/client/chain-facts.mjs "ws://127.0.0.1:$port" "$@"
 }
 
-hoster_is() { [ "$(facts "$1" hoster "$2" | field status)" = "$3" ]; }
+# Its data directory is $WORK, which holds no hoster.toml: no config file applies.
+hoster_status() { "$BIN/hoster" --data "$WORK" chain --url "ws://127.0.0.1:$1" status --account "$2" --json; }
+
+hoster_is() { [ "$(hoster_status "$1" "$2" | json 'j["status"]')" = "$3" ]; }
+
+# Strings as they are, true/false/null as JSON spells them, the rest as JSON.
+json() {
+	python3 -c 'import json, sys
+j = json.load(sys.stdin)
+v = eval(sys.argv[1], {"j": j})
+print(v if isinstance(v, str) else json.dumps(v))' "$1"
+}
 
 request_benchmark() { node scripts/client/request.mjs "ws://127.0.0.1:$1" "$2" "$3" "$4"; }
 

@@ -146,7 +146,7 @@ export function isAccount(api, text) {
 
 /**
  * On a development or local chain, the well-known development accounts by
- * name (`//Alice` … `//Ferdie` and their `//stash` accounts), keyed by their
+ * name (`//Alice` … `//Ferdie` and their `//stash` accounts, `AliceStash` …), keyed by their
  * SS58 address in the chain's format; elsewhere, none.
  */
 export async function developmentNames(api) {
@@ -157,7 +157,7 @@ export async function developmentNames(api) {
   const names = new Map()
   for (const name of ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']) {
     names.set(keyring.createFromUri(`//${name}`).address, name)
-    names.set(keyring.createFromUri(`//${name}//stash`).address, `${name} stash`)
+    names.set(keyring.createFromUri(`//${name}//stash`).address, `${name}Stash`)
   }
   return names
 }

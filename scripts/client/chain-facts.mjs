@@ -10,10 +10,6 @@
 //     (at the best block, or at the given block number)
 //   node chain-facts.mjs <ws url> feed <feed key hex>
 //       id <feed id> length <n>
-//   node chain-facts.mjs <ws url> qualifies <hoster hex>
-//       qualifies <yes|no>            does_qualify against the hoster's own
-//       reason <Name> [<key> <value>...]   promise, on at least one verdict
-//                                      (Perbill values in parts per billion)
 //   node chain-facts.mjs <ws url> events <from block>
 //       committee <request> <attestor hex,...> deadline <n> block <n>   (ProvidePerformanceBenchmark)
 //       rated <request> <attestor hex> <outcome> [latency_ms <ms> bandwidth <B/s>] hoster <hex> block <n>
@@ -27,21 +23,47 @@
 //                                                  claims: offchain_localStorageGet)
 //   node chain-facts.mjs <ws url> watch [from block]
 //       each benchmark request, committee, rating and close, from the given block (default:
-//       the best) on and then as blocks are imported, until stopped
+//       the best) on and then as blocks are finalized, until stopped; for people: accounts
+//       as `Dave (5DAAnr…)` (the development accounts and their stashes by name), bandwidth
+//       in MB/s (kB/s below 1 MB/s)
+// A hoster's status and does_qualify answer: `hoster chain status --account A --json`.
 // Exits 2 on bad arguments, 1 when the node cannot be reached or the account is unknown.
 import { ApiPromise, WsProvider } from '@polkadot/api'
+import { Keyring } from '@polkadot/keyring'
 import { u8aConcat, u8aToHex, stringToU8a, hexToU8a } from '@polkadot/util'
-import { decodeAddress, encodeAddress } from '@polkadot/util-crypto'
+import { cryptoWaitReady, decodeAddress, encodeAddress } from '@polkadot/util-crypto'
 
 const [url, what, arg, block] = process.argv.slice(2)
-const commands = ['heads', 'attestor', 'hoster', 'feed', 'qualifies', 'events', 'claims', 'watch']
+const commands = ['heads', 'attestor', 'hoster', 'feed', 'events', 'claims', 'watch']
 const usage = `usage: node chain-facts.mjs <ws url> ${commands.join(' | ')} [argument]`
 if (!url || !commands.includes(what) || (!['heads', 'watch'].includes(what) && !arg)) {
   console.error(usage)
   process.exit(2)
 }
 const hex = (account) => u8aToHex(decodeAddress(account)).slice(2)
-const short = (account) => encodeAddress(account).slice(0, 8) + '…'
+// The development accounts and their stashes (the dev chains' attestors) by
+// name, as `hoster` prints them: `Dave (5DAAnr…)`, `AliceStash (5GNJqT…)`.
+const devNames = new Map()
+const nameDevAccounts = async () => {
+  await cryptoWaitReady()
+  const keyring = new Keyring({ type: 'sr25519' })
+  for (const name of ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']) {
+    devNames.set(hex(keyring.addFromUri(`//${name}`).address), name)
+    devNames.set(hex(keyring.addFromUri(`//${name}//stash`).address), `${name}Stash`)
+  }
+}
+const short = (account) => {
+  const address = encodeAddress(account)
+  const name = devNames.get(hex(account))
+  return name ? `${name} (${address.slice(0, 6)}…)` : `${address.slice(0, 8)}…`
+}
+// Bytes per second for people, in decimal units as the chain means them.
+const rate = (bytesPerSec) => {
+  const n = Number(bytesPerSec)
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB/s` : `${n} B/s`
+}
+// A measurement failure for people: `Unreachable`, `Http 503`.
+const failure = (f) => (f.isHttp ? `Http ${f.asHttp}` : f.type)
 const ppm = (num, den) => (den === 0n ? 0n : (num * 1_000_000n) / den)
 const list = (accounts) => accounts.map(hex).join(',') || '-'
 // A stored measurement in the words of the rating it came from.
@@ -85,22 +107,6 @@ try {
     if (id.isNone) throw new Error(`feed ${arg} is not published`)
     const feed = (await api.query.hosting.feeds(id.unwrap())).unwrap()
     console.log(`id ${id.unwrap()} length ${feed.length}`)
-  } else if (what === 'qualifies') {
-    const hoster = await api.query.hosting.hosters(`0x${arg}`)
-    if (hoster.isNone) throw new Error(`${arg} is not a hoster`)
-    const promised = hoster.unwrap().form.promised
-    const answer = await api.call.hostingApi.doesQualify(`0x${arg}`, 'Hoster', {
-      minAvailability: promised.availability,
-      maxLatencyMs: promised.latencyMs,
-      minBandwidthBytesPerSec: promised.bandwidthBytesPerSec,
-      minSamples: 1,
-    })
-    console.log(`qualifies ${answer.qualifies.isTrue ? 'yes' : 'no'}`)
-    for (const reason of answer.reasons) {
-      const values = reason.value.toJSON()
-      const pairs = values && typeof values === 'object' ? Object.entries(values).map(([k, v]) => ` ${k} ${v}`).join('') : ''
-      console.log(`reason ${reason.type}${pairs}`)
-    }
   } else if (what === 'events') {
     const best = (await api.rpc.chain.getHeader()).number.toNumber()
     for (let n = Number(arg); n <= best; n++) {
@@ -143,6 +149,7 @@ try {
     // From block `arg` (default: the best block) on, every block of the best
     // chain in order, then each new one as it is imported.
     clearTimeout(giveUp)
+    await nameDevAccounts()
     let next = arg === undefined ? (await api.rpc.chain.getHeader()).number.toNumber() : Number(arg)
     const show = async (n) => {
       const state = await api.at(await api.rpc.chain.getBlockHash(n))
@@ -155,16 +162,16 @@ try {
           console.log(`#${n} request ${request}: committee ${attestors.map(short).join(', ')}, deadline #${deadline}`)
         } else if (api.events.hosting.BenchmarkRated.is(event)) {
           const { request, attestor, measurement } = event.data
-          const figures = measurement.isServed
-            ? `: latency ${measurement.asServed.latencyMs} ms, ${(measurement.asServed.bandwidthBytesPerSec.toNumber() / 1e6).toFixed(1)} MB/s`
-            : ''
-          console.log(`#${n} request ${request} rated by ${short(attestor)}: ${measured(measurement)}${figures}`)
+          const outcome = measurement.isServed
+            ? `Normal: latency ${measurement.asServed.latencyMs} ms, ${rate(measurement.asServed.bandwidthBytesPerSec)}`
+            : measurement.isFailed ? `Error: ${failure(measurement.asFailed)}` : measurement.type
+          console.log(`#${n} request ${request} rated by ${short(attestor)}: ${outcome}`)
         } else if (api.events.hosting.RequestClosed.is(event)) {
           const { request, verdict, ratings, availability, reliability, disagreeing, silent } = event.data
-          const figures = verdict.isServed
-            ? ` (${verdict.asServed.latencyMs} ms, ${(verdict.asServed.bandwidthBytesPerSec.toNumber() / 1e6).toFixed(1)} MB/s)`
-            : ''
-          console.log(`#${n} request ${request} closed: ${verdictName(verdict)}${figures} from ${ratings} rating(s); ` +
+          const outcome = verdict.isServed
+            ? `Served (${verdict.asServed.latencyMs} ms, ${rate(verdict.asServed.bandwidthBytesPerSec)})`
+            : verdict.isFailed ? `Failed: ${failure(verdict.asFailed)}` : verdict.type
+          console.log(`#${n} request ${request} closed: ${outcome} from ${ratings} rating(s); ` +
             `availability ${availability.toHuman()}, reliability ${reliability.toHuman()}` +
             (disagreeing.length ? `; disagreeing: ${disagreeing.map(short).join(', ')}` : '') +
             (silent.length ? `; silent: ${silent.map(short).join(', ')}` : ''))
@@ -176,10 +183,12 @@ try {
       }
     }
     let busy = Promise.resolve()
-    await api.rpc.chain.subscribeNewHeads((header) => {
-      const best = header.number.toNumber()
+    // Finalized blocks: what the hoster CLI's status reads, so a rating shown
+    // here is already in the status printed after it.
+    await api.rpc.chain.subscribeFinalizedHeads((header) => {
+      const finalized = header.number.toNumber()
       busy = busy.then(async () => {
-        for (; next <= best; next++) await show(next)
+        for (; next <= finalized; next++) await show(next)
       }).catch((e) => console.error(`chain-facts watch: ${e.message}`))
     })
     await new Promise(() => {})
