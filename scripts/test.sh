@@ -5,7 +5,7 @@
 # that RocksDB stays out of the build, the JS test vectors (reproducible; hoster
 # feeds verify with the JS reference), the end-to-end runs with real nodes
 # and hosters, the hoster on the Hypercore network against JS Hypercore 10 and
-# 11, and a runtime upgrade of a running chain.
+# 11, the dashboard in headless Chromium, and a runtime upgrade of a running chain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
@@ -46,8 +46,14 @@ scripts/vectors/check.sh
 stage "Feeds made by the hoster verify with the JS reference"
 scripts/vectors/check-hoster.sh
 
+stage "The dashboard's logic: history from events, early warning, does_qualify form, charts (node --test)"
+(cd dashboard && node --test test/)
+
 stage "The hoster's metrics: on their own listener, well-formed for promtool"
 scripts/check-metrics.sh
+
+stage "Deployment files: systemd units, compose, Prometheus, Dockerfiles; the Grafana dashboard against a real node's and hoster's metrics"
+scripts/check-deploy.sh
 
 stage "End to end: node, attestor, hoster, polkadot.js client on loopback"
 scripts/e2e.sh
@@ -57,6 +63,9 @@ scripts/testnet.sh
 
 stage "The hoster on the Hypercore network: JS 10/11 feeds imported and followed, seeded to JS readers, greeting checked on chain"
 scripts/swarm.sh
+
+stage "The dashboard in headless Chromium: hosters rated on a dev chain, curves growing, early warning, does_qualify"
+scripts/dashboard.sh
 
 stage "Runtime upgrade of a live chain: setCode to the next spec_version, state kept, ratings landing"
 scripts/upgrade.sh
