@@ -4,7 +4,8 @@
 # - a feed written by JS Hypercore 11 (manifest mode) and one by 10 (compat
 #   mode) are imported with `hoster feed import --key` over the swarm; an
 #   import killed halfway resumes from what it downloaded;
-# - `hoster serve --swarm` follows what the JS writer appends, and the longer
+# - `hoster serve --swarm` follows what the JS writer appends (up to its
+#   follow limit: past it, nothing is downloaded or stored), and the longer
 #   state is published with `hoster chain update`;
 # - with the writers gone, fresh JS 11 and 10 readers download every block
 #   from the hoster alone (the library verifies each), receive its greeting
@@ -91,7 +92,9 @@ say "$(grep -o 'resuming.*' "$WORK/import-resumed.log")"
 
 RPC=$(free_port); HTTP=$(free_port)
 start_dev_node node "$RPC"
-start_hoster hoster "$DATA" "$HTTP" --swarm "${SWARM[@]}"
+# The follow limit lets K11 grow by the writer's first append (to 72 blocks of
+# 4 KiB), not past it.
+start_hoster hoster "$DATA" "$HTTP" --swarm "${SWARM[@]}" --follow-limit $((72 * 4096))
 CONTACT=$(curl -sf "http://127.0.0.1:$HTTP/hello" | node -pe "JSON.parse(require('fs').readFileSync(0, 'utf8')).contact_key")
 DAVE=$(account_of //Dave)
 
@@ -145,6 +148,15 @@ grep -q "^hoster_swarm_uploaded_blocks_total{feed=\"$K11\"}" "$WORK/metrics.txt"
 if command -v promtool >/dev/null; then
 	promtool check metrics <"$WORK/metrics.txt" || fail "promtool rejects the metrics"
 fi
+
+# The writer comes back and grows its feed past the follow limit; the peer,
+# restarted below, finds it (the writer only answers, so a peer joined before
+# it came would not look again for minutes).
+say "the writer grows its feed past the follow limit"
+start_process w11-again node scripts/swarm/writer.js --version 11 --mode manifest --dir "$WORK/w11" \
+	--blocks 64 --size 4096 --seed w11 --bootstrap "$B"
+wait_for 100 0.2 grep -q '"key"' "$WORK/w11-again.log" || fail "the JS 11 writer did not start again"
+[ "$(last_json w11-again length)" = 136 ] || fail "the writer did not grow its feed to 136 blocks"
 say "the Hypercore peer dies: the hoster restarts it, and it seeds again"
 pkill -KILL -f "peer.js serve --data $DATA" || fail "no Hypercore peer runs for the hoster"
 wait_for 50 0.2 grep -q "restarting it in" "$WORK/hoster.log" || fail "the hoster did not notice its peer died"
@@ -154,6 +166,18 @@ node scripts/swarm/reader.js --version 11 --key "$K10" --dir "$WORK/reader-after
 	--length 40 --hoster-key "$CONTACT" >"$WORK/reader-after-restart.json" 2>>"$WORK/readers.log" ||
 	fail "the restarted peer did not seed"
 grep -q "\"digest\":\"$D10\"" "$WORK/reader-after-restart.json" || fail "the restarted peer seeded other bytes"
+
+say "past the follow limit the hoster neither downloads nor stores the feed"
+wait_for 100 0.3 grep -q "not followed: the writer grew the feed to 136 blocks" "$WORK/hoster.log" ||
+	fail "the hoster did not say it stops following a feed past its limit"
+sleep 2.5
+stored_is "$K11" 72 || fail "a feed grown past the follow limit was stored"
+node -e "
+const s = JSON.parse(require('fs').readFileSync(0, 'utf8')).swarm['$K11']
+if (!s || s.downloaded_blocks !== 0) { console.error(JSON.stringify(s)); process.exit(1) }" \
+	< <(curl -sf "http://127.0.0.1:$HTTP/stats") || fail "the peer downloaded blocks past the follow limit"
+stop w11-again
+say "$(grep -o 'not followed: .*' "$WORK/hoster.log" | head -n 1)"
 
 say "the hoster stops: its Hypercore peer stops with it"
 stop hoster

@@ -108,6 +108,13 @@ enum Command {
 		/// follow what the feeds' writers append.
 		#[arg(long, env = "HOSTER_SWARM")]
 		swarm: bool,
+		/// With --swarm: the largest a followed feed may grow (bytes, or with a
+		/// unit: 512MiB, 4GiB, 1TiB). A writer's appends past it are neither
+		/// downloaded nor stored, and a warning says so: a feed's writer cannot
+		/// fill the hoster's disk. Raise it to keep following a larger feed.
+		#[arg(long, env = "HOSTER_FOLLOW_LIMIT", default_value = "4GiB",
+			value_parser = hoster::store::parse_bytes)]
+		follow_limit: u64,
 		#[command(flatten)]
 		swarm_args: SwarmArgs,
 	},
@@ -447,13 +454,14 @@ async fn run(cli: Cli) -> Result<()> {
 			max_connections,
 			header_timeout,
 			swarm,
+			follow_limit,
 			swarm_args,
 		} => {
 			let limits = server::ServeLimits {
 				max_connections: max_connections as usize,
 				header_timeout: std::time::Duration::from_secs(header_timeout),
 			};
-			let swarm = swarm.then(|| swarm_args.options());
+			let swarm = swarm.then(|| (swarm_args.options(), follow_limit));
 			serve(&cli.data, &listen, &metrics_listen, account.as_deref(), limits, swarm).await
 		},
 		Command::Dashboard { listen, dir, url } => {
@@ -860,7 +868,7 @@ async fn serve(
 	metrics_listen: &str,
 	account: Option<&str>,
 	limits: server::ServeLimits,
-	swarm: Option<hoster::swarm::SwarmOptions>,
+	swarm: Option<(hoster::swarm::SwarmOptions, u64)>,
 ) -> Result<()> {
 	// None: the account `chain register` saves, read again as it changes.
 	let account = account.map(|a| parse_account(a).context("--account")).transpose()?;
@@ -884,13 +892,14 @@ async fn serve(
 		let _ = metrics_stopped.await;
 	}));
 	let (stop_swarm, swarm_stopped) = tokio::sync::watch::channel(false);
-	let seeder = swarm.map(|options| {
+	let seeder = swarm.map(|(options, follow_limit)| {
 		tokio::spawn(
 			hoster::swarm::seed::Seeder {
 				options,
 				data: data.to_path_buf(),
 				contact: contact.clone(),
 				hoster: hoster.clone(),
+				follow_limit,
 			}
 			.run(swarm_stopped),
 		)

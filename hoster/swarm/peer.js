@@ -20,7 +20,9 @@
 // with hypercore-verify before storing them.
 //
 // stdin  {"type":"start","seed":HEX}                       first line, both modes
-//        {"type":"feed","key":HEX,"hello":{...}}            serve: host (or refresh) a feed
+//        {"type":"feed","key":HEX,"hello":{...},"max_bytes":N}
+//                                                           serve: host (or refresh) a feed, following
+//                                                           its writer's appends up to N bytes
 //        {"type":"drop","key":HEX}                          serve: stop hosting it
 // stdout {"type":"listening","port":N,"public_key":HEX}
 //        {"type":"progress","key":HEX,"have":N,"length":N}  fetch: contiguous blocks held
@@ -166,6 +168,10 @@ class HostedFeed {
     this.keyHex = keyHex
     this.data = data
     this.hello = null
+    /** The largest the feed is followed to, in bytes. */
+    this.maxBytes = 0
+    /** The length whose refusal (past maxBytes) was reported, so it is said once. */
+    this.refusedLength = null
     this.traffic = new FeedTraffic()
     this.queue = Promise.resolve()
     this.extension = core.registerExtension(EXTENSION, {
@@ -197,7 +203,20 @@ class HostedFeed {
    */
   async follow() {
     const from = storedLength(this.data, this.keyHex)
-    if (this.core.length > from) await passOn(this.core, this.keyHex, from)
+    if (this.core.length <= from) return
+    // Past the follow limit nothing is downloaded: a writer cannot fill the hoster's disk.
+    if (this.core.byteLength > this.maxBytes) {
+      if (this.refusedLength !== this.core.length) {
+        this.refusedLength = this.core.length
+        await send({
+          type: 'error',
+          key: this.keyHex,
+          message: `not followed: the writer grew the feed to ${this.core.length} blocks, ${this.core.byteLength} bytes, past the follow limit of ${this.maxBytes} bytes (hoster serve --follow-limit)`
+        })
+      }
+      return
+    }
+    await passOn(this.core, this.keyHex, from)
   }
 }
 
@@ -224,6 +243,7 @@ async function serve(opts, lines) {
 
   async function host(message) {
     const keyHex = hexKey(message.key)
+    if (!Number.isSafeInteger(message.max_bytes) || message.max_bytes < 0) throw new Error('max_bytes must be a whole number of bytes')
     let feed = feeds.get(keyHex)
     if (!feed) {
       const core = new Hypercore(path.join(opts.data, 'swarm', 'cores', keyHex), Buffer.from(keyHex, 'hex'))
@@ -235,6 +255,7 @@ async function serve(opts, lines) {
     }
     const changed = feed.hello !== null && JSON.stringify(feed.hello) !== JSON.stringify(message.hello)
     feed.hello = message.hello
+    feed.maxBytes = message.max_bytes
     // Peers open already hear the new greeting (a longer length, an account).
     if (changed) feed.extension.broadcast(feed.hello)
     // Not awaited: one feed's load or follow never holds up the others' messages.

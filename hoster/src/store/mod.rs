@@ -160,23 +160,31 @@ pub fn chunks(bytes: &[u8], chunk: usize) -> impl Iterator<Item = Vec<u8>> + '_ 
 	bytes.chunks(chunk.max(1)).map(|c| c.to_vec())
 }
 
-/// Parses a size such as `65536`, `64KiB`, `1MiB`, `4k`.
+/// Parses a block size such as `65536`, `64KiB`, `1MiB`, `4k`: 1 byte to 4 MiB.
 pub fn parse_size(s: &str) -> Result<usize, String> {
+	let size = parse_bytes(s)?;
+	if size == 0 || size > u64::from(hypercore_verify::MAX_BLOCK_SIZE) {
+		return Err(format!("block size must be between 1 byte and 4 MiB, got {s:?}"));
+	}
+	Ok(size as usize)
+}
+
+/// Reads a number of bytes: plain, or with a binary unit (`64KiB`, `512MiB`,
+/// `4GiB`, `1TiB`; `K`/`KB`, `M`/`MB`, `G`/`GB`, `T`/`TB` mean the same).
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
 	let t = s.trim();
 	let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
 	let (num, unit) = t.split_at(split);
-	let n: usize = num.parse().map_err(|_| format!("not a size: {s:?} (try 65536 or 64KiB)"))?;
-	let mult = match unit.trim().to_ascii_lowercase().as_str() {
+	let n: u64 = num.parse().map_err(|_| format!("not a size: {s:?} (try 65536 or 64KiB)"))?;
+	let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
 		"" | "b" => 1,
-		"k" | "kb" | "kib" => 1024,
-		"m" | "mb" | "mib" => 1024 * 1024,
-		other => return Err(format!("unknown size unit {other:?} (use KiB or MiB)")),
+		"k" | "kb" | "kib" => 1 << 10,
+		"m" | "mb" | "mib" => 1 << 20,
+		"g" | "gb" | "gib" => 1 << 30,
+		"t" | "tb" | "tib" => 1 << 40,
+		other => return Err(format!("unknown size unit {other:?} (use KiB, MiB, GiB or TiB)")),
 	};
-	let size = n.checked_mul(mult).ok_or_else(|| format!("size too large: {s:?}"))?;
-	if size == 0 || size > hypercore_verify::MAX_BLOCK_SIZE as usize {
-		return Err(format!("block size must be between 1 byte and 4 MiB, got {s:?}"));
-	}
-	Ok(size)
+	n.checked_mul(mult).ok_or_else(|| format!("size too large: {s:?}"))
 }
 
 /// A stored feed as a JSON test vector (the shape of
@@ -198,4 +206,23 @@ pub fn export_vector(feed: &Feed) -> Result<serde_json::Value, StoreError> {
 	}
 	value["blocks"] = serde_json::Value::Array(blocks);
 	Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn sizes_read_with_binary_units_and_block_sizes_stay_within_4_mib() {
+		assert_eq!(parse_bytes("65536"), Ok(65536));
+		assert_eq!(parse_bytes("64KiB"), Ok(64 << 10));
+		assert_eq!(parse_bytes(" 4 GiB "), Ok(4 << 30));
+		assert_eq!(parse_bytes("2t"), Ok(2 << 40));
+		assert!(parse_bytes("1PiB").unwrap_err().contains("unknown size unit"));
+		assert!(parse_bytes("many").unwrap_err().contains("not a size"));
+		assert!(parse_bytes("99999999999TiB").unwrap_err().contains("too large"));
+		assert_eq!(parse_size("4MiB"), Ok(4 << 20));
+		assert!(parse_size("5MiB").is_err());
+		assert!(parse_size("0").is_err());
+	}
 }

@@ -3,7 +3,8 @@
 //! feed's `header.json`) unless the state's signature verifies against the
 //! feed key and the stored blocks with the new ones rebuild exactly the state's
 //! signed roots; otherwise the stored feed stays as it was (a new copy is
-//! removed).
+//! removed). A copier that follows (`serve --swarm`) only grows feeds that are
+//! stored, and only up to its follow limit.
 
 use hypercore_verify::MAX_BLOCK_SIZE;
 
@@ -33,6 +34,18 @@ pub enum CopyError {
 		stored: u64,
 		/// The state's fork.
 		got: u64,
+	},
+	/// The feed is not stored here (it was removed): a following copier
+	/// does not bring it back.
+	#[error("feed {} is not stored here; it is not followed", hex::encode(.0))]
+	NotStored([u8; 32]),
+	/// The state is larger than a followed feed may grow.
+	#[error("the state holds {bytes} bytes, past the follow limit of {limit} bytes (serve --follow-limit)")]
+	TooLarge {
+		/// Bytes in the state (the sum of its roots' sizes).
+		bytes: u64,
+		/// The limit.
+		limit: u64,
 	},
 	/// A block came without a state before it.
 	#[error("block {0} came before any signed state")]
@@ -81,6 +94,9 @@ pub struct Copier {
 	pending: Option<Pending>,
 	/// The last state was no longer than the stored one: its blocks are skipped.
 	skipping: bool,
+	/// Following: the largest feed, in bytes, it grows a stored feed to (and
+	/// it never creates one). `None`: an import, which creates the copy.
+	follow_limit: Option<u64>,
 }
 
 /// What a message did.
@@ -93,9 +109,17 @@ pub enum Copied {
 }
 
 impl Copier {
-	/// A copier of feed `key` into `store`.
+	/// A copier of feed `key` into `store` (an import: a feed not stored yet
+	/// is created).
 	pub fn new(store: Store, key: [u8; 32]) -> Self {
-		Copier { store, key, pending: None, skipping: false }
+		Copier { store, key, pending: None, skipping: false, follow_limit: None }
+	}
+
+	/// A copier that follows the growth of the stored feed `key` up to
+	/// `limit` bytes: a state of a feed no longer stored, or of more bytes
+	/// than `limit`, is refused and the stored feed stays as it is.
+	pub fn following(store: Store, key: [u8; 32], limit: u64) -> Self {
+		Copier { store, key, pending: None, skipping: false, follow_limit: Some(limit) }
 	}
 
 	/// A signed state: the blocks from the stored length to its length follow.
@@ -124,8 +148,15 @@ impl Copier {
 				}
 				(feed, false)
 			},
+			None if self.follow_limit.is_some() => return Err(CopyError::NotStored(self.key)),
 			None => (self.store.create_copy(&state)?, true),
 		};
+		if let Some(limit) = self.follow_limit {
+			let bytes = state.roots.iter().fold(0u64, |sum, root| sum.saturating_add(root.size));
+			if bytes > limit {
+				return Err(CopyError::TooLarge { bytes, limit });
+			}
+		}
 		let stored = feed.state().length;
 		self.pending = Some(Pending { feed, state, next: stored, stored, new });
 		Ok(Copied::Nothing)
@@ -309,6 +340,43 @@ mod tests {
 		copier.state(&state_at(&src, &key)).unwrap();
 		put(&mut copier, 4, &[1u8; 10]).unwrap();
 		assert_eq!(copier.end().unwrap(), Copied::Stored(5));
+	}
+
+	#[test]
+	fn a_followed_feed_grows_up_to_its_limit_and_a_removed_one_is_not_brought_back() {
+		let (src_dir, dst_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+		let (src, key, blocks) = source(3, src_dir.path());
+		let dst = Store::open(dst_dir.path()).unwrap();
+		let mut import = Copier::new(dst.clone(), key);
+		import.state(&state_at(&src, &key)).unwrap();
+		for (i, block) in blocks.iter().enumerate() {
+			put(&mut import, i as u64, block).unwrap();
+		}
+		assert_eq!(import.end().unwrap(), Copied::Stored(3));
+		let stored = state_at(&dst, &key);
+		// The writer appends 2 blocks of 100 bytes: 303 + 200 bytes in all.
+		src.feed(&key)
+			.unwrap()
+			.unwrap()
+			.append(vec![vec![7u8; 100]; 2], |_| {})
+			.unwrap();
+		let grown = state_at(&src, &key);
+
+		let mut tight = Copier::following(dst.clone(), key, 502);
+		assert!(matches!(tight.state(&grown), Err(CopyError::TooLarge { bytes: 503, limit: 502 })));
+		assert_eq!(state_at(&dst, &key), stored, "the stored feed is as it was");
+
+		let mut roomy = Copier::following(dst.clone(), key, 503);
+		roomy.state(&grown).unwrap();
+		for index in 3..5 {
+			put(&mut roomy, index, &[7u8; 100]).unwrap();
+		}
+		assert_eq!(roomy.end().unwrap(), Copied::Stored(5));
+
+		dst.remove(&key).unwrap();
+		let mut follower = Copier::following(dst.clone(), key, u64::MAX);
+		assert!(matches!(follower.state(&grown), Err(CopyError::NotStored(k)) if k == key));
+		assert!(dst.feed(&key).unwrap().is_none(), "a removed feed stays removed");
 	}
 
 	#[test]

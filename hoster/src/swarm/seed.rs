@@ -1,7 +1,7 @@
 //! `hoster serve --swarm`: the Hypercore peer that seeds every stored feed,
 //! greets each new peer on the `hosting-extension`, and follows what writers
-//! append. Started with the server, restarted if it dies (after 1 s, doubling
-//! to 30 s), stopped with the server.
+//! append, each feed up to the follow limit. Started with the server,
+//! restarted if it dies (after 1 s, doubling to 30 s), stopped with the server.
 
 use std::{
 	collections::{BTreeMap, HashMap},
@@ -77,6 +77,9 @@ pub struct Seeder {
 	/// The server: the account the greeting names, and the statistics that
 	/// show the swarm's traffic.
 	pub hoster: Arc<Hoster>,
+	/// The largest a followed feed may grow, in bytes: a writer's appends
+	/// past it are neither downloaded by the peer nor stored.
+	pub follow_limit: u64,
 }
 
 impl Seeder {
@@ -148,8 +151,14 @@ impl Seeder {
 					account,
 					&[HeldFeed { key: *key, length: *length }],
 				);
-				peer.send(&json!({ "type": "feed", "key": hex::encode(key), "hello": hello }))
-					.await?;
+				peer.send(&json!({
+					"type": "feed",
+					"key": hex::encode(key),
+					"hello": hello,
+					// JSON numbers are exact up to 2^53 - 1, past any disk.
+					"max_bytes": self.follow_limit.min((1 << 53) - 1),
+				}))
+				.await?;
 				announced.insert(*key, (*length, account));
 			}
 		}
@@ -173,22 +182,28 @@ impl Seeder {
 			copiers: &'a mut HashMap<[u8; 32], Copier>,
 			store: &Store,
 			key: &str,
+			limit: u64,
 		) -> Option<&'a mut Copier> {
 			let key = hex32(key).ok()?;
-			Some(copiers.entry(key).or_insert_with(|| Copier::new(store.clone(), key)))
+			Some(
+				copiers
+					.entry(key)
+					.or_insert_with(|| Copier::following(store.clone(), key, limit)),
+			)
 		}
+		let limit = self.follow_limit;
 		let outcome = match &message {
 			PeerMessage::Listening { port, public_key } => {
 				tracing::info!("in the Hypercore swarm on UDP port {port} as {public_key}");
 				return;
 			},
 			PeerMessage::State { key, state } => {
-				copier(copiers, store, key).map(|c| c.state(state))
+				copier(copiers, store, key, limit).map(|c| c.state(state))
 			},
 			PeerMessage::Block { key, index, value, size } => {
-				copier(copiers, store, key).map(|c| c.block(*index, value, *size))
+				copier(copiers, store, key, limit).map(|c| c.block(*index, value, *size))
 			},
-			PeerMessage::End { key } => copier(copiers, store, key).map(|c| c.end()),
+			PeerMessage::End { key } => copier(copiers, store, key, limit).map(|c| c.end()),
 			PeerMessage::Stats { feeds } => {
 				self.hoster.set_swarm_traffic(feeds.clone());
 				return;
