@@ -7,7 +7,12 @@
 #   serving       with the writer gone, a fresh JS reader downloads it from
 #                 `hoster serve --swarm` alone.
 # Goal: import and serving each at >= 0.8 x JS -> JS. Release build.
-#   [HOSTING_BIN_DIR=DIR] scripts/bench/swarm.sh [MiB, default 256]
+# With LINK_MBIT=N (root), every byte on loopback passes a token bucket of N
+# Mbit/s (`tc qdisc ... tbf` on lo, removed when the script ends): the writer's
+# data reaches the reader or the hoster at a hoster's link rate, so the figures
+# measure the product rather than how fast this machine's CPU encrypts JS
+# streams.
+#   [HOSTING_BIN_DIR=DIR] [LINK_MBIT=100] scripts/bench/swarm.sh [MiB, default 256]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -17,6 +22,21 @@ BLOCKS=$((MIB * 16))
 BIN=$(scripts/build-bins.sh --release)
 swarm_deps
 start_work swarm-bench
+if [ -n "${LINK_MBIT:-}" ]; then
+	[[ "$LINK_MBIT" =~ ^[1-9][0-9]*$ ]] || fail "LINK_MBIT takes a whole number of Mbit/s, not $LINK_MBIT"
+	[ "$(id -u)" = 0 ] || fail "LINK_MBIT needs root: it shapes lo with tc"
+	# Removed whatever happens; finish (lib.sh) then stops the processes.
+	unshape() {
+		local status=$?
+		tc qdisc del dev lo root 2>/dev/null || true
+		(exit "$status")
+		finish
+	}
+	trap unshape EXIT
+	tc qdisc replace dev lo root tbf rate "${LINK_MBIT}mbit" burst 256kb latency 50ms ||
+		fail "tc cannot shape lo (no sch_tbf?)"
+	say "loopback shaped to $LINK_MBIT Mbit/s ($(tc qdisc show dev lo))"
+fi
 DHT=$(free_port)
 B=127.0.0.1:$DHT
 start_process dht node scripts/swarm/testnet.js "$DHT"
