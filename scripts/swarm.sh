@@ -13,7 +13,9 @@
 #   scripts/client/hoster-check.mjs; tampered or replayed greetings are refused;
 # - the feed imported from the swarm is published, the hoster registered on
 #   it, and its committee rates it over HTTP until it is Active;
-# - the swarm's traffic shows on /stats and /metrics (promtool).
+# - the swarm's traffic shows on /stats and /metrics (promtool);
+# - a feed removed with `hoster feed remove` stops being served over HTTP and
+#   on the swarm, and leaves the greeting.
 # Every process started here is stopped when the script ends, also on failure.
 #   [HOSTING_BIN_DIR=DIR] scripts/swarm.sh
 set -euo pipefail
@@ -178,6 +180,13 @@ if (!s || s.downloaded_blocks !== 0) { console.error(JSON.stringify(s)); process
 	< <(curl -sf "http://127.0.0.1:$HTTP/stats") || fail "the peer downloaded blocks past the follow limit"
 stop w11-again
 say "$(grep -o 'not followed: .*' "$WORK/hoster.log" | head -n 1)"
+
+say "a feed removed from the store stops being served, over HTTP and on the swarm"
+hoster feed remove "$K10" 2>/dev/null || fail "feed remove refused an imported feed"
+gone_over_http() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP/feeds/$K10")" = 404 ]; }
+wait_for 50 0.2 gone_over_http || fail "the removed feed is still served over HTTP"
+wait_for 50 0.2 test ! -d "$DATA/swarm/cores/$K10" || fail "the swarm peer kept its copy of the removed feed"
+curl -sf "http://127.0.0.1:$HTTP/hello" | grep -q "$K10" && fail "the greeting still claims the removed feed"
 
 say "the hoster stops: its Hypercore peer stops with it"
 stop hoster

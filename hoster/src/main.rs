@@ -305,6 +305,19 @@ enum FeedCommand {
 		#[command(flatten)]
 		swarm_args: SwarmArgs,
 	},
+	/// Remove a stored feed: a running `hoster serve` stops serving it (over
+	/// HTTP and on the swarm) within 2 seconds, and the swarm peer's copy and
+	/// any unfinished import of it go too. If the feed is offered on chain,
+	/// stop hosting it there as well (hosting.stopHosting), or its benchmarks
+	/// fail.
+	Remove {
+		/// Feed key (64 hex characters).
+		key: String,
+		/// Also remove a feed created here, with its signing key: nobody can
+		/// append to it again.
+		#[arg(long)]
+		force: bool,
+	},
 	/// Write a feed as a JSON test vector (blocks, paths, roots, signature) for the JS reference to check.
 	ExportVector {
 		/// Feed key (64 hex characters).
@@ -496,6 +509,7 @@ async fn feed(data: &Path, command: FeedCommand) -> Result<()> {
 		FeedCommand::Import { from: None, key, find_timeout, swarm_args } => {
 			feed_import_swarm(&store, data, &key, &swarm_args.options(), find_timeout).await
 		},
+		FeedCommand::Remove { key, force } => feed_remove(&store, data, &key, force),
 		FeedCommand::ExportVector { key } => feed_export_vector(&store, &key),
 	}
 }
@@ -632,6 +646,36 @@ async fn feed_import_swarm(
 	bar.finish_and_clear();
 	eprintln!("stored {length} blocks from the swarm: the signed state and every block verified");
 	println!("{}", hex::encode(key));
+	Ok(())
+}
+
+fn feed_remove(store: &Store, data: &Path, key: &str, force: bool) -> Result<()> {
+	let key = hex32(key)?;
+	let hex = hex::encode(key);
+	let Some(feed) = store.feed(&key)? else {
+		bail!("no feed {hex} is stored in {}", data.display())
+	};
+	if feed.writable() && !force {
+		bail!(
+			"feed {hex} was created here: removing it destroys its signing key, and nobody can \
+			 append to it again; add --force to remove it anyway"
+		);
+	}
+	let length = feed.state().length;
+	drop(feed);
+	store.remove(&key)?;
+	// The swarm peer's copy and an unfinished import's download.
+	for part in ["cores", "fetch"] {
+		let dir = data.join("swarm").join(part).join(&hex);
+		if dir.exists() {
+			std::fs::remove_dir_all(&dir)
+				.with_context(|| format!("cannot remove {}", dir.display()))?;
+		}
+	}
+	eprintln!(
+		"removed feed {hex} ({length} blocks); a running `hoster serve` stops serving it within 2 s. \
+		 If you offered it on chain, stop hosting it there too (hosting.stopHosting)."
+	);
 	Ok(())
 }
 

@@ -1,6 +1,6 @@
-//! The `hoster` command line: feeds are created, listed and appended to; the
-//! secret key file is private; bad arguments fail with a clear message and
-//! leave nothing behind.
+//! The `hoster` command line: feeds are created, listed, appended to and
+//! removed; the secret key file is private; bad arguments fail with a clear
+//! message and leave nothing behind.
 
 use std::{os::unix::fs::PermissionsExt, process::Command};
 
@@ -52,6 +52,42 @@ fn create_list_append_and_private_key() {
 		hoster(&data, &["feed", "append", &key, input.to_str().unwrap(), "--chunk-size", "4KiB"]);
 	assert!(out.status.success(), "{}", text(&out.stderr));
 	assert_eq!(text(&out.stdout).trim(), format!("{key} 6"));
+}
+
+#[test]
+fn a_feed_is_removed_with_its_swarm_copies_and_one_created_here_only_with_force() {
+	let dir = tempfile::tempdir().unwrap();
+	let data = dir.path().join("data");
+	let input = dir.path().join("input.bin");
+	std::fs::write(&input, vec![5u8; 3000]).unwrap();
+	let key = text(&hoster(&data, &["feed", "create", input.to_str().unwrap()]).stdout)
+		.trim()
+		.to_string();
+	let listed = || text(&hoster(&data, &["feed", "list", "--json"]).stdout);
+
+	let out = hoster(&data, &["feed", "remove", &"cd".repeat(32)]);
+	assert!(!out.status.success());
+	assert!(text(&out.stderr).contains("is stored in"), "{}", text(&out.stderr));
+	let out = hoster(&data, &["feed", "remove", "xyz"]);
+	assert!(!out.status.success());
+
+	// Created here: its signing key would go with it.
+	let out = hoster(&data, &["feed", "remove", &key]);
+	assert!(!out.status.success());
+	assert!(text(&out.stderr).contains("--force"), "{}", text(&out.stderr));
+	assert!(listed().contains(&key), "a refused removal removed the feed");
+
+	for part in ["cores", "fetch"] {
+		std::fs::create_dir_all(data.join("swarm").join(part).join(&key)).unwrap();
+	}
+	let out = hoster(&data, &["feed", "remove", &key, "--force"]);
+	assert!(out.status.success(), "{}", text(&out.stderr));
+	assert!(text(&out.stderr).contains("stopHosting"), "{}", text(&out.stderr));
+	assert_eq!(listed().trim(), "[]");
+	assert!(!data.join("feeds").join(&key).exists());
+	for part in ["cores", "fetch"] {
+		assert!(!data.join("swarm").join(part).join(&key).exists(), "swarm/{part} was kept");
+	}
 }
 
 #[test]

@@ -143,6 +143,34 @@ async fn a_block_counts_for_its_feed_and_for_the_peer_that_asked() {
 }
 
 #[tokio::test]
+async fn a_feed_removed_from_the_store_is_no_longer_served_or_greeted_once_refreshed() {
+	let dir = tempfile::tempdir().unwrap();
+	let kept = hex::encode(make_feed(dir.path(), 1));
+	let removed = make_feed(dir.path(), 2);
+	let (hoster, router) = routes(dir.path());
+	assert_eq!(
+		get(&router, &format!("/feeds/{}/blocks/1", hex::encode(removed))).await.0,
+		StatusCode::OK
+	);
+
+	Store::open(dir.path()).unwrap().remove(&removed).unwrap();
+	hoster.refresh().unwrap();
+	assert_eq!(
+		get(&router, &format!("/feeds/{}/blocks/1", hex::encode(removed))).await.0,
+		StatusCode::NOT_FOUND
+	);
+	let (_, _, body) = get(&router, "/feeds").await;
+	assert_eq!(
+		serde_json::from_slice::<serde_json::Value>(&body).unwrap(),
+		serde_json::json!({ "feeds": [kept] })
+	);
+	let (_, _, body) = get(&router, "/hello").await;
+	let hello: serde_json::Value = serde_json::from_slice(&body).unwrap();
+	assert_eq!(hello["feeds"].as_array().unwrap().len(), 1, "{hello}");
+	assert_eq!(hello["feeds"][0]["key"], kept.as_str());
+}
+
+#[tokio::test]
 async fn a_feed_stored_after_the_start_is_served_once_the_feeds_are_refreshed() {
 	let dir = tempfile::tempdir().unwrap();
 	let first = hex::encode(make_feed(dir.path(), 1));

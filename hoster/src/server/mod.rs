@@ -117,8 +117,9 @@ impl Hoster {
 		Ok(hoster)
 	}
 
-	/// Loads new feeds and feeds whose header changed (they grew). Lists the
-	/// data directory: [`serve`] calls it from a timer, never from a request.
+	/// Loads new feeds and feeds whose header changed (they grew), and forgets
+	/// feeds removed from the store. Lists the data directory: [`serve`] calls
+	/// it from a timer, never from a request.
 	pub fn refresh(&self) -> Result<(), StoreError> {
 		if let Some(file) = &self.account_file {
 			let saved = std::fs::read_to_string(file)
@@ -126,7 +127,13 @@ impl Hoster {
 				.and_then(|a| crate::accounts::parse_account(a.trim()).ok());
 			*self.account.write().unwrap_or_else(PoisonError::into_inner) = saved;
 		}
-		for key in self.store.keys()? {
+		let keys = self.store.keys()?;
+		let stored: std::collections::HashSet<&[u8; 32]> = keys.iter().collect();
+		self.feeds
+			.write()
+			.unwrap_or_else(PoisonError::into_inner)
+			.retain(|key, _| stored.contains(key));
+		for key in keys {
 			let Some(version) = header_version(&self.store.header_path(&key)) else { continue };
 			if self.feeds.read().unwrap_or_else(PoisonError::into_inner).get(&key).map(|f| f.1)
 				== Some(version)
