@@ -80,7 +80,16 @@ async function checkDashboard(page) {
   const dots = await card.locator('[data-figure="latency"] circle.dot').count()
   check(dots >= after, `the latency curve draws ${dots} dots for ${after} served verdicts`)
   check((await card.locator('[data-figure="availability"] line.promise').count()) === 1, 'the availability curve has no promise line')
-  step(`a new verdict landed: ${after} point(s) on the curve, promise line drawn`)
+  // The card's figures follow (read again for the hosters a block's events name).
+  await page.waitForFunction(
+    ({ selector, after }) => {
+      const figure = [...document.querySelectorAll(`${selector} .figure`)].find((f) => f.querySelector('.label')?.textContent === 'verdicts')
+      return Number(figure?.querySelector('.value')?.textContent) >= after
+    },
+    { selector: `article[data-hoster="${args.hoster}"]`, after },
+    { timeout: 30_000 },
+  )
+  step(`a new verdict landed: ${after} point(s) on the curve, promise line drawn, the card's verdict count followed`)
 
   // The ratings table: the latest closed request of the hoster, each member's rating.
   const closed = page.locator('#ratings-body tr', { has: page.locator('li.member.rated') }).first()

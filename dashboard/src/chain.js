@@ -64,7 +64,8 @@ export async function loadRecentBlocks(api, history, best, { batch = 24, progres
 
 /**
  * Follows the best chain: for every new best block (and any block skipped
- * since the last one), adds its hosting events and calls `onBlock(number)`.
+ * since the last one), adds its hosting events and calls
+ * `onBlock(number, events)` with the events of the blocks added.
  * Returns the unsubscribe function.
  */
 export async function followBestBlocks(api, history, onBlock) {
@@ -75,9 +76,13 @@ export async function followBestBlocks(api, history, onBlock) {
     busy = busy
       .then(async () => {
         const from = last > 0 ? Math.max(last + 1, number - history.window + 1) : number
-        for (let n = from; n <= number; n++) addBlock(history, n, await eventsAt(api, n))
+        const added = []
+        for (let n = from; n <= number; n++) {
+          const events = await eventsAt(api, n)
+          if (addBlock(history, n, events)) added.push(...events)
+        }
         last = Math.max(last, number)
-        onBlock(number)
+        onBlock(number, added)
       })
       .catch((error) => console.warn(`block ${number}: ${error.message}`))
   })
@@ -97,22 +102,23 @@ async function keysOf(storage, limit, pageSize = 100) {
 }
 
 /**
- * Every registered hoster (at most `limit`), each with its registration
- * (`form`, `status`) and its figures (runtime API `hoster_figures`).
+ * One hoster: its registration (`form`, `status`; null when not registered)
+ * and its figures (runtime API `hoster_figures`).
  */
+export async function loadHoster(api, account) {
+  const [registration, figures] = await Promise.all([
+    api.query.hosting.hosters(account),
+    api.call.hostingApi.hosterFigures(account),
+  ])
+  const record = registration.unwrapOr(null)?.toPrimitive() ?? null
+  return { account, registration: record, figures: figures.unwrapOr(null)?.toPrimitive() ?? null }
+}
+
+/** Every registered hoster (at most `limit`), as `loadHoster` reads it. */
 export async function loadHosters(api, limit = 500) {
   const keys = await keysOf(api.query.hosting.hosters, limit)
-  return Promise.all(
-    keys.map(async (key) => {
-      const account = key.args[0].toString()
-      const [registration, figures] = await Promise.all([
-        api.query.hosting.hosters(account),
-        api.call.hostingApi.hosterFigures(account),
-      ])
-      const record = registration.unwrapOr(null)?.toPrimitive()
-      return { account, registration: record, figures: figures.unwrapOr(null)?.toPrimitive() ?? null }
-    }),
-  ).then((hosters) => hosters.filter((h) => h.registration !== null))
+  const hosters = await Promise.all(keys.map((key) => loadHoster(api, key.args[0].toString())))
+  return hosters.filter((h) => h.registration !== null)
 }
 
 /** Every registered attestor (at most `limit`) with its record (runtime API `attestor_figures`). */

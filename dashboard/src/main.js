@@ -2,8 +2,9 @@
 // `hoster dashboard --url`), reads the recent blocks' hosting events, then
 // redraws hosters, ratings and attestors as blocks are imported.
 
-import { connect, developmentNames, doesQualify, followBestBlocks, isAccount, loadAttestors, loadHosters, loadRecentBlocks } from './chain.js'
+import { connect, developmentNames, doesQualify, followBestBlocks, isAccount, loadAttestors, loadHoster, loadHosters, loadRecentBlocks } from './chain.js'
 import { createHistory } from './history.js'
+import { whatToRefresh } from './refresh.js'
 import { promiseAsForm, requirementsFromForm } from './requirements.js'
 import { attestorRows, el, hosterCard, qualificationAnswer, ratingsTable } from './view.js'
 
@@ -63,25 +64,51 @@ async function main() {
     )
     document.body.dataset.best = String(history.best)
   }
-  // Reads storage and the runtime API again, one refresh at a time; a block
-  // that lands during one asks for another after it.
-  const refresh = () => {
+  // Reads storage and the runtime API again, one refresh at a time: every
+  // hoster and attestor (`full`), or the hosters named and the attestors; what
+  // a block asks for while one runs is read after it.
+  let wanted = { full: true, hosters: new Set(), attestors: true }
+  let sinceFull = 0
+  const refresh = (ask) => {
+    wanted = {
+      full: wanted.full || ask.full,
+      hosters: new Set([...wanted.hosters, ...ask.hosters]),
+      attestors: wanted.attestors || ask.attestors,
+    }
     if (refreshing) {
       again = true
       return refreshing
     }
-    refreshing = Promise.all([loadHosters(api), loadAttestors(api)])
+    const now = wanted
+    wanted = { full: false, hosters: new Set(), attestors: false }
+    const readHosters = now.full
+      ? loadHosters(api)
+      : Promise.all([...now.hosters].map((account) => loadHoster(api, account))).then((changed) => {
+          const byAccount = new Map(hosters.map((h) => [h.account, h]))
+          for (const h of changed) {
+            if (h.registration === null) byAccount.delete(h.account)
+            else byAccount.set(h.account, h)
+          }
+          return [...byAccount.values()]
+        })
+    const readAttestors = now.attestors ? loadAttestors(api) : Promise.resolve(attestors)
+    if (now.full) sinceFull = 0
+    refreshing = Promise.all([readHosters, readAttestors])
       .then(([h, a]) => {
-        hosters = h
+        // In account order, so cards keep their places from block to block.
+        hosters = h.sort((x, y) => (x.account < y.account ? -1 : x.account > y.account ? 1 : 0))
         attestors = a
         draw()
       })
-      .catch((error) => console.warn(`refresh: ${error.message}`))
+      .catch((error) => {
+        console.warn(`refresh: ${error.message}`)
+        wanted.full = true
+      })
       .finally(() => {
         refreshing = null
         if (again) {
           again = false
-          refresh()
+          refresh({ full: false, hosters: new Set(), attestors: false })
         }
       })
     return refreshing
@@ -118,8 +145,14 @@ async function main() {
     }
   })
 
-  await refresh()
-  await followBestBlocks(api, history, () => refresh())
+  await refresh({ full: true, hosters: new Set(), attestors: true })
+  await followBestBlocks(api, history, (number, events) => {
+    sinceFull += 1
+    const ask = whatToRefresh(events, sinceFull)
+    // The best block and the history's curves move every block; the figures when asked.
+    if (ask.full || ask.hosters.size > 0 || ask.attestors) refresh(ask)
+    else draw()
+  })
   document.body.dataset.ready = 'true'
 }
 
