@@ -91,7 +91,12 @@ fn serve(data: &std::path::Path, rust_log: &str) -> (std::process::Child, String
 		.spawn()
 		.unwrap();
 	let deadline = Instant::now() + Duration::from_secs(30);
-	while TcpStream::connect(&listen).is_err() {
+	// Before the server listens, a connection to a port of the ephemeral range
+	// can connect to itself (its source port picked equal to the port): not
+	// the server.
+	let listening =
+		|| TcpStream::connect(&listen).is_ok_and(|s| s.local_addr().ok() != s.peer_addr().ok());
+	while !listening() {
 		assert!(
 			Instant::now() < deadline,
 			"hoster serve did not listen on {listen} from HOSTER_LISTEN"
