@@ -2,21 +2,13 @@
 //! removed; the secret key file is private; bad arguments fail with a clear
 //! message and leave nothing behind.
 
-use std::{os::unix::fs::PermissionsExt, process::Command};
+use std::os::unix::fs::PermissionsExt;
+
+mod common;
+use common::text;
 
 fn hoster(data: &std::path::Path, args: &[&str]) -> std::process::Output {
-	Command::new(env!("CARGO_BIN_EXE_hoster"))
-		.env_remove("HOSTER_CONFIG")
-		.env("HOSTER_METRICS_LISTEN", "127.0.0.1:0")
-		.arg("--data")
-		.arg(data)
-		.args(args)
-		.output()
-		.unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-	String::from_utf8_lossy(bytes).into_owned()
+	common::hoster().arg("--data").arg(data).args(args).output().unwrap()
 }
 
 #[test]
@@ -139,7 +131,7 @@ fn every_subcommand_explains_itself() {
 		vec!["feed", "create", "--help"],
 		vec!["serve", "--help"],
 	] {
-		let out = Command::new(env!("CARGO_BIN_EXE_hoster")).args(&args).output().unwrap();
+		let out = common::hoster().args(&args).output().unwrap();
 		assert!(out.status.success());
 		assert!(text(&out.stdout).len() > 100, "{args:?}");
 	}

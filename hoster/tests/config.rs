@@ -9,36 +9,15 @@ use std::{
 	io::{BufRead, BufReader, Read, Write},
 	net::TcpStream,
 	path::Path,
-	process::{Command, Output, Stdio},
+	process::{Output, Stdio},
 };
 
-fn hoster() -> Command {
-	let mut command = Command::new(env!("CARGO_BIN_EXE_hoster"));
-	for var in [
-		"HOSTER_DATA",
-		"HOSTER_CONFIG",
-		"HOSTER_URL",
-		"HOSTER_SURI",
-		"HOSTER_KEY_FILE",
-		"HOSTER_LISTEN",
-		"HOSTER_DASHBOARD_LISTEN",
-		"HOSTER_DASHBOARD_DIR",
-		"RUST_LOG",
-	] {
-		command.env_remove(var);
-	}
-	command.env("HOSTER_METRICS_LISTEN", "127.0.0.1:0");
-	command
-}
-
-fn text(bytes: &[u8]) -> String {
-	String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{closed_port, hoster, text};
 
 /// A ws:// URL of a loopback port nothing listens on.
 fn closed_url() -> String {
-	let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-	format!("ws://127.0.0.1:{}", listener.local_addr().unwrap().port())
+	format!("ws://127.0.0.1:{}", closed_port())
 }
 
 /// `hoster --data DATA chain [ARGS] status` with the variables `env`: it fails

@@ -6,36 +6,12 @@
 use std::{
 	io::{BufRead, BufReader, Read, Write},
 	net::TcpStream,
-	process::{Command, Stdio},
+	process::Stdio,
 	time::{Duration, Instant},
 };
 
-fn hoster() -> Command {
-	let mut command = Command::new(env!("CARGO_BIN_EXE_hoster"));
-	for var in [
-		"HOSTER_CONFIG",
-		"HOSTER_URL",
-		"HOSTER_SURI",
-		"HOSTER_KEY_FILE",
-		"HOSTER_LISTEN",
-		"RUST_LOG",
-	] {
-		command.env_remove(var);
-	}
-	// Tests run in parallel: each server's metrics on a free port.
-	command.env("HOSTER_METRICS_LISTEN", "127.0.0.1:0");
-	command
-}
-
-fn text(bytes: &[u8]) -> String {
-	String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A loopback port nothing listens on.
-fn closed_port() -> u16 {
-	let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-	listener.local_addr().unwrap().port()
-}
+mod common;
+use common::{closed_port, hoster, text};
 
 /// What `hoster chain [--url FLAG_URL] status` says with `HOSTER_URL=ENV_URL`,
 /// both closed ports: it fails, naming the URL it tried.
