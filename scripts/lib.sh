@@ -30,7 +30,8 @@
 #   client_deps               installs the @polkadot/api client (scripts/client)
 #   swarm_deps                installs the Hypercore peer (hoster/swarm) and the JS interop peers (scripts/swarm)
 #   dashboard_deps            installs the dashboard's packages and builds its bundle (dashboard/dist)
-#   account_of SURI...        account ids (64 hex) of secret URIs such as //Dave
+#   account_of [--ss58] SURI...
+#                             account ids (64 hex, or SS58 with --ss58) of secret URIs such as //Dave
 #   facts PORT WHAT...        scripts/client/chain-facts.mjs against the node on PORT
 #                             (what the hoster CLI cannot answer: heads, attestors,
 #                             events, claims, figures at a past block)

@@ -5,7 +5,7 @@
 
 import { ApiPromise, WsProvider } from '@polkadot/api'
 import { Keyring } from '@polkadot/keyring'
-import { cryptoWaitReady } from '@polkadot/util-crypto'
+import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto'
 
 import { addBlock } from './history.js'
 
@@ -141,10 +141,9 @@ export async function doesQualify(api, who, role, requirements) {
 }
 
 /** Whether `text` is an account the chain can read (SS58 of any prefix, or 0x and 64 hex characters). */
-export function isAccount(api, text) {
+export function isAccount(text) {
   try {
-    api.createType('AccountId', text)
-    return /^0x[0-9a-fA-F]{64}$/.test(text) || text.length >= 46
+    return decodeAddress(text).length === 32
   } catch {
     return false
   }

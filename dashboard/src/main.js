@@ -127,7 +127,7 @@ async function main() {
     event.preventDefault()
     const fields = Object.fromEntries(new FormData(form).entries())
     const who = String(fields.who ?? '').trim()
-    if (!isAccount(api, who)) {
+    if (!isAccount(who)) {
       answer.replaceChildren(el('p', { class: 'error', 'data-qualifies': 'error' }, `${who || 'an empty field'} is not an account: paste an SS58 address or pick one from the list`))
       return
     }
