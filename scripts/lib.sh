@@ -59,6 +59,11 @@
 
 SCRIPT_NAME=${SCRIPT_NAME:-$(basename "$0" .sh)}
 WORK=""
+# The hoster's Hypercore peer and dashboard bundle are this checkout's (every
+# script runs from the repository root): the binary's own defaults name the
+# checkout it was built in, which a shared CARGO_TARGET_DIR need not match.
+export HOSTER_SWARM_PEER=${HOSTER_SWARM_PEER:-$PWD/hoster/swarm/peer.js}
+export HOSTER_DASHBOARD_DIR=${HOSTER_DASHBOARD_DIR:-$PWD/dashboard/dist}
 declare -A PIDS=()
 
 say() { printf '[%s %s] %s\n' "$SCRIPT_NAME" "$(date +%T)" "$*" >&2; }
