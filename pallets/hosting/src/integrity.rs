@@ -57,10 +57,11 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(Pallet::<T>::authorize_batch_weight(full, full));
 		let limits = <T as frame_system::Config>::BlockWeights::get();
 		// The hook's worst block: a full block's requests given committees, as
-		// many closed at their deadline, a full periodic round and a full
-		// block of queued registrations.
+		// many closed at their deadline and as many more at a deadline deferred
+		// by a multi-block migration, a full periodic round and a full block of
+		// queued registrations.
 		let hook = T::WeightInfo::on_initialize(
-			T::MaxRequestsPerBlock::get().saturating_mul(2),
+			T::MaxRequestsPerBlock::get().saturating_mul(3),
 			T::MaxBenchmarksPerBlock::get(),
 			T::MaxRegistrationsPerBlock::get(),
 		);

@@ -67,6 +67,7 @@ pub mod pallet {
 	use alloc::vec::Vec;
 	use frame_support::{
 		dispatch::DispatchResult,
+		migrations::MultiStepMigrator,
 		pallet_prelude::*,
 		traits::{
 			fungible::{self, Credit},
@@ -374,6 +375,15 @@ pub mod pallet {
 		BoundedVec<RequestId, T::MaxRequestsPerBlock>,
 		ValueQuery,
 	>;
+
+	/// Deadline blocks whose requests are not closed yet because a multi-block
+	/// migration ran when they were due or in their last block: (first, last).
+	/// `on_initialize` closes one such block's requests a block, oldest first,
+	/// once the migration is over, without blaming the attestors the migration
+	/// kept silent.
+	#[pallet::storage]
+	pub type DeferredDeadlines<T: Config> =
+		StorageValue<_, (BlockNumberFor<T>, BlockNumberFor<T>), OptionQuery>;
 
 	/// Requests created in the current block, per kind: (block, counts).
 	#[pallet::storage]
@@ -790,9 +800,30 @@ pub mod pallet {
 		/// Draws the committees of the requests created in the previous block,
 		/// closes the requests whose deadline was the previous block, then runs the
 		/// periodic benchmark round when one is due. All are bounded per block.
+		///
+		/// While a multi-block migration runs (`frame_system`'s
+		/// `MultiBlockMigrator`), it does none of this: records may be half
+		/// translated, and no transaction, so no rating, is admitted. The
+		/// deadlines that pass meanwhile are deferred ([`DeferredDeadlines`])
+		/// and closed afterwards, one a block, before the block's own.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			// The migrator's cursor, and the deferred deadlines.
+			let checks = T::DbWeight::get().reads(2);
+			if <T as frame_system::Config>::MultiBlockMigrator::ongoing() {
+				Self::defer_deadlines(now);
+				log::info!(
+					target: LOG_TARGET,
+					"block {now:?}: a multi-block migration is running; requests wait for it"
+				);
+				return checks.saturating_add(T::DbWeight::get().writes(1));
+			}
 			let assigned = Self::assign_committees(now);
-			let closed = Self::close_expired(now.saturating_sub(One::one()));
+			let deferred = DeferredDeadlines::<T>::get();
+			let (closed_deferred, looked_up) = Self::close_deferred(deferred);
+			let due = now.saturating_sub(One::one());
+			let closed_due =
+				if Self::is_deferred(deferred, due) { 0 } else { Self::close_expired(due) };
+			let closed = closed_due.saturating_add(closed_deferred);
 			let queued = Self::serve_registration_queue();
 			let scheduled = Self::schedule_periodic(now);
 			// One line a block; each request's committee, close and verdict are in the
@@ -804,6 +835,11 @@ pub mod pallet {
 				);
 			}
 			T::WeightInfo::on_initialize(assigned.saturating_add(closed), scheduled, queued)
+				.saturating_add(checks)
+				.saturating_add(T::DbWeight::get().reads_writes(
+					looked_up.into(),
+					u64::from(looked_up).saturating_add(deferred.is_some().into()),
+				))
 		}
 
 		/// The attestor: measures the hosters assigned to this node's attestor

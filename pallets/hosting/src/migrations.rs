@@ -923,15 +923,25 @@ pub mod v6 {
 /// * `RegistrationQueue`, `QueuedRegistrations`, `RegistrationQueueEnds`,
 ///   `OnDemandRequests` and `RequestDeposits` (new) start empty.
 ///
-/// One block: one read and one write per hoster with figures. At ParityDb's
-/// weights (a read 8 µs, a write 50 µs) the 1 s of a block of this runtime
-/// covers some 15,000 hosters; a chain with more would run it as a
-/// multi-block migration (`pallet-migrations`).
+/// Two forms of the same migration:
+/// * [`LazyMigrateV6ToV7`], a multi-block migration for `pallet-migrations`
+///   (what this repository's runtime runs): the records are translated over
+///   as many blocks as they need, each block within the migrator's
+///   `MaxServiceWeight`, so the number of hosters is not bounded by a block.
+///   While it runs, transactions wait (the migrator admits none) and
+///   `on_initialize` touches no request (see [`Pallet::on_initialize`]).
+/// * [`MigrateV6ToV7`], the same in one block (`OnRuntimeUpgrade`), for a
+///   runtime without `pallet-migrations`: one read and one write per hoster
+///   with figures; at ParityDb's weights (a read 8 µs, a write 50 µs) a block
+///   of 1 s covers some 15,000 hosters.
 pub mod v7 {
 	use alloc::vec::Vec;
 	use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 	use frame_support::{
-		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade,
+		migrations::{MigrationId, SteppedMigration, SteppedMigrationError, VersionedMigration},
+		pallet_prelude::*,
+		traits::UncheckedOnRuntimeUpgrade,
+		weights::WeightMeter,
 	};
 	use frame_system::pallet_prelude::BlockNumberFor;
 	use scale_info::TypeInfo;
@@ -940,6 +950,7 @@ pub mod v7 {
 		figures::{self, Beta, Ewmv},
 		pallet::*,
 		types::*,
+		weights::WeightInfo,
 	};
 
 	/// The version-6 types and storage, as they were stored (the figures of
@@ -1028,6 +1039,21 @@ pub mod v7 {
 			StorageValue<Pallet<T>, (BlockNumberFor<T>, u32), ValueQuery>;
 	}
 
+	/// A version-6 figures record in the version-7 layout: the same values,
+	/// each figures with an empty block tally.
+	pub fn upgraded<BlockNumber>(f: old::FiguresRecord<BlockNumber>) -> FiguresRecord<BlockNumber> {
+		let regions = f
+			.regions
+			.into_iter()
+			.map(|r| RegionFigures { region: r.region, figures: r.figures.upgraded() })
+			.collect::<Vec<_>>();
+		FiguresRecord {
+			overall: f.overall.upgraded(),
+			regions: BoundedVec::truncate_from(regions),
+			last_verdict: f.last_verdict,
+		}
+	}
+
 	/// The migration's steps, unversioned; run it as [`MigrateV6ToV7`].
 	pub struct InnerMigrateV6ToV7<T>(core::marker::PhantomData<T>);
 
@@ -1072,16 +1098,7 @@ pub mod v7 {
 			let mut records = 0u64;
 			HosterFigures::<T>::translate::<old::FiguresRecord<BlockNumberFor<T>>, _>(|_, f| {
 				records += 1;
-				let regions = f
-					.regions
-					.into_iter()
-					.map(|r| RegionFigures { region: r.region, figures: r.figures.upgraded() })
-					.collect::<Vec<_>>();
-				Some(FiguresRecord {
-					overall: f.overall.upgraded(),
-					regions: BoundedVec::truncate_from(regions),
-					last_verdict: f.last_verdict,
-				})
+				Some(upgraded(f))
 			});
 			old::RequestsInBlock::<T>::kill();
 			T::DbWeight::get().reads_writes(records, records + 1)
@@ -1106,4 +1123,106 @@ pub mod v7 {
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;
+
+	/// Where [`LazyMigrateV6ToV7`] stands between two steps.
+	#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+	pub enum Progress<AccountId> {
+		/// The version was checked and the old request count removed; no
+		/// record is translated yet.
+		Begun,
+		/// Every record up to this hoster's (in the map's order) is translated.
+		After(AccountId),
+	}
+
+	/// Version 6 → 7 as a multi-block migration (`pallet-migrations`'
+	/// `SteppedMigration`): each step translates as many hosters' figures as
+	/// its weight meter allows, in the map's order, and the last sets version
+	/// 7. On a chain not at version 6 it does nothing. A record that does not
+	/// decode as version 6 is left alone (as `translate` would).
+	pub struct LazyMigrateV6ToV7<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> LazyMigrateV6ToV7<T> {
+		/// What translating one record may weigh: as much as a request's close,
+		/// measured by the benchmarks, which reads the same record, recomputes
+		/// and writes it, and reads and writes the request and the hoster's
+		/// status besides: an upper bound for one read, one decode, one encode
+		/// and one write. Never less than one read and one write.
+		pub fn record_weight() -> Weight {
+			let close = T::WeightInfo::performance_benchmark_responses(0, 1)
+				.saturating_sub(T::WeightInfo::performance_benchmark_responses(0, 0));
+			close.max(T::DbWeight::get().reads_writes(2, 1))
+		}
+
+		/// What the first step weighs before any record: the version read, the
+		/// old count removed.
+		pub fn begin_weight() -> Weight {
+			T::DbWeight::get().reads_writes(1, 1)
+		}
+	}
+
+	impl<T: Config> SteppedMigration for LazyMigrateV6ToV7<T> {
+		type Cursor = Progress<T::AccountId>;
+		type Identifier = MigrationId<14>;
+
+		fn id() -> Self::Identifier {
+			MigrationId { pallet_id: *b"pallet-hosting", version_from: 6, version_to: 7 }
+		}
+
+		fn step(
+			cursor: Option<Self::Cursor>,
+			meter: &mut WeightMeter,
+		) -> Result<Option<Self::Cursor>, SteppedMigrationError> {
+			// What this step needs to make any progress at all.
+			let (mut progress, required) = match cursor {
+				Some(progress) => (progress, Self::record_weight()),
+				None => {
+					let begin = Self::begin_weight();
+					if meter.try_consume(begin).is_err() {
+						return Err(SteppedMigrationError::InsufficientWeight { required: begin });
+					}
+					if Pallet::<T>::on_chain_storage_version() != 6 {
+						return Ok(None);
+					}
+					old::RequestsInBlock::<T>::kill();
+					(Progress::Begun, begin.saturating_add(Self::record_weight()))
+				},
+			};
+			let mut translated = false;
+			loop {
+				if meter.try_consume(Self::record_weight()).is_err() {
+					// Every step gets the same meter: one that holds no record never
+					// will, and the migrator rolls the step back and fails the
+					// migration (a `MaxServiceWeight` too small for one record).
+					return if translated {
+						Ok(Some(progress))
+					} else {
+						Err(SteppedMigrationError::InsufficientWeight { required })
+					};
+				}
+				let mut rest = match &progress {
+					Progress::Begun => old::HosterFigures::<T>::iter(),
+					Progress::After(last) => old::HosterFigures::<T>::iter_from(
+						old::HosterFigures::<T>::hashed_key_for(last),
+					),
+				};
+				let Some((who, record)) = rest.next() else {
+					StorageVersion::new(7).put::<Pallet<T>>();
+					return Ok(None);
+				};
+				HosterFigures::<T>::insert(&who, upgraded(record));
+				translated = true;
+				progress = Progress::After(who);
+			}
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(InnerMigrateV6ToV7::<T>::pre_upgrade_figures())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			InnerMigrateV6ToV7::<T>::post_upgrade_checks(state)
+		}
+	}
 }

@@ -12,7 +12,7 @@ use sp_runtime::traits::{One, SaturatedConversion, Saturating, Verify, Zero};
 use crate::{
 	committee,
 	pallet::*,
-	requests::{chunks_drawn, chunks_of, Closed, RequestOf},
+	requests::{chunks_drawn, chunks_of, Closed, RequestOf, Silence},
 	types::*,
 	weights::WeightInfo,
 	LOG_TARGET,
@@ -300,7 +300,7 @@ impl<T: Config> Pallet<T> {
 		// opening it again is weighed with the hook's closes. So a rating
 		// never pays for a retry.
 		if complete && Self::has_verdict(&request) {
-			Some(Self::close_request(rating.request_id, request))
+			Some(Self::close_request(rating.request_id, request, Silence::Blamed))
 		} else {
 			BenchmarkRequests::<T>::insert(rating.request_id, &request);
 			None

@@ -30,6 +30,21 @@ use crate::{
 /// Most times a void request (no quorum, or no majority) is tried again.
 pub const MAX_RETRIES: u8 = 2;
 
+/// Most deferred deadlines `on_initialize` looks up in a block, to find one
+/// that lists open requests ([`DeferredDeadlines`]).
+pub const MAX_DEFERRED_LOOKUPS: u32 = 16;
+
+/// Whether a closing request's silent attestors are blamed for their silence.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Silence {
+	/// They are: they had the whole response window.
+	Blamed,
+	/// They are not: no rating could be included while the request was open
+	/// (a multi-block migration ran through its deadline). The request closes
+	/// on the votes it has, and the event lists nobody as silent.
+	Excused,
+}
+
 /// An open request as stored, for the pallet's own `T`.
 pub type RequestOf<T> = BenchmarkRequest<
 	<T as frame_system::Config>::AccountId,
@@ -393,27 +408,87 @@ impl<T: Config> Pallet<T> {
 	/// Closes the requests whose deadline was `block`; returns how many were
 	/// closed.
 	pub(crate) fn close_expired(block: BlockNumberFor<T>) -> u32 {
+		Self::close_listed(block, Silence::Blamed)
+	}
+
+	/// Closes the open requests listed under the deadline `block`; returns how
+	/// many were open.
+	fn close_listed(block: BlockNumberFor<T>, silence: Silence) -> u32 {
 		let ids = RequestsByDeadline::<T>::take(block);
 		let mut closed = 0u32;
 		for id in ids {
 			let Some(request) = BenchmarkRequests::<T>::get(id) else { continue };
 			closed += 1;
-			let _ = Self::close_request(id, request);
+			let _ = Self::close_request(id, request, silence);
 		}
 		closed
+	}
+
+	/// Notes, in a block `now` in which a multi-block migration runs, that the
+	/// requests due at the previous block and at this one are not closed now
+	/// ([`DeferredDeadlines`]): the previous block's were due in this block's
+	/// `on_initialize`, and this block's could get no rating in this block,
+	/// which admits no transaction.
+	pub(crate) fn defer_deadlines(now: BlockNumberFor<T>) {
+		DeferredDeadlines::<T>::mutate(|range| {
+			*range = Some(match *range {
+				Some((first, _)) => (first, now),
+				None => (now.saturating_sub(One::one()), now),
+			})
+		});
+	}
+
+	/// Whether the requests due at `deadline` wait in [`DeferredDeadlines`],
+	/// as it was at the start of the block (`range`).
+	pub(crate) fn is_deferred(
+		range: Option<(BlockNumberFor<T>, BlockNumberFor<T>)>,
+		deadline: BlockNumberFor<T>,
+	) -> bool {
+		range.is_some_and(|(first, last)| first <= deadline && deadline <= last)
+	}
+
+	/// Closes the requests of the oldest deferred deadline in `range` (the
+	/// [`DeferredDeadlines`] at the start of the block) that lists any,
+	/// looking at most [`MAX_DEFERRED_LOOKUPS`] deadlines. Their attestors
+	/// could not answer while the migration ran, so their silence is excused
+	/// ([`Silence::Excused`]); that includes the deadline due in the
+	/// migration's first block, whose attestors had their whole window.
+	/// Returns (requests closed, deadlines looked up).
+	pub(crate) fn close_deferred(
+		range: Option<(BlockNumberFor<T>, BlockNumberFor<T>)>,
+	) -> (u32, u32) {
+		let Some((mut first, last)) = range else { return (0, 0) };
+		let mut looked_up = 0u32;
+		let mut closed = 0u32;
+		while looked_up < MAX_DEFERRED_LOOKUPS && closed == 0 {
+			looked_up += 1;
+			closed = Self::close_listed(first, Silence::Excused);
+			if first >= last {
+				DeferredDeadlines::<T>::kill();
+				return (closed, looked_up);
+			}
+			first = first.saturating_add(One::one());
+		}
+		DeferredDeadlines::<T>::put((first, last));
+		(closed, looked_up)
 	}
 
 	/// Closes a request, once: when its whole committee has rated it, or at
 	/// its deadline. With a verdict ([`crate::committee`]) the hoster's
 	/// figures record it once, its status follows, and disagreeing attestors
 	/// are noted; without one the request is void and tried again (at most
-	/// [`MAX_RETRIES`] times). Silent attestors are blamed either way.
+	/// [`MAX_RETRIES`] times). Silent attestors are blamed either way, unless
+	/// `silence` excuses them.
 	/// Returns how it closed, which a rating transaction's weight follows.
-	pub(crate) fn close_request(id: RequestId, request: RequestOf<T>) -> Closed {
+	pub(crate) fn close_request(id: RequestId, request: RequestOf<T>, silence: Silence) -> Closed {
 		BenchmarkRequests::<T>::remove(id);
 		let now = frame_system::Pallet::<T>::block_number();
-		let silent: Vec<T::AccountId> =
-			request.attestors.iter().filter(|a| !request.has_voted(a)).cloned().collect();
+		let silent: Vec<T::AccountId> = match silence {
+			Silence::Blamed => {
+				request.attestors.iter().filter(|a| !request.has_voted(a)).cloned().collect()
+			},
+			Silence::Excused => Vec::new(),
+		};
 		for attestor in &silent {
 			Self::note_missed(attestor);
 		}

@@ -1,7 +1,8 @@
-//! The storage migrations from versions 1 to 6: their pre- and post-upgrade
+//! The storage migrations from versions 1 to 7: their pre- and post-upgrade
 //! checks (as `try-runtime` runs them) on states written as those versions
 //! wrote them: an attestor, an open request half answered, a hoster's figures
-//! (overall and per region).
+//! (overall and per region); and version 7 as a multi-block migration run by
+//! `pallet-migrations`, with the requests that wait for it.
 
 use super::*;
 use crate::{
@@ -14,7 +15,7 @@ use crate::{
 		v6::{InnerMigrateV5ToV6, MigrateV5ToV6},
 		v7::{
 			old::{self as v6_format, Figures},
-			InnerMigrateV6ToV7, MigrateV6ToV7,
+			upgraded, InnerMigrateV6ToV7, LazyMigrateV6ToV7, MigrateV6ToV7,
 		},
 	},
 };
@@ -499,5 +500,214 @@ fn version_six_figures_keep_their_values_and_forget_by_time_from_then_on() {
 			r.as_mut().unwrap().overall.samples = 5;
 		});
 		assert!(InnerMigrateV6ToV7::<Test>::post_upgrade_checks(state).is_err());
+	});
+}
+
+/// A version-6 figures record: `samples` ratings, the last in block 3, and
+/// one region unless `samples` is even.
+fn v6_record(samples: u32) -> v6_format::FiguresRecord<u64> {
+	let rated = Figures {
+		availability: Beta { alpha: 1_000 * u64::from(samples), beta: 7 },
+		reliability: Beta { alpha: 3, beta: 1 },
+		samples,
+		last_update: 3u64,
+		..Default::default()
+	};
+	let regions = if samples.is_multiple_of(2) {
+		vec![]
+	} else {
+		vec![v6_format::RegionFigures { region: region("eu"), figures: rated }]
+	};
+	v6_format::FiguresRecord {
+		overall: rated,
+		regions: BoundedVec::truncate_from(regions),
+		last_verdict: None,
+	}
+}
+
+/// `count` accounts with version-6 figures (none of them a hoster: the
+/// figures map is all the migration reads), the old request count, version 6.
+fn version_six_figures(count: u8) -> Vec<(AccountId, v6_format::FiguresRecord<u64>)> {
+	let records: Vec<_> = (1..=count)
+		.map(|i| (AccountId::from_raw([i; 32]), v6_record(u32::from(i))))
+		.collect();
+	for (who, record) in &records {
+		v6_format::HosterFigures::<Test>::insert(who, record);
+	}
+	v6_format::RequestsInBlock::<Test>::put((3u64, 4u32));
+	StorageVersion::new(6).put::<Hosting>();
+	records
+}
+
+/// A migrator's budget for a block in which the migration translates
+/// `records` records (and, in its first block, begins).
+fn service_for(records: u64) -> frame_support::weights::Weight {
+	let overhead = <() as pallet_migrations::WeightInfo>::progress_mbms_none()
+		.saturating_add(pallet_migrations::Pallet::<Test>::exec_migration_max_weight());
+	let work = LazyMigrateV6ToV7::<Test>::begin_weight()
+		.saturating_add(LazyMigrateV6ToV7::<Test>::record_weight().saturating_mul(records));
+	frame_support::weights::Weight::from_parts(overhead.saturating_add(work).ref_time(), u64::MAX)
+}
+
+/// How many of `records` are in the version-7 layout with their values.
+fn translated(records: &[(AccountId, v6_format::FiguresRecord<u64>)]) -> usize {
+	records
+		.iter()
+		.filter(|(who, old)| HosterFigures::<Test>::get(who) == Some(upgraded(old.clone())))
+		.count()
+}
+
+fn migrator_events() -> Vec<pallet_migrations::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Migrator(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn the_multi_block_migration_translates_every_hoster_over_several_blocks() {
+	ExtBuilder::default().build_and_execute(|| {
+		let records = version_six_figures(10);
+		let state = InnerMigrateV6ToV7::<Test>::pre_upgrade_figures();
+		MigratorServiceWeight::set(&service_for(3));
+		AllPalletsWithSystem::on_runtime_upgrade();
+		assert!(<Test as frame_system::Config>::MultiBlockMigrator::ongoing());
+
+		// Each block translates what its budget holds; the version moves at the end.
+		next_block();
+		assert_eq!(translated(&records), 3);
+		assert!(!v6_format::RequestsInBlock::<Test>::exists(), "the old count goes first");
+		assert_eq!(Hosting::on_chain_storage_version(), 6);
+		next_block();
+		assert_eq!(translated(&records), 6);
+		next_block();
+		assert_eq!(translated(&records), 9);
+		next_block();
+		assert_eq!(translated(&records), 10);
+		for _ in 0..2 {
+			if <Test as frame_system::Config>::MultiBlockMigrator::ongoing() {
+				next_block();
+			}
+		}
+		assert!(!<Test as frame_system::Config>::MultiBlockMigrator::ongoing());
+		assert_eq!(Hosting::on_chain_storage_version(), 7);
+		assert_ok!(InnerMigrateV6ToV7::<Test>::post_upgrade_checks(state));
+		assert!(migrator_events()
+			.iter()
+			.any(|e| matches!(e, pallet_migrations::Event::MigrationCompleted { index: 0, .. })));
+		assert!(migrator_events().contains(&pallet_migrations::Event::UpgradeCompleted));
+
+		// The next upgrade does not run it again: the migrator remembers it.
+		System::reset_events();
+		let now = HosterFigures::<Test>::iter().collect::<Vec<_>>();
+		AllPalletsWithSystem::on_runtime_upgrade();
+		next_block();
+		assert!(migrator_events()
+			.iter()
+			.any(|e| matches!(e, pallet_migrations::Event::MigrationSkipped { index: 0 })));
+		assert_eq!(HosterFigures::<Test>::iter().collect::<Vec<_>>(), now);
+	});
+}
+
+#[test]
+fn on_a_chain_at_version_seven_the_multi_block_migration_changes_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		let (feed, _, id) = registered("Dave");
+		rate_all(&feed, "Dave", id, 15, 5_000_000);
+		let figures = HosterFigures::<Test>::get(account("Dave")).expect("rated");
+		StorageVersion::new(7).put::<Hosting>();
+		AllPalletsWithSystem::on_runtime_upgrade();
+		next_block();
+		assert!(!<Test as frame_system::Config>::MultiBlockMigrator::ongoing());
+		assert_eq!(HosterFigures::<Test>::get(account("Dave")), Some(figures));
+		assert_eq!(Hosting::on_chain_storage_version(), 7);
+	});
+}
+
+#[test]
+fn a_migrator_budget_below_one_record_fails_the_migration_and_changes_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		let records = version_six_figures(2);
+		// The overhead and the beginning fit, a record does not.
+		MigratorServiceWeight::set(&service_for(0));
+		AllPalletsWithSystem::on_runtime_upgrade();
+		next_block();
+		assert!(migrator_events()
+			.iter()
+			.any(|e| matches!(e, pallet_migrations::Event::MigrationFailed { index: 0, .. })));
+		// The step was rolled back: nothing translated, the old count still there.
+		assert_eq!(translated(&records), 0);
+		assert!(v6_format::RequestsInBlock::<Test>::exists());
+		assert_eq!(Hosting::on_chain_storage_version(), 6);
+		// The chain stays in migration (no transactions) until governance acts.
+		assert_eq!(
+			pallet_migrations::Pallet::<Test>::ongoing_status(),
+			pallet_migrations::MbmIsOngoing::Stuck
+		);
+	});
+}
+
+/// The `silent` list of request `id`'s closing event, and whether it had a verdict.
+fn closing_of(id: RequestId) -> Option<(bool, Vec<AccountId>)> {
+	System::events().into_iter().find_map(|r| match r.event {
+		RuntimeEvent::Hosting(Event::RequestClosed { request, silent, .. }) if request == id => {
+			Some((true, silent))
+		},
+		RuntimeEvent::Hosting(Event::RequestVoid { request, silent, .. }) if request == id => {
+			Some((false, silent))
+		},
+		_ => None,
+	})
+}
+
+#[test]
+fn requests_due_during_a_multi_block_migration_close_after_it_and_nobody_is_blamed_for_silence() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Dave's registration has two of three votes when the migration begins;
+		// Ferdie's has none.
+		let (feed, _, dave) = registered("Dave");
+		let (_, ferdie) = register_on(&TestFeed::new(5, 11), "Ferdie");
+		next_block();
+		let [a, b] = [assigned(dave)[0], assigned(dave)[1]];
+		assert_ok!(rate(a, dave, normal(&feed, "Dave", dave, a, 15, 5_000_000)));
+		assert_ok!(rate(b, dave, normal(&feed, "Dave", dave, b, 15, 5_000_000)));
+		let misses = || -> Vec<(AccountId, u32)> {
+			Attestors::<Test>::iter().map(|(who, a)| (who, a.missed)).collect()
+		};
+		let misses_before = misses();
+		let deadline = request(dave).deadline.max(request(ferdie).deadline);
+
+		// A migration of one record a block, longer than the requests' window.
+		let records = version_six_figures(12);
+		MigratorServiceWeight::set(&service_for(1));
+		AllPalletsWithSystem::on_runtime_upgrade();
+		run_to_block(deadline + 2);
+		assert!(<Test as frame_system::Config>::MultiBlockMigrator::ongoing());
+		// Nothing closed while it ran, though the deadlines passed.
+		assert!(BenchmarkRequests::<Test>::contains_key(dave));
+		assert!(BenchmarkRequests::<Test>::contains_key(ferdie));
+		let (first, last) = DeferredDeadlines::<Test>::get().expect("deadlines deferred");
+		assert!(first <= deadline && deadline <= last);
+
+		// Once it is over, the deferred requests close, oldest deadline first.
+		while <Test as frame_system::Config>::MultiBlockMigrator::ongoing() {
+			next_block();
+		}
+		assert_eq!(translated(&records), 12);
+		for _ in 0..4 {
+			next_block();
+		}
+		assert!(DeferredDeadlines::<Test>::get().is_none());
+		// Dave's two votes make a verdict; the third member is not blamed for a
+		// rating no block could carry.
+		assert_eq!(closing_of(dave), Some((true, vec![])));
+		assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
+		// Ferdie's request has no quorum: void and tried again, nobody blamed.
+		assert_eq!(closing_of(ferdie), Some((false, vec![])));
+		assert!(BenchmarkRequests::<Test>::contains_key(ferdie + 1));
+		assert_eq!(misses(), misses_before);
 	});
 }

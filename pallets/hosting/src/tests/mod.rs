@@ -23,7 +23,9 @@ mod scripted_http;
 use crate as pallet_hosting;
 use crate::*;
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
+	migrations::MultiStepMigrator,
+	parameter_types,
 	traits::{fungible::HoldConsideration, ConstU32, ConstU64, Hooks, Randomness},
 };
 use sp_core::{sr25519, Pair, H256};
@@ -43,6 +45,7 @@ frame_support::construct_runtime!(
 		System: frame_system,
 		Balances: pallet_balances,
 		Hosting: pallet_hosting,
+		Migrator: pallet_migrations,
 	}
 );
 
@@ -54,6 +57,24 @@ impl frame_system::Config for Test {
 	type AccountData = pallet_balances::AccountData<u64>;
 	// As the weights of `()`, so that refunds of database writes show.
 	type DbWeight = frame_support::weights::constants::ParityDbWeight;
+	type MultiBlockMigrator = Migrator;
+}
+
+parameter_types! {
+	/// What the migrator may spend a block: a whole block, unless a test
+	/// lowers it to spread a migration over several blocks.
+	pub storage MigratorServiceWeight: frame_support::weights::Weight =
+		<<Test as frame_system::Config>::BlockWeights as frame_support::traits::Get<
+			frame_system::limits::BlockWeights,
+		>>::get()
+		.max_block;
+}
+
+#[derive_impl(pallet_migrations::config_preludes::TestDefaultConfig)]
+impl pallet_migrations::Config for Test {
+	type RuntimeEvent = RuntimeEvent;
+	type Migrations = (crate::migrations::v7::LazyMigrateV6ToV7<Test>,);
+	type MaxServiceWeight = MigratorServiceWeight;
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -294,14 +315,17 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Advances to block `n`, running `on_initialize` of each new block. Each
-/// block's parent hash is made from its number, as a chain's would differ.
+/// Advances to block `n`, running `on_initialize` of each new block and then,
+/// as `Executive` does after the inherents, a step of any multi-block
+/// migration. Each block's parent hash is made from its number, as a chain's
+/// would differ.
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		System::set_parent_hash(H256(sp_io::hashing::blake2_256(&(b"block", next - 1).encode())));
 		Hosting::on_initialize(next);
+		<Test as frame_system::Config>::MultiBlockMigrator::step();
 	}
 }
 
