@@ -57,6 +57,8 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	/// Multi-block migrations: while one runs, blocks carry no transactions.
+	type MultiBlockMigrator = MultiBlockMigrations;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -122,6 +124,35 @@ impl pallet_sudo::Config for Runtime {
 }
 
 impl pallet_insecure_randomness_collective_flip::Config for Runtime {}
+
+parameter_types! {
+	/// What multi-block migrations may spend of a block: 80% of the block's
+	/// compute (no transaction is admitted while one runs; the hooks keep the
+	/// rest). A step of the hosting pallet's migration translates as many
+	/// hosters' figures as fit, a few thousand a block.
+	pub MigrationServiceWeight: Weight =
+		Perbill::from_percent(80) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_migrations::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// The hosting pallet's storage version 6 → 7 (figures forget by time),
+	/// over as many blocks as the hosters need. Later layout changes of a map
+	/// that can be large are appended here; single-block ones go to the
+	/// runtime's `Migrations`.
+	#[cfg(not(feature = "runtime-benchmarks"))]
+	type Migrations = (pallet_hosting::migrations::v7::LazyMigrateV6ToV7<Runtime>,);
+	#[cfg(feature = "runtime-benchmarks")]
+	type Migrations = pallet_migrations::mock_helpers::MockedMigrations;
+	type CursorMaxLen = ConstU32<65_536>;
+	type IdentifierMaxLen = ConstU32<256>;
+	type MigrationStatusHandler = ();
+	/// A migration that fails leaves the chain without transactions until
+	/// governance (sudo) fixes it: safer than running on half-translated state.
+	type FailedMigrationHandler = frame_support::migrations::FreezeChainOnFailedMigration;
+	type MaxServiceWeight = MigrationServiceWeight;
+	type WeightInfo = pallet_migrations::weights::SubstrateWeight<Runtime>;
+}
 
 parameter_types! {
 	/// Evidence of a hoster's availability halves every 6 hours (7,200 blocks

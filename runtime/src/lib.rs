@@ -141,18 +141,20 @@ pub type UncheckedExtrinsic =
 /// The payload signed by a transaction's signer.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on upgrade, oldest first: the hosting pallet's storage
-/// version 1 → 2 (committees and bonded attestors), 2 → 3 (round nonces,
-/// contact keys kept with requests, regional figures in the hoster's record),
-/// 3 → 4 (answers counted per disagreement window), 4 → 5 (endpoints kept
-/// with requests) and 5 → 6 (feeds count their use; items hold deposits).
+/// Single-block migrations to run on upgrade, oldest first: the hosting
+/// pallet's storage version 1 → 2 (committees and bonded attestors), 2 → 3
+/// (round nonces, contact keys kept with requests, regional figures in the
+/// hoster's record), 3 → 4 (answers counted per disagreement window), 4 → 5
+/// (endpoints kept with requests) and 5 → 6 (feeds count their use; items hold
+/// deposits). Version 6 → 7 (figures forget by time) rewrites every hoster's
+/// figures, so it is a multi-block migration: `pallet_migrations::Config::
+/// Migrations` in `configs.rs`, run by `MultiBlockMigrations` after these.
 type Migrations = (
 	pallet_hosting::migrations::v2::MigrateV1ToV2<Runtime>,
 	pallet_hosting::migrations::v3::MigrateV2ToV3<Runtime>,
 	pallet_hosting::migrations::v4::MigrateV3ToV4<Runtime>,
 	pallet_hosting::migrations::v5::MigrateV4ToV5<Runtime>,
 	pallet_hosting::migrations::v6::MigrateV5ToV6<Runtime>,
-	pallet_hosting::migrations::v7::MigrateV6ToV7<Runtime>,
 );
 
 /// Dispatches blocks and transactions to the pallets.
@@ -200,6 +202,8 @@ mod runtime {
 	pub type RandomnessCollectiveFlip = pallet_insecure_randomness_collective_flip;
 	#[runtime::pallet_index(8)]
 	pub type Hosting = pallet_hosting;
+	#[runtime::pallet_index(9)]
+	pub type MultiBlockMigrations = pallet_migrations;
 }
 
 #[cfg(feature = "runtime-benchmarks")]

@@ -162,8 +162,8 @@ fn committee_ratings_in_full_batches_keep_their_rate() {
 /// The request cap the weights allow: `MaxRequestsPerBlock` requests a block, each rated by
 /// its committee in full batches charged as before their refunds (every rating closing its
 /// request, every chunk seed its own), fit in a block's normal weight together with the
-/// requests themselves; drawing their committees and closing as many at once fits in
-/// `on_initialize`.
+/// requests themselves; drawing their committees, closing as many at once and as many
+/// more deferred by a multi-block migration fits in `on_initialize`.
 #[test]
 fn a_block_takes_its_full_request_budget_and_every_rating_of_it() {
 	use frame_support::{dispatch::DispatchClass, traits::Get};
@@ -192,7 +192,7 @@ fn a_block_takes_its_full_request_budget_and_every_rating_of_it() {
 	let periodic = <<C as pallet_hosting::Config>::MaxBenchmarksPerBlock as Get<u32>>::get();
 	let registrations =
 		<<C as pallet_hosting::Config>::MaxRegistrationsPerBlock as Get<u32>>::get();
-	let hook = W::on_initialize(2 * requests, periodic, registrations);
+	let hook = W::on_initialize(3 * requests, periodic, registrations);
 	assert!(hook.all_lte(limits.max_block), "on_initialize weighs {hook:?}");
 }
 
@@ -236,5 +236,49 @@ fn root_can_raise_the_on_demand_limit_per_hoster_at_its_storage_key() {
 		let key = sp_io::hashing::twox_128(b":MaxOnDemandPerHoster:");
 		sp_io::storage::set(&key, &4096u32.encode());
 		assert_eq!(Limit::get(), 4096);
+	});
+}
+
+/// The hosting pallet's version-7 migration runs through the runtime's
+/// `pallet-migrations`: a chain at version 6 with a hoster's figures in the old
+/// layout is at version 7 with the same figures after the migrator's steps, and
+/// a block's budget translates thousands of hosters, so a chain with many
+/// takes a handful of blocks, not one overweight block.
+#[test]
+fn the_multi_block_migration_runs_in_this_runtime() {
+	use frame_support::{
+		migrations::MultiStepMigrator,
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+	};
+	use pallet_hosting::migrations::v7::{old, upgraded, LazyMigrateV6ToV7};
+	let service = configs::MigrationServiceWeight::get();
+	let overhead = <pallet_migrations::weights::SubstrateWeight<Runtime> as pallet_migrations::WeightInfo>::progress_mbms_none()
+		.saturating_add(MultiBlockMigrations::exec_migration_max_weight())
+		.saturating_add(LazyMigrateV6ToV7::<Runtime>::begin_weight());
+	let per_block = (service.ref_time() - overhead.ref_time())
+		/ LazyMigrateV6ToV7::<Runtime>::record_weight().ref_time();
+	assert!(per_block >= 2_000, "a block of migration translates only {per_block} hosters");
+
+	ext_from_preset(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let dave = sp_keyring::Sr25519Keyring::Dave.to_account_id();
+		let record = old::FiguresRecord {
+			overall: old::Figures { samples: 4, last_update: 1, ..Default::default() },
+			regions: Default::default(),
+			last_verdict: None,
+		};
+		let _ = pallet_hosting::HosterFigures::<Runtime>::clear(u32::MAX, None);
+		old::HosterFigures::<Runtime>::insert(&dave, &record);
+		StorageVersion::new(6).put::<Hosting>();
+		// What `Executive` runs on the first block of a new runtime.
+		Migrations::on_runtime_upgrade();
+		AllPalletsWithSystem::on_runtime_upgrade();
+		assert!(<Runtime as frame_system::Config>::MultiBlockMigrator::ongoing());
+		for _ in 0..3 {
+			<Runtime as frame_system::Config>::MultiBlockMigrator::step();
+		}
+		assert!(!<Runtime as frame_system::Config>::MultiBlockMigrator::ongoing());
+		assert_eq!(Hosting::on_chain_storage_version(), 7);
+		assert_eq!(pallet_hosting::HosterFigures::<Runtime>::get(&dave), Some(upgraded(record)));
 	});
 }
