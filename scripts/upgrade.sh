@@ -4,10 +4,14 @@
 # upgraded with sudo.sudoUncheckedWeight(system.setCode(..)) to the same
 # runtime built with the next spec_version (feature `next-spec-version`, built
 # under its own cargo profile, `runtime-upgrade`, so the node's own runtime is
-# never replaced by it). Then scripts/client/upgrade.mjs checks that every feed,
-# hoster, hoster's figures and open request survived, and that ratings keep
-# landing: the request open across the upgrade and a new one close with a
-# verdict. Every process started here is stopped when the script ends.
+# never replaced by it). In the same block the hosting pallet's state is put
+# back to storage version 6 (sudo(system.setStorage)), so the new code runs the
+# version 6 → 7 multi-block migration on a live node. Then
+# scripts/client/upgrade.mjs checks that the migration ran with no transaction
+# and no request closing meanwhile, that every feed, hoster, hoster's figures
+# and open request survived, and that ratings keep landing: the request open
+# across the upgrade and a new one close with a verdict. Every process started
+# here is stopped when the script ends.
 #   [HOSTING_BIN_DIR=DIR] scripts/upgrade.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,8 +40,9 @@ FEED=$(facts "$RPC" feed "$KEY" | field id)
 say "hoster Active on feed $FEED; upgrading the runtime with $(basename "$WASM") ($(stat -c %s "$WASM") bytes)"
 node scripts/client/upgrade.mjs "ws://127.0.0.1:$RPC" "$WASM" "$DAVE" "$FEED" | tee "$WORK/upgrade.out"
 grep -q '^spec ' "$WORK/upgrade.out" || fail "the upgrade was not checked"
+grep -q '^migrated [1-9][0-9]* version 6 7 ' "$WORK/upgrade.out" || fail "the multi-block migration was not checked"
 [ "$(grep -c '^closed_after ' "$WORK/upgrade.out")" = 2 ] || fail "ratings did not land after the upgrade"
 grep '^closed_after ' "$WORK/upgrade.out" | grep -qv ' verdict Served ' &&
 	fail "a request closed after the upgrade without the hoster served"
 hoster_is "$RPC" "$DAVE" Active || fail "the hoster is no longer Active after the upgrade"
-say "the runtime was upgraded on a live chain; state kept, ratings landing"
+say "the runtime was upgraded on a live chain through a multi-block migration; state kept, ratings landing"
