@@ -469,7 +469,8 @@ mod benchmarks {
 		assert_eq!(Hosters::<T>::get(&caller).map(|h| h.status), Some(HosterStatus::Pending));
 	}
 
-	/// `h`: hostings removed with the hoster.
+	/// `h`: hostings removed with the hoster. The hoster also waits in the
+	/// registration queue, which it leaves.
 	#[benchmark]
 	fn unregister_hoster(h: Linear<1, { T::MaxHostingsPerHoster::get() }>) {
 		let caller: T::AccountId = whitelisted_caller();
@@ -482,10 +483,13 @@ mod benchmarks {
 		// Another hoster's hosting sits in the last schedule slot and must move.
 		let other: T::AccountId = account("other", 0, 0);
 		active_hoster::<T>(&other, first, ed_key().0);
+		Hosting::<T>::enqueue_registration(&caller, 0);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 		assert!(Hosters::<T>::get(&caller).is_none());
 		assert_eq!(HostingCount::<T>::get(), 1);
+		assert!(!QueuedRegistrations::<T>::contains_key(&caller));
+		assert_eq!(RegistrationQueue::<T>::iter().count(), 0);
 	}
 
 	/// Holds the bond; the active set is one short of full.
