@@ -67,5 +67,5 @@ scripts/swarm.sh
 stage "The dashboard in headless Chromium: hosters rated on a dev chain, curves growing, early warning, does_qualify"
 scripts/dashboard.sh
 
-stage "Runtime upgrade of a live chain: setCode to the next spec_version, state kept, ratings landing"
+stage "Runtime upgrade of a live chain: setCode to the next spec_version through a multi-block migration, state kept, ratings landing"
 scripts/upgrade.sh
