@@ -1172,9 +1172,10 @@ pub mod v7 {
 			cursor: Option<Self::Cursor>,
 			meter: &mut WeightMeter,
 		) -> Result<Option<Self::Cursor>, SteppedMigrationError> {
+			let per_record = Self::record_weight();
 			// What this step needs to make any progress at all.
 			let (mut progress, required) = match cursor {
-				Some(progress) => (progress, Self::record_weight()),
+				Some(progress) => (progress, per_record),
 				None => {
 					let begin = Self::begin_weight();
 					if meter.try_consume(begin).is_err() {
@@ -1184,12 +1185,19 @@ pub mod v7 {
 						return Ok(None);
 					}
 					old::RequestsInBlock::<T>::kill();
-					(Progress::Begun, begin.saturating_add(Self::record_weight()))
+					(Progress::Begun, begin.saturating_add(per_record))
 				},
+			};
+			// Writing a record in place leaves the iteration's order alone (as `translate`).
+			let mut rest = match &progress {
+				Progress::Begun => old::HosterFigures::<T>::iter(),
+				Progress::After(last) => old::HosterFigures::<T>::iter_from(
+					old::HosterFigures::<T>::hashed_key_for(last),
+				),
 			};
 			let mut translated = false;
 			loop {
-				if meter.try_consume(Self::record_weight()).is_err() {
+				if meter.try_consume(per_record).is_err() {
 					// Every step gets the same meter: one that holds no record never
 					// will, and the migrator rolls the step back and fails the
 					// migration (a `MaxServiceWeight` too small for one record).
@@ -1199,12 +1207,6 @@ pub mod v7 {
 						Err(SteppedMigrationError::InsufficientWeight { required })
 					};
 				}
-				let mut rest = match &progress {
-					Progress::Begun => old::HosterFigures::<T>::iter(),
-					Progress::After(last) => old::HosterFigures::<T>::iter_from(
-						old::HosterFigures::<T>::hashed_key_for(last),
-					),
-				};
 				let Some((who, record)) = rest.next() else {
 					StorageVersion::new(7).put::<Pallet<T>>();
 					return Ok(None);

@@ -9,13 +9,11 @@
 //!   each, with their registered region; `AttestorKeys` and the attestors'
 //!   keys match both ways; only leaving attestors have an unbonding block;
 //!   the recorded bond is held;
-//! * (none of these while a multi-block migration runs, which leaves records
-//!   half translated; the deferred deadlines are a range;)
 //! * requests: a request without a committee is queued in `Unassigned`; every
 //!   assigned request is listed under its deadline in `RequestsByDeadline`,
 //!   every listed id is either closed or open with that deadline, only
-//!   committee members have rated, and a request rated by its whole committee
-//!   is closed;
+//!   committee members have rated, a request rated by its whole committee
+//!   is closed, and the deferred deadlines are a range;
 //! * feeds and deposits: each feed's `FeedUsage` counts its hostings and lasts
 //!   until its open requests close; usage and deposits belong only to items
 //!   that exist;
@@ -23,6 +21,9 @@
 //!   the position its index names, between the queue's ends; each hoster's
 //!   `OnDemandRequests` counts its open on-demand requests, and only open
 //!   on-demand requests hold a request deposit.
+//!
+//! None is checked while a multi-block migration runs: it leaves records half
+//! translated.
 
 use alloc::{collections::BTreeMap, vec::Vec};
 use frame_support::{ensure, migrations::MultiStepMigrator};
