@@ -53,7 +53,7 @@ impl<T: Config> Pallet<T> {
 		assert!(T::MaxRatingsPerBatch::get() >= 1);
 		// A full batch of ratings must fit in one block's normal class.
 		let full = T::MaxRatingsPerBatch::get();
-		let batch = T::WeightInfo::performance_benchmark_responses(0, full)
+		let batch = Pallet::<T>::batch_weight_bound(full)
 			.saturating_add(Pallet::<T>::authorize_batch_weight(full, full));
 		let limits = <T as frame_system::Config>::BlockWeights::get();
 		// The hook's worst block: a full block's requests given committees, as

@@ -19,6 +19,7 @@ mod benchmarking;
 mod tests;
 
 pub mod attestors;
+pub mod block_writes;
 pub mod committee;
 pub mod crypto;
 pub mod deposits;
@@ -365,6 +366,14 @@ pub mod pallet {
 		(BlockNumberFor<T>, BoundedVec<RequestId, T::MaxRequestsPerBlock>),
 		ValueQuery,
 	>;
+
+	/// The requests the batches of ratings of the current block have written
+	/// (see [`crate::block_writes`]): a later batch of the block is not charged
+	/// the database write and read of those again. Removed in `on_finalize`,
+	/// so it never outlives its block.
+	#[pallet::storage]
+	pub type RequestsWrittenInBlock<T: Config> =
+		StorageValue<_, crate::block_writes::WrittenRequests, OptionQuery>;
 
 	/// Requests by deadline block, closed by `on_initialize` the block after.
 	#[pallet::storage]
@@ -809,13 +818,17 @@ pub mod pallet {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			// The migrator's cursor, and the deferred deadlines.
 			let checks = T::DbWeight::get().reads(2);
+			// `on_finalize` removes the block's `RequestsWrittenInBlock`.
+			let finalize = T::DbWeight::get().writes(1);
 			if <T as frame_system::Config>::MultiBlockMigrator::ongoing() {
 				Self::defer_deadlines(now);
 				log::info!(
 					target: LOG_TARGET,
 					"block {now:?}: a multi-block migration is running; requests wait for it"
 				);
-				return checks.saturating_add(T::DbWeight::get().writes(1));
+				return checks
+					.saturating_add(T::DbWeight::get().writes(1))
+					.saturating_add(finalize);
 			}
 			let assigned = Self::assign_committees(now);
 			let deferred = DeferredDeadlines::<T>::get();
@@ -836,10 +849,17 @@ pub mod pallet {
 			}
 			T::WeightInfo::on_initialize(assigned.saturating_add(closed), scheduled, queued)
 				.saturating_add(checks)
+				.saturating_add(finalize)
 				.saturating_add(T::DbWeight::get().reads_writes(
 					looked_up.into(),
 					u64::from(looked_up).saturating_add(deferred.is_some().into()),
 				))
+		}
+
+		/// Forgets which requests the block's ratings wrote
+		/// ([`RequestsWrittenInBlock`]; weighed in `on_initialize`).
+		fn on_finalize(_now: BlockNumberFor<T>) {
+			RequestsWrittenInBlock::<T>::kill();
 		}
 
 		/// The attestor: measures the hosters assigned to this node's attestor
@@ -1046,12 +1066,13 @@ pub mod pallet {
 		/// makes the whole batch invalid.
 		/// It is weighed as if every rating closed its request, activating its
 		/// hoster, and came from a round of its own
-		/// (`performance_benchmark_responses(0, len)`,
-		/// [`Pallet::authorize_batch_weight`]); what the closes that did not
-		/// happen or left the hoster's status alone, and the chunk seeds shared
-		/// within a round, would have cost is refunded ([`Pallet::recorded_weight`]).
+		/// ([`Pallet::batch_weight_bound`], [`Pallet::authorize_batch_weight`]);
+		/// what the closes that did not happen or left the hoster's status
+		/// alone, the chunk seeds shared within a round, the requests' reads
+		/// its authorization made and the writes an earlier batch of the block
+		/// made would have cost is refunded ([`Pallet::recorded_weight`]).
 		#[pallet::call_index(12)]
-		#[pallet::weight(T::WeightInfo::performance_benchmark_responses(0, ratings.len() as u32))]
+		#[pallet::weight(Pallet::<T>::batch_weight_bound(ratings.len() as u32))]
 		#[pallet::authorize(Pallet::<T>::authorize_ratings)]
 		#[pallet::weight_of_authorize(Pallet::<T>::authorize_batch_weight(ratings.len() as u32, ratings.len() as u32))]
 		pub fn performance_benchmark_responses(
@@ -1069,17 +1090,27 @@ pub mod pallet {
 			let count = ratings.len() as u32;
 			let mut closes = Vec::new();
 			let mut recorded = 0u32;
+			let now = frame_system::Pallet::<T>::block_number();
+			// Requests an earlier batch of this block wrote: their write is merged
+			// with that one (see `block_writes`).
+			let mut written = Self::requests_written_in_block();
+			let mut written_before = 0u32;
 			for entry in ratings {
-				let rating = entry.rated_by(attestor.clone());
-				match Self::open_request_for(&rating) {
+				match Self::answerable_request(entry.request_id, &entry.nonce, &attestor, now) {
 					Ok(request) => {
 						recorded += 1;
-						closes.extend(Self::record_rating(rating, request));
+						if written.contains(entry.request_id) {
+							written_before += 1;
+						}
+						let id = entry.request_id;
+						closes
+							.extend(Self::record_rating(entry.rated_by(attestor.clone()), request));
+						written.insert(id);
 					},
 					Err(e) => {
 						let reason = crate::ratings::stale_reason(&e).ok_or(e)?;
 						Self::deposit_event(Event::RatingSkipped {
-							request: rating.request_id,
+							request: entry.request_id,
 							attestor: attestor.clone(),
 							reason,
 						});
@@ -1089,10 +1120,11 @@ pub mod pallet {
 			// One write of the attestor's record for the whole batch.
 			if recorded > 0 {
 				Self::note_answered(&attestor, recorded);
+				RequestsWrittenInBlock::<T>::put(written);
 			}
 			// A skipped rating is weighed as one that joined its request (it read it).
 			let joined = count.saturating_sub(closes.len() as u32);
-			let actual = Self::recorded_weight(joined, &closes);
+			let actual = Self::recorded_weight(joined, &closes, written_before);
 			Ok(frame_support::dispatch::PostDispatchInfo {
 				actual_weight: Some(actual),
 				pays_fee: Pays::No,

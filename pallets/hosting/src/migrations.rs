@@ -1148,8 +1148,8 @@ pub mod v7 {
 		/// status besides: an upper bound for one read, one decode, one encode
 		/// and one write. Never less than one read and one write.
 		pub fn record_weight() -> Weight {
-			let close = T::WeightInfo::performance_benchmark_responses(0, 1)
-				.saturating_sub(T::WeightInfo::performance_benchmark_responses(0, 0));
+			let close = T::WeightInfo::performance_benchmark_responses_closing(2)
+				.saturating_sub(T::WeightInfo::performance_benchmark_responses_closing(1));
 			close.max(T::DbWeight::get().reads_writes(2, 1))
 		}
 

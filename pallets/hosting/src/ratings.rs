@@ -99,7 +99,9 @@ impl<T: Config> Pallet<T> {
 	/// ratings. It is `Stale` when every rating is. It provides the tag of
 	/// every rating still open (the same tags as single ratings, so the pool
 	/// never holds a rating both alone and in a batch) and lives until the
-	/// nearest of their deadlines.
+	/// nearest of their deadlines. It refunds the chunk seeds the round's
+	/// ratings shared and the reads of requests an earlier batch of the
+	/// block wrote ([`crate::block_writes`]).
 	pub fn authorize_ratings(
 		_source: TransactionSource,
 		attestor: &T::AccountId,
@@ -113,6 +115,11 @@ impl<T: Config> Pallet<T> {
 				.verify(&batch_signing_payload(&Self::genesis_hash(), attestor, ratings)[..], &key),
 			rating_invalidity::<T>(Error::<T>::InvalidRatingSignature)
 		);
+		let now = frame_system::Pallet::<T>::block_number();
+		// Requests an earlier batch of this block wrote are read from the
+		// block's own changes, not from the database: their reads are refunded.
+		let written = RequestsWrittenInBlock::<T>::get();
+		let mut read_before = 0u64;
 		let mut valid = Self::rating_transaction();
 		let mut longevity = TransactionLongevity::MAX;
 		let mut seeds = CheckedSeeds::default();
@@ -121,21 +128,33 @@ impl<T: Config> Pallet<T> {
 			let repeated =
 				ratings[..i].iter().any(|earlier| earlier.request_id == entry.request_id);
 			ensure!(!repeated, rating_invalidity::<T>(Error::<T>::DuplicateRating));
-			let rating = entry.clone().rated_by(attestor.clone());
-			let request = match Self::open_request_for(&rating) {
-				Ok(request) => request,
-				Err(e) if stale_reason(&e).is_some() => continue,
-				Err(e) => return Err(rating_invalidity::<T>(e)),
-			};
-			Self::check_proofs(&rating, &request, &key, &mut seeds)
-				.map_err(rating_invalidity::<T>)?;
+			if written.as_ref().is_some_and(|w| w.contains(entry.request_id)) {
+				read_before += 1;
+			}
+			let request =
+				match Self::answerable_request(entry.request_id, &entry.nonce, attestor, now) {
+					Ok(request) => request,
+					Err(e) if stale_reason(&e).is_some() => continue,
+					Err(e) => return Err(rating_invalidity::<T>(e)),
+				};
+			Self::check_proofs(
+				entry.request_id,
+				attestor,
+				&entry.outcome,
+				&entry.chunk_seed,
+				&request,
+				&key,
+				&mut seeds,
+			)
+			.map_err(rating_invalidity::<T>)?;
 			open += 1;
-			longevity = longevity.min(Self::longevity(&request));
-			valid = valid.and_provides((rating.request_id, rating.attestor));
+			longevity = longevity.min(Self::longevity(&request, now));
+			valid = valid.and_provides((entry.request_id, attestor));
 		}
 		ensure!(open > 0, TransactionValidityError::from(InvalidTransaction::Stale));
 		let charged = Self::authorize_batch_weight(ratings.len() as u32, ratings.len() as u32);
-		let spent = Self::authorize_batch_weight(ratings.len() as u32, seeds.verified());
+		let spent = Self::authorize_batch_weight(ratings.len() as u32, seeds.verified())
+			.saturating_sub(T::DbWeight::get().reads(read_before));
 		Ok((valid.longevity(longevity).build()?, charged.saturating_sub(spent)))
 	}
 
@@ -145,8 +164,9 @@ impl<T: Config> Pallet<T> {
 	/// (`seeds == ratings`) and refunded for the seeds it shared.
 	pub fn authorize_batch_weight(ratings: u32, seeds: u32) -> Weight {
 		let ratings = ratings.max(1);
-		let seeds = seeds.clamp(1, ratings);
-		T::WeightInfo::authorize_performance_benchmark_responses(ratings - seeds + 1, seeds - 1)
+		let more_seeds = seeds.clamp(1, ratings) - 1;
+		T::WeightInfo::authorize_performance_benchmark_responses(ratings)
+			.saturating_add(T::WeightInfo::verify_chunk_seed().saturating_mul(more_seeds.into()))
 	}
 
 	/// What single and batched rating transactions share in the pool: their
@@ -183,13 +203,20 @@ impl<T: Config> Pallet<T> {
 			signature.verify(&rating.signing_payload(&Self::genesis_hash())[..], &key),
 			Error::<T>::InvalidRatingSignature
 		);
-		Self::check_proofs(rating, &request, &key, &mut CheckedSeeds::default())?;
-		Ok(Self::longevity(&request))
+		Self::check_proofs(
+			rating.request_id,
+			&rating.attestor,
+			&rating.outcome,
+			&rating.chunk_seed,
+			&request,
+			&key,
+			&mut CheckedSeeds::default(),
+		)?;
+		Ok(Self::longevity(&request, frame_system::Pallet::<T>::block_number()))
 	}
 
 	/// Blocks from now through the request's deadline.
-	fn longevity(request: &RequestOf<T>) -> TransactionLongevity {
-		let now = frame_system::Pallet::<T>::block_number();
+	fn longevity(request: &RequestOf<T>, now: BlockNumberFor<T>) -> TransactionLongevity {
 		request.deadline.saturating_sub(now).saturating_add(One::one()).saturated_into()
 	}
 
@@ -197,16 +224,24 @@ impl<T: Config> Pallet<T> {
 	pub fn open_request_for(
 		rating: &Rating<T::AccountId, T::Signature>,
 	) -> Result<RequestOf<T>, Error<T>> {
-		let request =
-			BenchmarkRequests::<T>::get(rating.request_id).ok_or(Error::<T>::UnknownRequest)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::answerable_request(rating.request_id, &rating.nonce, &rating.attestor, now)
+	}
+
+	/// Request `id`, if at block `now` it is open, `nonce` is its challenge
+	/// and `attestor` may still answer it.
+	pub fn answerable_request(
+		id: RequestId,
+		nonce: &[u8; 32],
+		attestor: &T::AccountId,
+		now: BlockNumberFor<T>,
+	) -> Result<RequestOf<T>, Error<T>> {
+		let request = BenchmarkRequests::<T>::get(id).ok_or(Error::<T>::UnknownRequest)?;
 		ensure!(!request.attestors.is_empty(), Error::<T>::NotAssignedYet);
-		ensure!(rating.nonce == request.nonce, Error::<T>::WrongNonce);
-		ensure!(
-			frame_system::Pallet::<T>::block_number() <= request.deadline,
-			Error::<T>::DeadlinePassed
-		);
-		ensure!(request.attestors.contains(&rating.attestor), Error::<T>::NotAssigned);
-		ensure!(!request.has_voted(&rating.attestor), Error::<T>::AlreadyAnswered);
+		ensure!(*nonce == request.nonce, Error::<T>::WrongNonce);
+		ensure!(now <= request.deadline, Error::<T>::DeadlinePassed);
+		ensure!(request.attestors.contains(attestor), Error::<T>::NotAssigned);
+		ensure!(!request.has_voted(attestor), Error::<T>::AlreadyAnswered);
 		Ok(request)
 	}
 
@@ -217,31 +252,30 @@ impl<T: Config> Pallet<T> {
 	/// hoster's contact proof binds the contact key it had when the committee
 	/// was drawn to this request, nonce, attestor and block hash; and the
 	/// block's Merkle path leads from that hash to the request's tree hash.
-	/// Other outcomes carry no proof.
+	/// Other outcomes carry no proof. The rating's parts are passed apart, so
+	/// a batch's entries are checked where they lie, without a copy.
 	pub fn check_proofs(
-		rating: &Rating<T::AccountId, T::Signature>,
+		request_id: RequestId,
+		attestor: &T::AccountId,
+		outcome: &RatingOutcome,
+		chunk_seed: &T::Signature,
 		request: &RequestOf<T>,
 		key: &T::AccountId,
 		seeds: &mut CheckedSeeds<T::Signature>,
 	) -> Result<(), Error<T>> {
-		let RatingOutcome::Normal { contact_proof, inclusion, chunks_verified, .. } =
-			&rating.outcome
+		let RatingOutcome::Normal { contact_proof, inclusion, chunks_verified, .. } = outcome
 		else {
 			return Ok(());
 		};
-		if !seeds.contains(&request.nonce, &rating.chunk_seed) {
+		if !seeds.contains(&request.nonce, chunk_seed) {
 			ensure!(
-				rating.chunk_seed.verify(&chunk_seed_payload(&request.nonce)[..], key),
+				chunk_seed.verify(&chunk_seed_payload(&request.nonce)[..], key),
 				Error::<T>::InvalidChunkSeed
 			);
-			seeds.insert(request.nonce, rating.chunk_seed.clone());
+			seeds.insert(request.nonce, chunk_seed.clone());
 		}
-		let chunks = chunks_of(
-			&rating.chunk_seed,
-			rating.request_id,
-			request.length,
-			T::ChunksPerBenchmark::get(),
-		);
+		let chunks =
+			chunks_of(chunk_seed, request_id, request.length, T::ChunksPerBenchmark::get());
 		ensure!(
 			chunks.contains(&contact_proof.block_index)
 				&& *chunks_verified as usize <= chunks.len(),
@@ -250,9 +284,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			hypercore_verify::verify_contact_proof::<SpIo>(
 				&request.contact_key,
-				rating.request_id,
+				request_id,
 				&request.nonce,
-				&account_bytes(&rating.attestor),
+				&account_bytes(attestor),
 				contact_proof.block_index,
 				&contact_proof.block_hash,
 				&contact_proof.signature,
@@ -313,17 +347,60 @@ impl<T: Config> Pallet<T> {
 		committee::verdict_of(&votes, T::CommitteeQuorum::get()).is_some()
 	}
 
-	/// What a rating transaction recorded weighs: `joined` ratings left their
-	/// request open, the `closes` closed it with a verdict. A close is
-	/// benchmarked as one that activates its hoster; one that leaves the
-	/// hoster's status alone does not write its record, which is refunded.
-	pub fn recorded_weight(joined: u32, closes: &[Closed]) -> Weight {
+	/// What a batch of ratings recorded weighs: `joined` ratings left their
+	/// request open (or were skipped), the `closes` closed it with a verdict,
+	/// and `written_before` of them rated a request an earlier batch of the
+	/// block wrote. Refunded from what the benchmarks measured:
+	/// - the hoster's record, for a close that leaves its status alone (a
+	///   close is benchmarked as one that activates its hoster);
+	/// - the database read of every rating's request: the batch's
+	///   authorization (`authorize_ratings`, run by `AuthorizeCall` in the
+	///   same transaction, just before the call) read each of them, and paid
+	///   for it, so the call reads them from the block's state cache;
+	/// - the database write of a request written before in the block: the
+	///   block writes (or removes) it once at its end, and the earlier batch
+	///   paid for that (see [`crate::block_writes`]).
+	pub fn recorded_weight(joined: u32, closes: &[Closed], written_before: u32) -> Weight {
 		let unwritten = closes
 			.iter()
 			.filter(|c| !matches!(c, Closed::Verdict { status_changed: true }))
-			.count();
-		T::WeightInfo::performance_benchmark_responses(joined, closes.len() as u32)
-			.saturating_sub(T::DbWeight::get().writes(unwritten as u64))
+			.count() as u64;
+		let closing = closes.len() as u32;
+		let read_before = joined.saturating_add(closing);
+		Self::batch_weight(joined, closing)
+			.saturating_sub(
+				T::DbWeight::get().writes(unwritten.saturating_add(written_before.into())),
+			)
+			.saturating_sub(T::DbWeight::get().reads(read_before.into()))
+	}
+
+	/// What a batch of `joined` ratings that leave their request open and
+	/// `closing` ratings that close it weighs before refunds, as benchmarked:
+	/// a batch of both is weighed as the two batches it holds (its base
+	/// counted twice).
+	pub fn batch_weight(joined: u32, closing: u32) -> Weight {
+		match (joined, closing) {
+			(0, closing) => T::WeightInfo::performance_benchmark_responses_closing(closing),
+			(joined, 0) => T::WeightInfo::performance_benchmark_responses_joining(joined),
+			(joined, closing) => T::WeightInfo::performance_benchmark_responses_joining(joined)
+				.saturating_add(T::WeightInfo::performance_benchmark_responses_closing(closing)),
+		}
+	}
+
+	/// What a batch of `ratings` is charged before it runs: as if each closed
+	/// its request, plus a batch's base, the most any mix of joining and
+	/// closing ratings weighs ([`Self::batch_weight`]).
+	pub fn batch_weight_bound(ratings: u32) -> Weight {
+		T::WeightInfo::performance_benchmark_responses_closing(ratings)
+			.saturating_add(T::WeightInfo::performance_benchmark_responses_joining(1))
+	}
+
+	/// The requests the batches of ratings of this block wrote so far: the
+	/// block's bitmap, or an empty one below the next request id.
+	pub fn requests_written_in_block() -> crate::block_writes::WrittenRequests {
+		RequestsWrittenInBlock::<T>::get().unwrap_or_else(|| {
+			crate::block_writes::WrittenRequests::below(NextRequestId::<T>::get())
+		})
 	}
 }
 

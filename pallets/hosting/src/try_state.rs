@@ -13,7 +13,8 @@
 //!   assigned request is listed under its deadline in `RequestsByDeadline`,
 //!   every listed id is either closed or open with that deadline, only
 //!   committee members have rated, a request rated by its whole committee
-//!   is closed, and the deferred deadlines are a range;
+//!   is closed, and the deferred deadlines are a range; the requests noted
+//!   as written in the block (`RequestsWrittenInBlock`) have been created;
 //! * feeds and deposits: each feed's `FeedUsage` counts its hostings and lasts
 //!   until its open requests close; usage and deposits belong only to items
 //!   that exist;
@@ -40,6 +41,13 @@ impl<T: Config> Pallet<T> {
 		}
 		if let Some((first, last)) = DeferredDeadlines::<T>::get() {
 			ensure!(first <= last, "the deferred deadlines are an empty range");
+		}
+		if let Some(written) = RequestsWrittenInBlock::<T>::get() {
+			let next = NextRequestId::<T>::get();
+			let beyond = (next.max(written.first)
+				..written.first.saturating_add(crate::block_writes::WINDOW))
+				.any(|id| written.contains(id));
+			ensure!(!beyond, "a request noted as written in the block was never created");
 		}
 		Self::check_schedule()?;
 		Self::check_attestors()?;

@@ -52,8 +52,10 @@ pub trait WeightInfo {
 	fn request_performance_benchmark(a: u32, ) -> Weight;
 	fn performance_benchmark_response() -> Weight;
 	fn authorize_performance_benchmark_response() -> Weight;
-	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight;
-	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight;
+	fn performance_benchmark_responses_joining(n: u32, ) -> Weight;
+	fn performance_benchmark_responses_closing(c: u32, ) -> Weight;
+	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight;
+	fn verify_chunk_seed() -> Weight;
 	fn on_initialize(e: u32, p: u32, q: u32, ) -> Weight;
 }
 
@@ -74,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `183`
 		//  Estimated: `3604`
-		// Minimum execution time: 146_584_000 picoseconds.
-		Weight::from_parts(171_109_000, 0)
+		// Minimum execution time: 109_412_000 picoseconds.
+		Weight::from_parts(118_486_000, 0)
 			.saturating_add(Weight::from_parts(0, 3604))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -86,8 +88,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `512`
 		//  Estimated: `7441`
-		// Minimum execution time: 84_477_000 picoseconds.
-		Weight::from_parts(106_829_000, 0)
+		// Minimum execution time: 60_930_000 picoseconds.
+		Weight::from_parts(66_048_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -110,12 +112,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::FeedUsage` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::QueuedRegistrations` (r:1 w:0)
 	/// Proof: `Hosting::QueuedRegistrations` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
-	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RegistrationQueueEnds` (r:1 w:0)
 	/// Proof: `Hosting::RegistrationQueueEnds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
+	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
@@ -129,13 +131,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[1, 64]`.
 	fn register_hoster(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1184 + a * (50 ±0)`
+		//  Measured:  `1213 + a * (50 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 213_158_000 picoseconds.
-		Weight::from_parts(272_615_043, 0)
+		// Minimum execution time: 166_497_000 picoseconds.
+		Weight::from_parts(193_851_555, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 191_221
-			.saturating_add(Weight::from_parts(223_848, 0).saturating_mul(a.into()))
+			// Standard Error: 31_922
+			.saturating_add(Weight::from_parts(688_015, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -149,12 +151,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HosterDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::QueuedRegistrations` (r:1 w:0)
 	/// Proof: `Hosting::QueuedRegistrations` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
-	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RegistrationQueueEnds` (r:1 w:0)
 	/// Proof: `Hosting::RegistrationQueueEnds` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
 	/// Proof: `Hosting::RequestsInBlock` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::ActiveAttestors` (r:1 w:0)
+	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::NextRequestId` (r:1 w:1)
 	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
@@ -168,11 +170,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1374 + a * (44 ±0)`
 		//  Estimated: `7441`
-		// Minimum execution time: 94_266_000 picoseconds.
-		Weight::from_parts(130_819_376, 0)
+		// Minimum execution time: 70_364_000 picoseconds.
+		Weight::from_parts(86_972_443, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 135_805
-			.saturating_add(Weight::from_parts(954_083, 0).saturating_mul(a.into()))
+			// Standard Error: 19_521
+			.saturating_add(Weight::from_parts(549_053, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -190,25 +192,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::HostingDeposits` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::QueuedRegistrations` (r:1 w:0)
+	/// Storage: `Hosting::QueuedRegistrations` (r:1 w:1)
 	/// Proof: `Hosting::QueuedRegistrations` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterDeposits` (r:1 w:1)
 	/// Proof: `Hosting::HosterDeposits` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::RegistrationQueue` (r:0 w:1)
+	/// Proof: `Hosting::RegistrationQueue` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::HosterFigures` (r:0 w:1)
 	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1535), added: 4010, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[1, 256]`.
 	fn unregister_hoster(h: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1319 + h * (117 ±0)`
+		//  Measured:  `1453 + h * (117 ±0)`
 		//  Estimated: `6076 + h * (2551 ±0)`
-		// Minimum execution time: 198_029_000 picoseconds.
-		Weight::from_parts(228_876_000, 0)
+		// Minimum execution time: 151_515_000 picoseconds.
+		Weight::from_parts(154_268_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			// Standard Error: 2_176_248
-			.saturating_add(Weight::from_parts(104_466_396, 0).saturating_mul(h.into()))
+			// Standard Error: 186_961
+			.saturating_add(Weight::from_parts(62_330_204, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(h.into())))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 2551).saturating_mul(h.into()))
 	}
@@ -222,10 +226,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn register_attestor() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4211`
+		//  Measured:  `4159`
 		//  Estimated: `5647`
-		// Minimum execution time: 203_439_000 picoseconds.
-		Weight::from_parts(305_951_000, 0)
+		// Minimum execution time: 171_494_000 picoseconds.
+		Weight::from_parts(182_130_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -238,8 +242,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3694`
 		//  Estimated: `5647`
-		// Minimum execution time: 67_746_000 picoseconds.
-		Weight::from_parts(97_602_000, 0)
+		// Minimum execution time: 63_214_000 picoseconds.
+		Weight::from_parts(71_306_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -254,8 +258,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `551`
 		//  Estimated: `3648`
-		// Minimum execution time: 74_660_000 picoseconds.
-		Weight::from_parts(126_636_000, 0)
+		// Minimum execution time: 55_613_000 picoseconds.
+		Weight::from_parts(59_358_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -270,8 +274,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3809`
 		//  Estimated: `5647`
-		// Minimum execution time: 131_765_000 picoseconds.
-		Weight::from_parts(199_052_000, 0)
+		// Minimum execution time: 106_859_000 picoseconds.
+		Weight::from_parts(115_702_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -296,8 +300,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1017`
 		//  Estimated: `7441`
-		// Minimum execution time: 128_971_000 picoseconds.
-		Weight::from_parts(211_054_000, 0)
+		// Minimum execution time: 91_696_000 picoseconds.
+		Weight::from_parts(103_914_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -320,8 +324,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1244`
 		//  Estimated: `6076`
-		// Minimum execution time: 133_288_000 picoseconds.
-		Weight::from_parts(216_264_000, 0)
+		// Minimum execution time: 94_961_000 picoseconds.
+		Weight::from_parts(102_793_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -340,8 +344,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3818`
 		//  Estimated: `7441`
-		// Minimum execution time: 95_769_000 picoseconds.
-		Weight::from_parts(150_180_000, 0)
+		// Minimum execution time: 65_908_000 picoseconds.
+		Weight::from_parts(69_954_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -377,11 +381,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1198 + a * (44 ±0)`
 		//  Estimated: `7441 + a * (44 ±0)`
-		// Minimum execution time: 153_747_000 picoseconds.
-		Weight::from_parts(218_627_602, 0)
+		// Minimum execution time: 98_496_000 picoseconds.
+		Weight::from_parts(110_334_781, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			// Standard Error: 119_201
-			.saturating_add(Weight::from_parts(894_735, 0).saturating_mul(a.into()))
+			// Standard Error: 21_102
+			.saturating_add(Weight::from_parts(607_346, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 44).saturating_mul(a.into()))
@@ -398,8 +402,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1614`
 		//  Estimated: `8964`
-		// Minimum execution time: 115_065_000 picoseconds.
-		Weight::from_parts(183_983_000, 0)
+		// Minimum execution time: 64_476_000 picoseconds.
+		Weight::from_parts(70_615_000, 0)
 			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -414,70 +418,99 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1147`
 		//  Estimated: `4018`
-		// Minimum execution time: 241_210_000 picoseconds.
-		Weight::from_parts(335_105_000, 0)
+		// Minimum execution time: 176_942_000 picoseconds.
+		Weight::from_parts(182_100_000, 0)
 			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 	}
-	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:128)
+	/// Storage: `Hosting::RequestsWrittenInBlock` (r:1 w:1)
+	/// Proof: `Hosting::RequestsWrittenInBlock` (`max_values`: Some(1), `max_size`: Some(1032), added: 1527, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::NextRequestId` (r:1 w:0)
+	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:127)
+	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::Attestors` (r:1 w:1)
+	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 128]`.
+	fn performance_benchmark_responses_joining(n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `645 + n * (401 ±0)`
+		//  Estimated: `3648 + n * (3028 ±0)`
+		// Minimum execution time: 38_067_000 picoseconds.
+		Weight::from_parts(45_865_847, 0)
+			.saturating_add(Weight::from_parts(0, 3648))
+			// Standard Error: 117_399
+			.saturating_add(Weight::from_parts(10_462_638, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
+	}
+	/// Storage: `Hosting::RequestsWrittenInBlock` (r:1 w:1)
+	/// Proof: `Hosting::RequestsWrittenInBlock` (`max_values`: Some(1), `max_size`: Some(1032), added: 1527, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::NextRequestId` (r:1 w:0)
+	/// Proof: `Hosting::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:127)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:3 w:2)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::Hosters` (r:64 w:64)
+	/// Storage: `Hosting::Hosters` (r:127 w:127)
 	/// Proof: `Hosting::Hosters` (`max_values`: None, `max_size`: Some(280), added: 2755, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::HosterFigures` (r:64 w:64)
+	/// Storage: `Hosting::HosterFigures` (r:127 w:127)
 	/// Proof: `Hosting::HosterFigures` (`max_values`: None, `max_size`: Some(1535), added: 4010, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::ActiveAttestors` (r:1 w:1)
 	/// Proof: `Hosting::ActiveAttestors` (`max_values`: Some(1), `max_size`: Some(4162), added: 4657, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:0)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 64]`.
-	/// The range of component `c` is `[0, 64]`.
-	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
+	/// The range of component `c` is `[1, 128]`.
+	fn performance_benchmark_responses_closing(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `607 + c * (777 ±0) + n * (434 ±0)`
-		//  Estimated: `7768 + c * (4010 ±0) + n * (3028 ±7)`
-		// Minimum execution time: 1_067_170_000 picoseconds.
-		Weight::from_parts(946_483_334, 0)
-			.saturating_add(Weight::from_parts(0, 7768))
-			// Standard Error: 4_434_224
-			.saturating_add(Weight::from_parts(5_420_295, 0).saturating_mul(n.into()))
-			// Standard Error: 4_434_224
-			.saturating_add(Weight::from_parts(60_705_286, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+		//  Measured:  `1457 + c * (762 ±0)`
+		//  Estimated: `8964 + c * (4010 ±0)`
+		// Minimum execution time: 77_735_000 picoseconds.
+		Weight::from_parts(52_790_635, 0)
+			.saturating_add(Weight::from_parts(0, 8964))
+			// Standard Error: 229_550
+			.saturating_add(Weight::from_parts(40_260_553, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 4010).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
 	}
 	/// Storage: `Hosting::Attestors` (r:1 w:0)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Hosting::BenchmarkRequests` (r:128 w:0)
+	/// Storage: `Hosting::RequestsWrittenInBlock` (r:1 w:0)
+	/// Proof: `Hosting::RequestsWrittenInBlock` (`max_values`: Some(1), `max_size`: Some(1032), added: 1527, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::BenchmarkRequests` (r:127 w:0)
 	/// Proof: `Hosting::BenchmarkRequests` (`max_values`: None, `max_size`: Some(553), added: 3028, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 64]`.
-	/// The range of component `s` is `[0, 64]`.
-	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
+	/// The range of component `n` is `[1, 128]`.
+	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `669 + n * (487 ±0) + s * (487 ±0)`
-		//  Estimated: `3648 + n * (3028 ±0) + s * (3028 ±0)`
-		// Minimum execution time: 6_832_123_000 picoseconds.
-		Weight::from_parts(6_852_111_000, 0)
+		//  Measured:  `668 + n * (487 ±0)`
+		//  Estimated: `3648 + n * (3028 ±0)`
+		// Minimum execution time: 179_426_000 picoseconds.
+		Weight::from_parts(54_470_957, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
-			// Standard Error: 6_642_637
-			.saturating_add(Weight::from_parts(59_154_636, 0).saturating_mul(n.into()))
-			// Standard Error: 6_656_046
-			.saturating_add(Weight::from_parts(116_263_320, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+			// Standard Error: 544_684
+			.saturating_add(Weight::from_parts(75_411_348, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(s.into()))
 	}
+	fn verify_chunk_seed() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 45_527_000 picoseconds.
+		Weight::from_parts(51_797_000, 0)
+			.saturating_add(Weight::from_parts(0, 0))
+	}
+	/// Storage: `MultiBlockMigrations::Cursor` (r:1 w:0)
+	/// Proof: `MultiBlockMigrations::Cursor` (`max_values`: Some(1), `max_size`: Some(65550), added: 66045, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Unassigned` (r:1 w:1)
 	/// Proof: `Hosting::Unassigned` (`max_values`: Some(1), `max_size`: Some(2054), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
@@ -494,6 +527,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Hosting::Feeds` (`max_values`: None, `max_size`: Some(3976), added: 6451, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsByDeadline` (r:2 w:2)
 	/// Proof: `Hosting::RequestsByDeadline` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
+	/// Storage: `Hosting::DeferredDeadlines` (r:1 w:0)
+	/// Proof: `Hosting::DeferredDeadlines` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::Attestors` (r:4 w:4)
 	/// Proof: `Hosting::Attestors` (`max_values`: None, `max_size`: Some(183), added: 2658, mode: `MaxEncodedLen`)
 	/// Storage: `Hosting::RequestsInBlock` (r:1 w:1)
@@ -527,21 +562,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `q` is `[0, 32]`.
 	fn on_initialize(e: u32, p: u32, q: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1305 + e * (251 ±0) + p * (357 ±0) + q * (324 ±0)`
-		//  Estimated: `19288 + e * (6057 ±0) + p * (2696 ±14) + q * (2748 ±7)`
-		// Minimum execution time: 1_618_389_000 picoseconds.
-		Weight::from_parts(2_065_983_000, 0)
-			.saturating_add(Weight::from_parts(0, 19288))
-			// Standard Error: 3_797_638
-			.saturating_add(Weight::from_parts(124_072_875, 0).saturating_mul(e.into()))
-			// Standard Error: 59_816_456
-			.saturating_add(Weight::from_parts(7_428_749, 0).saturating_mul(p.into()))
-			// Standard Error: 30_202_643
-			.saturating_add(Weight::from_parts(56_093_452, 0).saturating_mul(q.into()))
-			.saturating_add(T::DbWeight::get().reads(40_u64))
+		//  Measured:  `1311 + e * (251 ±0) + p * (357 ±0) + q * (324 ±0)`
+		//  Estimated: `67035 + e * (6057 ±40) + p * (2696 ±0) + q * (2748 ±0)`
+		// Minimum execution time: 1_308_240_000 picoseconds.
+		Weight::from_parts(600_265_715, 0)
+			.saturating_add(Weight::from_parts(0, 67035))
+			// Standard Error: 698_577
+			.saturating_add(Weight::from_parts(75_537_040, 0).saturating_mul(e.into()))
+			// Standard Error: 5_516_898
+			.saturating_add(Weight::from_parts(15_617_805, 0).saturating_mul(q.into()))
+			.saturating_add(T::DbWeight::get().reads(42_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(q.into())))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(q.into())))
@@ -554,137 +587,143 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDb's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn publish_feed() -> Weight {
-		Weight::from_parts(171_109_000, 0)
+		Weight::from_parts(118_486_000, 0)
 			.saturating_add(Weight::from_parts(0, 3604))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn update_feed() -> Weight {
-		Weight::from_parts(106_829_000, 0)
+		Weight::from_parts(66_048_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_hoster(a: u32, ) -> Weight {
-		Weight::from_parts(272_615_043, 0)
+		Weight::from_parts(193_851_555, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(223_848, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(688_015, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn update_registration(a: u32, ) -> Weight {
-		Weight::from_parts(130_819_376, 0)
+		Weight::from_parts(86_972_443, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(954_083, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(549_053, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn unregister_hoster(h: u32, ) -> Weight {
-		Weight::from_parts(228_876_000, 0)
+		Weight::from_parts(154_268_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
-			.saturating_add(Weight::from_parts(104_466_396, 0).saturating_mul(h.into()))
+			.saturating_add(Weight::from_parts(62_330_204, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(h.into())))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 2551).saturating_mul(h.into()))
 	}
 	fn register_attestor() -> Weight {
-		Weight::from_parts(305_951_000, 0)
+		Weight::from_parts(182_130_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn unregister_attestor() -> Weight {
-		Weight::from_parts(97_602_000, 0)
+		Weight::from_parts(71_306_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_attestor_bond() -> Weight {
-		Weight::from_parts(126_636_000, 0)
+		Weight::from_parts(59_358_000, 0)
 			.saturating_add(Weight::from_parts(0, 3648))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn resume_attestor() -> Weight {
-		Weight::from_parts(199_052_000, 0)
+		Weight::from_parts(115_702_000, 0)
 			.saturating_add(Weight::from_parts(0, 5647))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn offer_hosting() -> Weight {
-		Weight::from_parts(211_054_000, 0)
+		Weight::from_parts(103_914_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn stop_hosting() -> Weight {
-		Weight::from_parts(216_264_000, 0)
+		Weight::from_parts(102_793_000, 0)
 			.saturating_add(Weight::from_parts(0, 6076))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn unpublish_feed() -> Weight {
-		Weight::from_parts(150_180_000, 0)
+		Weight::from_parts(69_954_000, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn request_performance_benchmark(a: u32, ) -> Weight {
-		Weight::from_parts(218_627_602, 0)
+		Weight::from_parts(110_334_781, 0)
 			.saturating_add(Weight::from_parts(0, 7441))
-			.saturating_add(Weight::from_parts(894_735, 0).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(607_346, 0).saturating_mul(a.into()))
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 44).saturating_mul(a.into()))
 	}
 	fn performance_benchmark_response() -> Weight {
-		Weight::from_parts(183_983_000, 0)
+		Weight::from_parts(70_615_000, 0)
 			.saturating_add(Weight::from_parts(0, 8964))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn authorize_performance_benchmark_response() -> Weight {
-		Weight::from_parts(335_105_000, 0)
+		Weight::from_parts(182_100_000, 0)
 			.saturating_add(Weight::from_parts(0, 4018))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 	}
-	fn performance_benchmark_responses(n: u32, c: u32, ) -> Weight {
-		Weight::from_parts(946_483_334, 0)
-			.saturating_add(Weight::from_parts(0, 7768))
-			.saturating_add(Weight::from_parts(5_420_295, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(60_705_286, 0).saturating_mul(c.into()))
+	fn performance_benchmark_responses_joining(n: u32, ) -> Weight {
+		Weight::from_parts(45_865_847, 0)
+			.saturating_add(Weight::from_parts(0, 3648))
+			.saturating_add(Weight::from_parts(10_462_638, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
+	}
+	fn performance_benchmark_responses_closing(c: u32, ) -> Weight {
+		Weight::from_parts(52_790_635, 0)
+			.saturating_add(Weight::from_parts(0, 8964))
+			.saturating_add(Weight::from_parts(40_260_553, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 4010).saturating_mul(c.into()))
+	}
+	fn authorize_performance_benchmark_responses(n: u32, ) -> Weight {
+		Weight::from_parts(54_470_957, 0)
+			.saturating_add(Weight::from_parts(0, 3648))
+			.saturating_add(Weight::from_parts(75_411_348, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
 	}
-	fn authorize_performance_benchmark_responses(n: u32, s: u32, ) -> Weight {
-		Weight::from_parts(6_852_111_000, 0)
-			.saturating_add(Weight::from_parts(0, 3648))
-			.saturating_add(Weight::from_parts(59_154_636, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(116_263_320, 0).saturating_mul(s.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(0, 3028).saturating_mul(s.into()))
+	fn verify_chunk_seed() -> Weight {
+		Weight::from_parts(51_797_000, 0)
+			.saturating_add(Weight::from_parts(0, 0))
 	}
 	fn on_initialize(e: u32, p: u32, q: u32, ) -> Weight {
-		Weight::from_parts(2_065_983_000, 0)
-			.saturating_add(Weight::from_parts(0, 19288))
-			.saturating_add(Weight::from_parts(124_072_875, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(7_428_749, 0).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(56_093_452, 0).saturating_mul(q.into()))
-			.saturating_add(ParityDbWeight::get().reads(40_u64))
+		Weight::from_parts(600_265_715, 0)
+			.saturating_add(Weight::from_parts(0, 67035))
+			.saturating_add(Weight::from_parts(75_537_040, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(15_617_805, 0).saturating_mul(q.into()))
+			.saturating_add(ParityDbWeight::get().reads(42_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(q.into())))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(e.into())))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(q.into())))

@@ -315,12 +315,13 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 	ext
 }
 
-/// Advances to block `n`, running `on_initialize` of each new block and then,
-/// as `Executive` does after the inherents, a step of any multi-block
-/// migration. Each block's parent hash is made from its number, as a chain's
-/// would differ.
+/// Advances to block `n`, ending the current block (`on_finalize`) and
+/// running `on_initialize` of each new block and then, as `Executive` does
+/// after the inherents, a step of any multi-block migration. Each block's
+/// parent hash is made from its number, as a chain's would differ.
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
+		Hosting::on_finalize(System::block_number());
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		System::set_parent_hash(H256(sp_io::hashing::blake2_256(&(b"block", next - 1).encode())));

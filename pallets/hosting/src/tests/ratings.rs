@@ -278,22 +278,29 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 				.collect();
 			assert_eq!(valid.provides, single_tags);
 			assert_eq!(valid.longevity, RESPONSE_WINDOW + 1);
-			// It is weighed as two ratings that both close their request, as the
-			// benchmarks measured; neither closes here (Bob has not rated), so the
-			// closes' weight is refunded.
+			// It is weighed as two ratings that both close their request (and a
+			// batch's base more, for a batch of both kinds); neither closes here (Bob has not rated), so the
+			// closes' weight is refunded, and so are the reads of the two requests,
+			// which the batch's authorization read just before.
 			type W = <Test as Config>::WeightInfo;
+			let reads = |n| <Test as frame_system::Config>::DbWeight::get().reads(n);
 			assert_eq!(
 				call.get_dispatch_info().call_weight,
-				W::performance_benchmark_responses(0, 2)
+				W::performance_benchmark_responses_closing(2)
+					.saturating_add(W::performance_benchmark_responses_joining(1))
 			);
 			let applied = call
 				.clone()
 				.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
 				.expect("a valid batch");
-			assert_eq!(applied.actual_weight, Some(W::performance_benchmark_responses(2, 0)));
+			assert_eq!(
+				applied.actual_weight,
+				Some(W::performance_benchmark_responses_joining(2).saturating_sub(reads(2)))
+			);
+			assert!(reads(2).ref_time() > 0);
 			assert!(
-				W::performance_benchmark_responses(2, 0).ref_time()
-					< W::performance_benchmark_responses(0, 2).ref_time()
+				W::performance_benchmark_responses_joining(2).ref_time()
+					< W::performance_benchmark_responses_closing(2).ref_time()
 			);
 			let rated: Vec<(RequestId, AccountId)> = System::events()
 				.into_iter()
@@ -322,7 +329,17 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 			let applied = closing
 				.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
 				.expect("a valid batch");
-			assert_eq!(applied.actual_weight, Some(W::performance_benchmark_responses(0, 2)));
+			// Alice's batch wrote both requests in this block: their removal is
+			// merged with that write, and refunded.
+			let writes = |n| <Test as frame_system::Config>::DbWeight::get().writes(n);
+			assert_eq!(
+				applied.actual_weight,
+				Some(
+					W::performance_benchmark_responses_closing(2)
+						.saturating_sub(reads(2))
+						.saturating_sub(writes(2))
+				)
+			);
 			for hoster in ["Dave", "Ferdie"] {
 				assert_eq!(HosterFigures::<Test>::get(account(hoster)).unwrap().overall.samples, 1);
 				assert_eq!(
@@ -356,10 +373,95 @@ fn a_batch_of_ratings_is_checked_and_applied_like_single_ratings() {
 			// The second rating is stale (Dave's registration closed): weighed as one that joined.
 			assert_eq!(
 				applied.actual_weight,
-				Some(W::performance_benchmark_responses(1, 1).saturating_sub(write))
+				Some(
+					W::performance_benchmark_responses_joining(1)
+						.saturating_add(W::performance_benchmark_responses_closing(1))
+						.saturating_sub(write)
+						.saturating_sub(reads(2))
+				)
 			);
 			assert!(write.ref_time() > 0);
 			assert_eq!(Hosters::<Test>::get(account("Dave")).unwrap().status, HosterStatus::Active);
+		});
+}
+
+/// The database sees a request once a block however many batches change it:
+/// a batch that rates a request an earlier batch of the same block wrote is
+/// refunded that write, and its authorization the read; a batch of the next
+/// block pays in full again.
+#[test]
+fn a_request_written_by_an_earlier_batch_of_the_block_is_charged_once() {
+	ExtBuilder::default()
+		.attestors(&[("Alice", "eu"), ("Bob", "us")])
+		.build_and_execute(|| {
+			type W = <Test as Config>::WeightInfo;
+			let db = <Test as frame_system::Config>::DbWeight::get();
+			let (feed, [dave, ferdie]) = two_requests();
+			let authorize = |call: &crate::Call<Test>| {
+				call.authorize(TransactionSource::External).unwrap().expect("valid").1
+			};
+			let apply = |call: crate::Call<Test>| {
+				call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
+					.expect("a valid batch")
+					.actual_weight
+					.expect("a batch states its weight")
+			};
+			assert_eq!(RequestsWrittenInBlock::<Test>::get(), None);
+			// Alice's batch is the block's first: its call is refunded only the
+			// reads its own authorization made of the two requests.
+			let alices = batch_call(
+				"Alice",
+				"Alice",
+				&[
+					(dave, normal(&feed, "Dave", dave, "Alice", 50, 1_000_000)),
+					(ferdie, normal(&feed, "Ferdie", ferdie, "Alice", 60, 1_000_000)),
+				],
+			);
+			// (Its two ratings share a round: the second chunk seed is refunded.)
+			assert_eq!(
+				authorize(&alices),
+				Hosting::authorize_batch_weight(2, 2)
+					.saturating_sub(Hosting::authorize_batch_weight(2, 1))
+			);
+			assert_eq!(
+				apply(alices),
+				W::performance_benchmark_responses_joining(2).saturating_sub(db.reads(2))
+			);
+			let written = RequestsWrittenInBlock::<Test>::get().expect("noted");
+			assert!(written.contains(dave) && written.contains(ferdie));
+			assert_eq!(written.len(), 2);
+			// Bob closes Dave's request in the same block: its read and its removal
+			// merge with Alice's write.
+			let bobs = batch_call(
+				"Bob",
+				"Bob",
+				&[(dave, normal(&feed, "Dave", dave, "Bob", 70, 900_000))],
+			);
+			assert_eq!(authorize(&bobs), db.reads(1));
+			assert_eq!(
+				apply(bobs),
+				W::performance_benchmark_responses_closing(1)
+					.saturating_sub(db.reads(1))
+					.saturating_sub(db.writes(1))
+			);
+			assert!(!BenchmarkRequests::<Test>::contains_key(dave));
+			// The block ends: the next one starts with nothing noted, and Bob's
+			// close of Ferdie's request pays its removal.
+			next_block();
+			assert_eq!(RequestsWrittenInBlock::<Test>::get(), None);
+			let bobs = batch_call(
+				"Bob",
+				"Bob",
+				&[(ferdie, normal(&feed, "Ferdie", ferdie, "Bob", 80, 900_000))],
+			);
+			assert_eq!(authorize(&bobs), frame_support::weights::Weight::zero());
+			assert_eq!(
+				apply(bobs),
+				W::performance_benchmark_responses_closing(1).saturating_sub(db.reads(1))
+			);
+			for hoster in ["Dave", "Ferdie"] {
+				assert_eq!(HosterFigures::<Test>::get(account(hoster)).unwrap().overall.samples, 1);
+			}
 		});
 }
 
