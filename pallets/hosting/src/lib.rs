@@ -1096,13 +1096,13 @@ pub mod pallet {
 			let mut written = Self::requests_written_in_block();
 			let mut written_before = 0u32;
 			for entry in ratings {
-				match Self::answerable_request(entry.request_id, &entry.nonce, &attestor, now) {
+				let id = entry.request_id;
+				match Self::answerable_request(id, &entry.nonce, &attestor, now) {
 					Ok(request) => {
 						recorded += 1;
-						if written.contains(entry.request_id) {
+						if written.contains(id) {
 							written_before += 1;
 						}
-						let id = entry.request_id;
 						closes
 							.extend(Self::record_rating(entry.rated_by(attestor.clone()), request));
 						written.insert(id);
@@ -1110,7 +1110,7 @@ pub mod pallet {
 					Err(e) => {
 						let reason = crate::ratings::stale_reason(&e).ok_or(e)?;
 						Self::deposit_event(Event::RatingSkipped {
-							request: entry.request_id,
+							request: id,
 							attestor: attestor.clone(),
 							reason,
 						});

@@ -197,7 +197,9 @@ impl<T: Config> Pallet<T> {
 		rating: &Rating<T::AccountId, T::Signature>,
 		signature: &T::Signature,
 	) -> Result<TransactionLongevity, Error<T>> {
-		let request = Self::open_request_for(rating)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let request =
+			Self::answerable_request(rating.request_id, &rating.nonce, &rating.attestor, now)?;
 		let key = Self::signing_key(&rating.attestor)?;
 		ensure!(
 			signature.verify(&rating.signing_payload(&Self::genesis_hash())[..], &key),
@@ -212,7 +214,7 @@ impl<T: Config> Pallet<T> {
 			&key,
 			&mut CheckedSeeds::default(),
 		)?;
-		Ok(Self::longevity(&request, frame_system::Pallet::<T>::block_number()))
+		Ok(Self::longevity(&request, now))
 	}
 
 	/// Blocks from now through the request's deadline.
