@@ -16,7 +16,10 @@
 # operators run them) instead of the debug builds the tests share.
 # The node logs at info, as in production; OCW_LOG=debug adds each chunk's
 # request and fate to the logs kept in $OCW_LOGS (default /tmp).
-#   [HOSTING_BIN_DIR=DIR] [RELEASE=1] [DELAY_MS=150] [CHUNK_SIZE=4KiB] [OCW_LOG=debug] scripts/bench/ocw.sh [many]
+# PROFILE=1 records the large run with `perf` (which must be installed) and
+# prints where the worker's CPU goes per chunk (scripts/bench/ocw-profile.py;
+# the recording is kept as $OCW_LOGS/ocw.perf).
+#   [HOSTING_BIN_DIR=DIR] [RELEASE=1] [DELAY_MS=150] [CHUNK_SIZE=4KiB] [OCW_LOG=debug] [PROFILE=1] scripts/bench/ocw.sh [many]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
@@ -26,6 +29,12 @@ CHUNK_SIZE=${CHUNK_SIZE:-64KiB}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 BIN=$(scripts/build-bins.sh ${RELEASE:+--release})
 client_deps
+if [ -n "${PROFILE:-}" ]; then
+	command -v perf >/dev/null || { echo "PROFILE=1 needs perf" >&2; exit 2; }
+	# Names for the runtime's functions in the profile.
+	export WASMTIME_PROFILING_STRATEGY=perfmap
+fi
+PERF_DATA=${OCW_LOGS:-/tmp}/ocw.perf
 
 FERDIE=$(account_of //Ferdie)
 
@@ -52,9 +61,13 @@ measure() {
 	HOSTER_LOG=warn start_hoster hoster "$data" "$http"
 	register_hoster "$data" "$rpc" //Dave "$key" "$endpoint" local 5000 1 1 1 >/dev/null
 	dave=$(account_of //Dave)
-	local cpu_before
+	local cpu_before perf_pid=
 	open=$(timeout 180 node scripts/client/ocw-bench.mjs "ws://127.0.0.1:$rpc" "$dave" 0 "$n")
 	# Ferdie's key is in now; his run starts with the next block.
+	if [ -n "${PROFILE:-}" ] && [ "$n" = "$MANY" ]; then
+		perf record -F 10000 -a -g -o "$PERF_DATA" >/dev/null 2>&1 &
+		perf_pid=$!
+	fi
 	cpu_before=$(worker_cpu_ns "${PIDS[node]}")
 	# Ferdie's run: from the first of his requests taken to the last of his
 	# ratings sent, by the node log's millisecond timestamps (the worker's
@@ -83,6 +96,10 @@ chunks = sum(len(m.group(1).split(',')) for l in lines
 print(len(sent), round((max(sent.values()) - min(taken.values())).total_seconds() * 1000),
       round(cpu / 1e6, 1), chunks)
 PY
+	if [ -n "$perf_pid" ]; then
+		kill -INT "$perf_pid"
+		wait "$perf_pid" || true
+	fi
 	cp "$WORK/node.log" "${OCW_LOGS:-/tmp}/ocw-node-$n.log"
 	# Stop what it started now: bash may run the subshell's last command in
 	# place of the subshell (exec), and then no EXIT trap runs.
@@ -103,3 +120,8 @@ echo "$([ -n "${RELEASE:-}" ] && echo release || echo debug) builds, hoster behi
 printf 'one off-chain run, %3d open request(s): %6d ms\n' "$n1" "$one" "$nm" "$many"
 python3 -c "print(f'{$nm} requests took {$many - $one} ms more than {$n1}; ratio: {max($many,1) / max($one,1):.2f} (goal <= 1.5)')"
 python3 -c "print(f'off-chain worker CPU: {$cpu1} ms for {$chunks1} chunks, {$cpum} ms for {$chunksm} chunks: {$cpum * 1000 / max($chunksm, 1):.0f} us a chunk in all, {($cpum - $cpu1) * 1000 / max($chunksm - $chunks1, 1):.0f} us a chunk beyond the small run')"
+if [ -n "${PROFILE:-}" ]; then
+	echo "where the worker's CPU went in the $nm-request run (perf, $PERF_DATA):"
+	perf script -i "$PERF_DATA" --comm offchain-worker -F tid,time,ip,sym,dso 2>/dev/null |
+		python3 scripts/bench/ocw-profile.py "$cpum" "$chunksm"
+fi
