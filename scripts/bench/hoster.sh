@@ -3,12 +3,19 @@
 # nginx serving the same blocks as static files, both on loopback under the
 # same wrk load; and, apart, the contact requests it signs (one per benchmark,
 # naming 4 blocks). Goal: hoster >= 0.7 x nginx for blocks.
-#   [HOSTING_BIN_DIR=DIR] scripts/bench/hoster.sh [seconds] [connections]
+# The two servers are loaded in turns (PAIRS windows of `seconds` each, nginx
+# then the hoster), and the ratio is taken over their summed requests: on a
+# shared machine the rate of everything drifts by 10-30% from one window to
+# the next, and turns spread that drift over both servers alike.
+#   [HOSTING_BIN_DIR=DIR] [PAIRS=4] scripts/bench/hoster.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib.sh
-SECONDS_PER_RUN=${1:-10}
+SECONDS_PER_RUN=${1:-5}
 CONNECTIONS=${2:-32}
+PAIRS=${PAIRS:-4}
+case "$PAIRS$SECONDS_PER_RUN$CONNECTIONS" in *[!0-9]*) fail "PAIRS, seconds and connections are whole numbers";; esac
+[ "$PAIRS" -ge 1 ] && [ "$SECONDS_PER_RUN" -ge 1 ] && [ "$CONNECTIONS" -ge 1 ] || fail "PAIRS, seconds and connections must be at least 1"
 BLOCKS=256
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/hosting/target}
 for tool in nginx wrk; do
@@ -69,8 +76,15 @@ for url in "http://127.0.0.1:$NPORT/feeds/$KEY/blocks/3" "http://127.0.0.1:$HPOR
 	size=$(curl -sf -o /dev/null -w '%{size_download}' "$url") || fail "cannot fetch $url"
 	[ "$size" -ge 65536 ] || fail "$url answered $size bytes"
 done
-read -r n_rps n_tp < <(run "http://127.0.0.1:$NPORT/feeds/$KEY/blocks/" "")
-read -r h_rps h_tp < <(run "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/" "?length=$BLOCKS")
+n_rates=(); h_rates=(); n_tps=(); h_tps=()
+for _ in $(seq "$PAIRS"); do
+	read -r rps tp < <(run "http://127.0.0.1:$NPORT/feeds/$KEY/blocks/" "")
+	n_rates+=("$rps"); n_tps+=("$tp")
+	read -r rps tp < <(run "http://127.0.0.1:$HPORT/feeds/$KEY/blocks/" "?length=$BLOCKS")
+	h_rates+=("$rps"); h_tps+=("$tp")
+done
+mean() { python3 -c "import sys; v = [float(x) for x in sys.argv[1:]]; print(f'{sum(v) / len(v):.2f}')" "$@"; }
+n_rps=$(mean "${n_rates[@]}"); h_rps=$(mean "${h_rates[@]}")
 
 # A contact request as an attestor sends it after fetching 4 blocks: SCALE
 # (request, nonce, attestor, feed, length, [(index, leaf hash)]).
@@ -102,7 +116,11 @@ read -r c_rps c_tp < <(QUERY="" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s"
 	awk '/Requests\/sec/ {r=$2} /Transfer\/sec/ {t=$2} END {print r, t}')
 
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
-printf '%-44s %12s %12s %8s\n' "64 KiB blocks, $CONNECTIONS connections, ${SECONDS_PER_RUN}s" "requests/s" "transfer/s" "x nginx"
-printf '%-44s %12s %12s %8s\n' "nginx, static files" "$n_rps" "$n_tp" "1.00"
-printf '%-44s %12s %12s %8s\n' "hoster, block + Merkle proof" "$h_rps" "$h_tp" "$(ratio "$h_rps" "$n_rps")"
-printf '%-44s %12s %12s %8s\n' "hoster, contact requests (4 blocks signed)" "$c_rps" "$c_tp" "-"
+printf '%-44s %12s %8s\n' "64 KiB blocks, $CONNECTIONS connections" "requests/s" "x nginx"
+printf '%-44s %12s %8s\n' "nginx, static files" "$n_rps" "1.00"
+printf '%-44s %12s %8s\n' "hoster, block + Merkle proof" "$h_rps" "$(ratio "$h_rps" "$n_rps")"
+printf '%-44s %12s %8s\n' "hoster, contact requests (4 blocks signed)" "$c_rps" "-"
+echo "in $PAIRS turns of ${SECONDS_PER_RUN}s each (nginx then hoster, requests/s and transfer/s):"
+for i in "${!n_rates[@]}"; do
+	printf '  nginx %10s %9s   hoster %10s %9s   %s x\n' "${n_rates[$i]}" "${n_tps[$i]}" "${h_rates[$i]}" "${h_tps[$i]}" "$(ratio "${h_rates[$i]}" "${n_rates[$i]}")"
+done
