@@ -4,7 +4,7 @@
 # same wrk load; and, apart, the contact requests it signs (one per benchmark,
 # naming 4 blocks). Goal: hoster >= 0.7 x nginx for blocks.
 # The two servers are loaded in turns (PAIRS windows of `seconds` each, nginx
-# then the hoster), and the ratio is taken over their summed requests: on a
+# then the hoster), and the ratio is that of their mean rates: on a
 # shared machine the rate of everything drifts by 10-30% from one window to
 # the next, and turns spread that drift over both servers alike.
 #   [HOSTING_BIN_DIR=DIR] [PAIRS=4] scripts/bench/hoster.sh [seconds] [connections]

@@ -38,10 +38,10 @@ def kind(frames):
         if any(mark in chain for mark in marks):
             return name
     leaf = frames[0]
-    if re.search(r'mem(move|cpy)|read_memory_into|write_memory_from', leaf) and 'perf-' not in leaf:
-        return 'copies'
     if 'perf-' in leaf:
         return 'runtime'
+    if re.search(r'mem(move|cpy)|read_memory_into|write_memory_from', leaf):
+        return 'copies'
     return 'host'
 
 
